@@ -1,0 +1,49 @@
+/**
+ * One plain error type for the whole pipeline: a stable `code` an operator (or a script) can act on,
+ * a message that names the place and the fix, and the underlying `cause` when there is one.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONFIG_UNREADABLE'
+  | 'SECRET_MISSING'
+  | 'USAGE'
+  | 'DATE_INVALID'
+  | 'DB_CONNECT'
+  | 'QUERY_MISSING'
+  | 'QUERY_PARAMETER'
+  | 'QUERY_FAILED'
+  | 'ROW_INVALID'
+  | 'FILE_TYPE_UNKNOWN'
+  | 'ARCHIVE_CONFLICT'
+  | 'ARCHIVE_CORRUPT'
+  | 'STATE_CONFLICT'
+  | 'STATE_TRANSITION'
+  | 'SFTP_CONNECT'
+  | 'SFTP_HOST_KEY_MISMATCH'
+  | 'SFTP_TIMEOUT'
+  | 'SFTP_REMOTE_EXISTS'
+  | 'SFTP_VERIFY_FAILED'
+  | 'SFTP_OPERATION'
+  | 'NOT_ACKNOWLEDGED'
+  | 'INTERNAL';
+
+export class LeadEtlError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LeadEtlError';
+    this.code = code;
+  }
+}
+
+export function isLeadEtlError(error: unknown, code?: ErrorCode): error is LeadEtlError {
+  return error instanceof LeadEtlError && (code === undefined || error.code === code);
+}
+
+/** A one-line description of any thrown value, safe for stderr and logs (no stack, no row data). */
+export function describeError(error: unknown): string {
+  if (error instanceof LeadEtlError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database, type DatabaseTarget } from '../../core/database.js';
+
+/**
+ * Database tests run on PGlite always, and also on a real PostgreSQL server when
+ * LEAD_ETL_TEST_DATABASE_URL names one (an admin URL; each fresh database is created beside it
+ * and dropped afterwards, or kept when LEAD_ETL_TEST_KEEP_DB=1 so its rows can be inspected).
+ */
+export type DatabaseKind = DatabaseTarget['driver'];
+
+const adminUrl = process.env.LEAD_ETL_TEST_DATABASE_URL;
+
+export const databaseKinds: DatabaseKind[] = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface FreshDatabase {
+  readonly kind: DatabaseKind;
+  readonly target: DatabaseTarget;
+  readonly database: Database;
+  dispose(): Promise<void>;
+}
+
+export async function freshDatabase(kind: DatabaseKind): Promise<FreshDatabase> {
+  if (kind === 'pglite') {
+    const target: DatabaseTarget = { driver: 'pglite' };
+    const database = await openDatabase(target);
+    return { kind, target, database, dispose: () => database.close() };
+  }
+  if (!adminUrl) throw new Error('LEAD_ETL_TEST_DATABASE_URL is not set');
+  const name = `lead_etl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withAdmin((client) => client.query(`create database ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const target: DatabaseTarget = { driver: 'postgres', url: url.toString() };
+  const database = await openDatabase(target);
+  return {
+    kind,
+    target,
+    database,
+    async dispose() {
+      await database.close();
+      if (process.env.LEAD_ETL_TEST_KEEP_DB !== '1') {
+        await withAdmin((client) => client.query(`drop database if exists ${name} with (force)`));
+      }
+    },
+  };
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
