@@ -1,0 +1,37 @@
+import {
+  currency, date, enumOf, generatedAt, moneyIn, optional, required, text, timestamp, usdMoney, type FileTypeSpec,
+} from '../file-type-spec.js';
+import { TRANSACTION_TYPES, TRANSFER_TYPES } from './lead-enums.js';
+
+/**
+ * Non-posted Transactions (Financial workflow, deposit programs): every entry that has settled into the
+ * FBO but not yet posted to a customer balance, every day until it posts. The one financial schema we
+ * have whole (../shared/lead-spec/non-posted-transactions.md).
+ */
+export const nonPostedTransactions: FileTypeSpec = {
+  id: 'non_posted_transactions',
+  title: 'Non-posted Transactions',
+  token: 'non_posted_transactions',
+  folder: 'non_posted_transactions',
+  workflow: 'financial',
+  rule: 'daily-snapshot',
+  recordIdColumn: 'transaction_id',
+  queryFile: 'non_posted_transactions.sql',
+  source: 'lead-spec/non-posted-transactions.md',
+  columns: [
+    required('transaction_id', text),
+    optional('balance_id', text),
+    optional('settlement_group_id', text),
+    required('amount', moneyIn('currency')),
+    required('currency', currency),
+    optional('amount_in_usd', usdMoney),
+    required('type', enumOf(...TRANSACTION_TYPES)),
+    required('transfer_type', enumOf(...TRANSFER_TYPES)),
+    required('reconciliation_note', text),
+    required('settlement_date', date),
+    optional('transfer_id', text),
+    optional('statement_description', text),
+    generatedAt,
+    required('effective_at', timestamp),
+  ],
+};
