@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Transaction } from 'kysely';
+import type { Database, Row } from '../core/database.js';
+import { LeadEtlError } from '../core/errors.js';
+import { asOfInstant, type ActivityWindow } from '../core/file-date.js';
+import type { FileTypeSpec } from '../transform/file-type-spec.js';
+import { compileNamedParameters } from './named-parameters.js';
+
+/**
+ * A partner owns one SQL file per Lead file type. It returns Lead's columns, one row per record, and
+ * may use these named parameters (all instants are ISO 8601 with the zone's offset):
+ *   :window_start   first instant of the activity day T-1 (inclusive)
+ *   :window_end     first instant of T (exclusive): "as of the end of T-1" means "< :window_end"
+ *   :as_of          the last whole second of T-1, the effective_at stamp of a snapshot row
+ *   :file_date      T, the date in the file name
+ *   :activity_date  T-1
+ */
+export interface PartnerQuery {
+  readonly fileType: string;
+  readonly path: string;
+  readonly sql: string;
+}
+
+export async function loadPartnerQuery(queriesDir: string, spec: FileTypeSpec): Promise<PartnerQuery> {
+  const path = join(queriesDir, spec.queryFile);
+  try {
+    return { fileType: spec.id, path, sql: await readFile(path, 'utf8') };
+  } catch (cause) {
+    throw new LeadEtlError(
+      'QUERY_MISSING',
+      `no query for file type ${spec.id}: cannot read ${path} (set queries.dir to the folder holding ${spec.queryFile})`,
+      { cause },
+    );
+  }
+}
+
+export function windowParameters(window: ActivityWindow): Record<string, string> {
+  return {
+    window_start: window.start.toISO()!,
+    window_end: window.end.toISO()!,
+    as_of: asOfInstant(window).toISO()!,
+    file_date: window.fileDate,
+    activity_date: window.activityDate,
+  };
+}
+
+/** Streams the query's rows for one window inside the caller's snapshot transaction. */
+export async function* streamPartnerRows(
+  database: Database,
+  trx: Transaction<any>,
+  query: PartnerQuery,
+  window: ActivityWindow,
+  chunkSize = 1000,
+): AsyncIterable<Row> {
+  const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), windowParameters(window), query.path);
+  try {
+    yield* database.streamRows(trx, compiled.sql, compiled.parameters, chunkSize);
+  } catch (cause) {
+    if (cause instanceof LeadEtlError) throw cause;
+    throw new LeadEtlError('QUERY_FAILED', `query ${query.path} failed: ${(cause as Error).message}`, { cause });
+  }
+}
