@@ -1,0 +1,184 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { DatabaseTarget } from '../core/database.js';
+import { LeadEtlError } from '../core/errors.js';
+import { packagePath } from '../core/package-root.js';
+import { configSchema, type ConfigInput, type ParsedConfig } from './schema.js';
+
+/**
+ * Reads the config file, applies environment overrides, validates, and resolves what the rest of the
+ * program needs: absolute paths, database targets and the secrets (from files or the environment only).
+ *
+ * Environment overrides name a key path with double underscores: LEAD_ETL__SFTP__HOST=sftp.lead.bank
+ * sets sftp.host; values that parse as JSON (numbers, booleans, arrays) are taken as such.
+ * Secrets: LEAD_ETL_SFTP_PRIVATE_KEY, LEAD_ETL_SFTP_PASSPHRASE, LEAD_ETL_LEDGER_URL,
+ * LEAD_ETL_LEDGER_PASSWORD, LEAD_ETL_STATE_URL, LEAD_ETL_STATE_PASSWORD.
+ */
+export interface SftpConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly privateKey: string;
+  readonly passphrase?: string;
+  readonly hostKeyFingerprint: string;
+  readonly remoteRoot: string;
+  readonly folders: Readonly<Record<string, string>>;
+  readonly connectTimeoutMs: number;
+  readonly operationTimeoutMs: number;
+  readonly closeTimeoutMs: number;
+}
+
+export interface Config {
+  /** Where the configuration came from, for messages. */
+  readonly source: string;
+  readonly program: ParsedConfig['program'];
+  readonly ledger: DatabaseTarget;
+  readonly state: DatabaseTarget;
+  readonly queries: { readonly dir: string; readonly fetchSize: number };
+  readonly archive: { readonly dir: string };
+  readonly sftp?: SftpConfig;
+  readonly format: ParsedConfig['format'];
+  readonly upload: ParsedConfig['upload'];
+  readonly log: ParsedConfig['log'];
+}
+
+export const REFERENCE_QUERIES_DIR = packagePath('extract', 'reference-ledger', 'queries');
+const OVERRIDE_PREFIX = 'LEAD_ETL__';
+
+export interface LoadConfigOptions {
+  /** Path of a JSON config file. */
+  readonly file?: string;
+  /** A config given in code (the demo); used instead of a file. */
+  readonly input?: ConfigInput;
+  /** Folder relative paths are resolved against when there is no file. */
+  readonly baseDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const source = options.file ? resolve(options.file) : options.input ? '(built in)' : '(defaults)';
+  const baseDir = options.file ? dirname(resolve(options.file)) : resolve(options.baseDir ?? process.cwd());
+  const raw = options.file ? readConfigFile(resolve(options.file)) : structuredClone(options.input ?? {});
+  applyEnvOverrides(raw as Record<string, unknown>, env);
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const path = issue.path.join('.');
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => `unknown config key ${path ? path + '.' : ''}${key}`).join('; ');
+      }
+      return `config key ${path || '(root)'}: ${issue.message}`;
+    });
+    throw new LeadEtlError('CONFIG_INVALID', `${source}: ${lines.join('; ')}`);
+  }
+  return resolveConfig(parsed.data, source, baseDir, env);
+}
+
+function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new LeadEtlError('CONFIG_UNREADABLE', `cannot read config file ${path}`, { cause });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new LeadEtlError('CONFIG_UNREADABLE', `config file ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+}
+
+function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(OVERRIDE_PREFIX) || value === undefined) continue;
+    const path = name.slice(OVERRIDE_PREFIX.length).split('__').map(camelCase);
+    if (path.some((part) => part === '')) {
+      throw new LeadEtlError('CONFIG_INVALID', `environment variable ${name} does not name a config key (use LEAD_ETL__SECTION__KEY)`);
+    }
+    let node = raw;
+    for (const part of path.slice(0, -1)) {
+      const child = node[part];
+      node = (node[part] = child && typeof child === 'object' ? child : {}) as Record<string, unknown>;
+    }
+    node[path.at(-1)!] = parseEnvValue(value);
+  }
+}
+
+const camelCase = (part: string) => part.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+function parseEnvValue(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function resolveConfig(parsed: ParsedConfig, source: string, baseDir: string, env: NodeJS.ProcessEnv): Config {
+  const path = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const ledger = databaseTarget('ledger', parsed.ledger, env, path);
+  const state = parsed.state ? databaseTarget('state', parsed.state, env, path) : ledger;
+  return {
+    source,
+    program: parsed.program,
+    ledger,
+    state,
+    queries: { dir: path(parsed.queries.dir ?? REFERENCE_QUERIES_DIR), fetchSize: parsed.queries.fetchSize },
+    archive: { dir: path(parsed.archive.dir) },
+    ...(parsed.sftp ? { sftp: sftpConfig(parsed.sftp, env, path) } : {}),
+    format: parsed.format,
+    upload: parsed.upload,
+    log: parsed.log,
+  };
+}
+
+type DatabaseSection = NonNullable<ParsedConfig['state']>;
+
+function databaseTarget(key: 'ledger' | 'state', section: DatabaseSection, env: NodeJS.ProcessEnv, path: (p: string) => string): DatabaseTarget {
+  const upper = key.toUpperCase();
+  if (section.driver === 'pglite') {
+    return { driver: 'pglite', ...(section.dataDir ? { dataDir: path(section.dataDir) } : {}) };
+  }
+  const urlText = env[`LEAD_ETL_${upper}_URL`] ?? section.url;
+  if (!urlText) {
+    throw new LeadEtlError('CONFIG_INVALID', `config key ${key}.url is required when ${key}.driver is postgres (or set LEAD_ETL_${upper}_URL)`);
+  }
+  const url = new URL(urlText);
+  const password = env[`LEAD_ETL_${upper}_PASSWORD`] ?? (section.passwordFile ? readSecretFile(`${key}.passwordFile`, path(section.passwordFile)) : undefined);
+  if (password !== undefined) url.password = password;
+  return { driver: 'postgres', url: url.toString(), poolSize: section.poolSize };
+}
+
+function sftpConfig(section: NonNullable<ParsedConfig['sftp']>, env: NodeJS.ProcessEnv, path: (p: string) => string): SftpConfig {
+  const privateKey =
+    env.LEAD_ETL_SFTP_PRIVATE_KEY ?? (section.privateKeyFile ? readSecretFile('sftp.privateKeyFile', path(section.privateKeyFile)) : undefined);
+  if (!privateKey) {
+    throw new LeadEtlError('SECRET_MISSING', 'no SFTP private key: set config key sftp.privateKeyFile or the environment variable LEAD_ETL_SFTP_PRIVATE_KEY');
+  }
+  const passphrase =
+    env.LEAD_ETL_SFTP_PASSPHRASE ?? (section.passphraseFile ? readSecretFile('sftp.passphraseFile', path(section.passphraseFile)) : undefined);
+  return {
+    host: section.host,
+    port: section.port,
+    username: section.username,
+    privateKey,
+    ...(passphrase !== undefined ? { passphrase } : {}),
+    hostKeyFingerprint: section.hostKeyFingerprint.replace(/^\d+\s+/, ''),
+    remoteRoot: section.remoteRoot,
+    folders: section.folders as Record<string, string>,
+    connectTimeoutMs: section.connectTimeoutMs,
+    operationTimeoutMs: section.operationTimeoutMs,
+    closeTimeoutMs: section.closeTimeoutMs,
+  };
+}
+
+function readSecretFile(key: string, file: string): string {
+  if (!existsSync(file)) throw new LeadEtlError('SECRET_MISSING', `config key ${key}: file ${file} does not exist`);
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (cause) {
+    throw new LeadEtlError('SECRET_MISSING', `config key ${key}: cannot read ${file}`, { cause });
+  }
+}

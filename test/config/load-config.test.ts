@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/load-config.js';
+
+const FINGERPRINT = 'SHA256:PWqq5lPPd0zWCawxwSnqOkyy168esipmaPy2t3H1uFE';
+
+function writeConfig(content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lead-etl-config-'));
+  const file = join(dir, 'lead-etl.json');
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+function errorOf(fn: () => unknown): Error & { code?: string } {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('expected an error');
+}
+
+describe('loadConfig', () => {
+  it('fills every default from one place when nothing is configured', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.program.fileTypes).toEqual(['accounts', 'balances', 'transactions', 'non_posted_transactions']);
+    expect(config.program.timeZone).toBe('America/Chicago');
+    expect(config.ledger).toEqual({ driver: 'pglite' });
+    expect(config.state).toBe(config.ledger);
+    expect(config.format.excessPrecision).toBe('error');
+    expect(config.queries.dir).toMatch(/extract[/\\]reference-ledger[/\\]queries$/);
+  });
+
+  it('names an unknown key with its full path', () => {
+    const file = writeConfig({ sftp: { host: 'h', username: 'u', hostKeyFingerprint: FINGERPRINT, hots: 'x' } });
+    const error = errorOf(() => loadConfig({ file, env: {} }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain('unknown config key sftp.hots');
+  });
+
+  it('names a bad value with its key and what it must be', () => {
+    const file = writeConfig({ program: { firstFileDate: '2026-02-30' }, sftp: { host: 'h', username: 'u', port: 70000, hostKeyFingerprint: 'abc' } });
+    const error = errorOf(() => loadConfig({ file, env: {} }));
+    expect(error.message).toContain('config key program.firstFileDate: must be a calendar date');
+    expect(error.message).toContain('config key sftp.port');
+    expect(error.message).toContain('config key sftp.hostKeyFingerprint: must be an OpenSSH fingerprint');
+  });
+
+  it('refuses a password inside a database url in the file', () => {
+    const file = writeConfig({ ledger: { driver: 'postgres', url: 'postgres://app:hunter2@db/ledger' } });
+    const error = errorOf(() => loadConfig({ file, env: {} }));
+    expect(error.message).toContain('config key ledger.url');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('reports a missing secret by the keys that can provide it', () => {
+    const file = writeConfig({ sftp: { host: 'h', username: 'u', hostKeyFingerprint: FINGERPRINT } });
+    const error = errorOf(() => loadConfig({ file, env: {} }));
+    expect(error.code).toBe('SECRET_MISSING');
+    expect(error.message).toContain('sftp.privateKeyFile');
+    expect(error.message).toContain('LEAD_ETL_SFTP_PRIVATE_KEY');
+  });
+
+  it('reads secrets from files and the environment, and overrides keys from the environment', () => {
+    const file = writeConfig({
+      ledger: { driver: 'postgres', url: 'postgres://app@db.internal:5432/ledger', passwordFile: 'db-password' },
+      sftp: { host: 'h', username: 'u', hostKeyFingerprint: `2048 ${FINGERPRINT}`, privateKeyFile: 'id_ed25519' },
+    });
+    writeFileSync(join(file, '..', 'db-password'), 's3cret\n');
+    writeFileSync(join(file, '..', 'id_ed25519'), 'KEY-MATERIAL\n');
+    const config = loadConfig({ file, env: { LEAD_ETL__SFTP__PORT: '2222', LEAD_ETL__FORMAT__EXCESS_PRECISION: 'round-half-even' } });
+    expect(config.ledger).toMatchObject({ driver: 'postgres', url: 'postgres://app:s3cret@db.internal:5432/ledger' });
+    expect(config.sftp).toMatchObject({ port: 2222, privateKey: 'KEY-MATERIAL', hostKeyFingerprint: FINGERPRINT });
+    expect(config.format.excessPrecision).toBe('round-half-even');
+  });
+
+  it('validates environment overrides like file values', () => {
+    const error = errorOf(() => loadConfig({ env: { LEAD_ETL__LOG__LEVL: 'debug' } }));
+    expect(error.message).toContain('unknown config key log.levl');
+  });
+});
