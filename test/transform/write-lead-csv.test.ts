@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRowMapper } from '../../transform/map-row.js';
+import { transactions } from '../../transform/file-types/transactions.js';
+import { writeLeadCsv } from '../../transform/write-lead-csv.js';
+
+const context = { timestampZone: 'America/Chicago', programCurrency: 'USD', excessPrecision: 'error' as const, generatedAt: '2026-03-09T01:00:00-05:00' };
+
+async function* fromArray<T>(items: T[]) {
+  yield* items;
+}
+
+function transaction(id: string, amount: unknown, extra: Record<string, unknown> = {}) {
+  return {
+    client_transaction_id: id, balance_id: 'bal_1', card_id: null, client_settlement_group_id: null,
+    client_settlement_bank_account_id: null, bin: null, amount, amount_in_usd: null, currency: 'USD',
+    principal_amount: null, fee_amount: null, interest_amount: null, rewards_amount: null, type: 'debit',
+    fee_type: null, action: 'applied', transfer_type: 'ach', settlement_date: '2026-03-08',
+    effective_at: new Date('2026-03-08T15:30:00Z'), ...extra,
+  };
+}
+
+describe('writeLeadCsv', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lead-etl-csv-'));
+
+  it('writes a header-only file on a day with nothing to send', async () => {
+    const path = join(dir, 'empty.csv');
+    const written = await writeLeadCsv({ spec: transactions, rows: fromArray([]), mapRow: createRowMapper(transactions, context, 'q'), path });
+    const content = readFileSync(path, 'utf8');
+    expect(content).toBe(transactions.columns.map((c) => c.name).join('|') + '\n');
+    expect(written).toMatchObject({ rows: 0, bytes: Buffer.byteLength(content), problemCount: 0 });
+    expect(written.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+  });
+
+  it('writes pipe-delimited UTF-8 lines with LF, offsets on timestamps and exact money', async () => {
+    const path = join(dir, 'rows.csv');
+    const rows = [
+      transaction('txn_1', '-12.5'),
+      transaction('txn_2', '250000.0000', { statement: undefined }),
+    ].map(({ statement: _unused, ...row }) => row);
+    const written = await writeLeadCsv({ spec: transactions, rows: fromArray(rows), mapRow: createRowMapper(transactions, context, 'q'), path });
+    const bytes = readFileSync(path);
+    expect(bytes[0]).not.toBe(0xef); // no BOM
+    const lines = bytes.toString('utf8').split('\n');
+    expect(bytes.includes(Buffer.from('\r'))).toBe(false);
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe('');
+    expect(lines[1]).toBe('txn_1|bal_1|||||-12.50||USD|||||debit||applied|ach|2026-03-08|2026-03-09T01:00:00-05:00|2026-03-08T10:30:00-05:00');
+    expect(lines[2]).toContain('|250000.00|');
+    expect(written.rows).toBe(2);
+  });
+
+  it('quotes a value only when it holds the delimiter', async () => {
+    const path = join(dir, 'quoted.csv');
+    await writeLeadCsv({
+      spec: transactions,
+      rows: fromArray([transaction('txn|odd', '1.00')]),
+      mapRow: createRowMapper(transactions, context, 'q'),
+      path,
+    });
+    expect(readFileSync(path, 'utf8').split('\n')[1]!.startsWith('"txn|odd"|bal_1|')).toBe(true);
+  });
+
+  it('leaves bad rows out and names file type, line, record, column and rule', async () => {
+    const path = join(dir, 'bad.csv');
+    const written = await writeLeadCsv({
+      spec: transactions,
+      rows: fromArray([transaction('txn_ok', '1.00'), transaction('txn_bad', '1.005'), transaction('txn_nocur', '2', { type: 'teleport' })]),
+      mapRow: createRowMapper(transactions, context, 'q'),
+      path,
+    });
+    expect(written.rows).toBe(1);
+    expect(written.problems).toEqual([
+      expect.objectContaining({ fileType: 'transactions', line: 3, recordId: 'txn_bad', column: 'amount', rule: 'money.precision' }),
+      expect.objectContaining({ fileType: 'transactions', line: 4, recordId: 'txn_nocur', column: 'type', rule: 'enum' }),
+    ]);
+  });
+
+  it('refuses a query whose columns do not match the file type', async () => {
+    const { bin: _bin, ...withoutBin } = transaction('txn_1', '1.00');
+    await expect(
+      writeLeadCsv({ spec: transactions, rows: fromArray([{ ...withoutBin, surprise: 1 }]), mapRow: createRowMapper(transactions, context, 'tx.sql'), path: join(dir, 'shape.csv') }),
+    ).rejects.toThrow(/tx.sql does not return the transactions columns: missing bin; unexpected surprise/);
+  });
+});
