@@ -37,10 +37,7 @@ describe('writeLeadCsv', () => {
 
   it('writes pipe-delimited UTF-8 lines with LF, offsets on timestamps and exact money', async () => {
     const path = join(dir, 'rows.csv');
-    const rows = [
-      transaction('txn_1', '-12.5'),
-      transaction('txn_2', '250000.0000', { statement: undefined }),
-    ].map(({ statement: _unused, ...row }) => row);
+    const rows = [transaction('txn_1', '-12.5'), transaction('txn_2', '250000.0000')];
     const written = await writeLeadCsv({ spec: transactions, rows: fromArray(rows), mapRow: createRowMapper(transactions, context, 'q'), path });
     const bytes = readFileSync(path);
     expect(bytes[0]).not.toBe(0xef); // no BOM

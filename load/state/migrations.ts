@@ -1,0 +1,131 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { FILE_STATUSES, FILE_TRANSITIONS, REPLACEABLE_STATUSES } from './file-status.js';
+
+/**
+ * The state store's schema, in numbered migrations applied by `lead-etl migrate`. Each migration is a
+ * list of single statements because PGlite runs one statement per call.
+ */
+export const STATE_SCHEMA = 'lead_etl';
+
+async function run(db: Kysely<any>, statements: string[]): Promise<void> {
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+const quoteList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
+
+const m0001_files: Migration = {
+  async up(db) {
+    await run(db, [
+      `create table lead_etl.file_status (status text primary key)`,
+      `insert into lead_etl.file_status (status) values ${FILE_STATUSES.map((s) => `('${s}')`).join(', ')}`,
+      `create table lead_etl.file_transition (
+         from_status text not null references lead_etl.file_status,
+         to_status text not null references lead_etl.file_status,
+         primary key (from_status, to_status))`,
+      `insert into lead_etl.file_transition (from_status, to_status) values ${FILE_TRANSITIONS.map(([a, b]) => `('${a}', '${b}')`).join(', ')}`,
+
+      `create table lead_etl.run (
+         run_id text primary key,
+         command text not null,
+         file_date date,
+         started_at timestamptz not null,
+         finished_at timestamptz,
+         outcome text check (outcome in ('ok', 'waiting', 'failed')),
+         summary text)`,
+
+      `create table lead_etl.file (
+         id bigint generated always as identity primary key,
+         file_date date not null,
+         file_type text not null,
+         version integer not null check (version >= 1),
+         name text not null unique,
+         status text not null references lead_etl.file_status,
+         sha256 char(64) not null check (sha256 ~ '^[0-9a-f]{64}$'),
+         row_count integer not null check (row_count >= 0),
+         byte_count bigint not null check (byte_count > 0),
+         archive_path text not null,
+         remote_path text not null,
+         run_id text not null references lead_etl.run,
+         reason text,
+         built_at timestamptz not null,
+         upload_started_at timestamptz,
+         uploaded_at timestamptz,
+         acknowledged_at timestamptz,
+         updated_at timestamptz not null,
+         unique (file_date, file_type, version))`,
+      // At most one file per date and type is in play; a new version is allowed only once the previous one is replaced.
+      `create unique index file_one_live_version on lead_etl.file (file_date, file_type)
+         where status not in (${quoteList(REPLACEABLE_STATUSES)})`,
+
+      `create table lead_etl.file_event (
+         id bigint generated always as identity primary key,
+         file_id bigint not null references lead_etl.file,
+         from_status text,
+         to_status text not null,
+         at timestamptz not null default now(),
+         detail text)`,
+
+      `create function lead_etl.guard_file() returns trigger language plpgsql as $$
+       begin
+         if tg_op = 'DELETE' then
+           raise exception 'lead_etl.file rows are never deleted: a version number is never reused' using errcode = 'restrict_violation';
+         end if;
+         if (new.file_date, new.file_type, new.version, new.name, new.sha256, new.byte_count, new.row_count)
+            is distinct from (old.file_date, old.file_type, old.version, old.name, old.sha256, old.byte_count, old.row_count) then
+           raise exception 'file %: its identity and content fields never change', old.name using errcode = 'check_violation';
+         end if;
+         if new.status <> old.status and not exists (
+              select 1 from lead_etl.file_transition t where t.from_status = old.status and t.to_status = new.status) then
+           raise exception 'file %: % -> % is not an allowed transition', old.name, old.status, new.status using errcode = 'check_violation';
+         end if;
+         return new;
+       end $$`,
+      `create trigger file_guard before update or delete on lead_etl.file for each row execute function lead_etl.guard_file()`,
+
+      `create function lead_etl.log_file_event() returns trigger language plpgsql as $$
+       begin
+         if tg_op = 'INSERT' then
+           insert into lead_etl.file_event (file_id, from_status, to_status, at) values (new.id, null, new.status, new.updated_at);
+         elsif new.status <> old.status then
+           insert into lead_etl.file_event (file_id, from_status, to_status, at, detail) values (new.id, old.status, new.status, new.updated_at, new.reason);
+         end if;
+         return null;
+       end $$`,
+      `create trigger file_event_log after insert or update on lead_etl.file for each row execute function lead_etl.log_file_event()`,
+
+      `create table lead_etl.acknowledgement (
+         id bigint generated always as identity primary key,
+         file_date date not null,
+         workflow text not null,
+         outcome text not null check (outcome in ('validated', 'rejected')),
+         source text not null,
+         file_name text,
+         note text,
+         recorded_at timestamptz not null)`,
+
+      `create table lead_etl.run_problem (
+         id bigint generated always as identity primary key,
+         run_id text not null references lead_etl.run,
+         file_date date not null,
+         file_type text not null,
+         line integer,
+         record_id text,
+         column_name text,
+         rule text not null,
+         message text not null)`,
+    ]);
+  },
+  async down(db) {
+    await run(db, [
+      'drop table lead_etl.run_problem', 'drop table lead_etl.acknowledgement', 'drop table lead_etl.file_event',
+      'drop table lead_etl.file', 'drop function lead_etl.guard_file', 'drop function lead_etl.log_file_event',
+      'drop table lead_etl.run', 'drop table lead_etl.file_transition', 'drop table lead_etl.file_status',
+    ]);
+  },
+};
+
+export const stateMigrations: MigrationProvider = {
+  async getMigrations() {
+    return { '0001_files': m0001_files };
+  },
+};

@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { Migrator, sql, type Kysely, type MigrationResultSet, type Transaction } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Clock } from '../../core/clock.js';
+import { LeadEtlError } from '../../core/errors.js';
+import type { FileDate } from '../../core/file-date.js';
+import type { RowProblem } from '../../transform/row-problem.js';
+import { REPLACEABLE_STATUSES, type FileStatus } from './file-status.js';
+import { STATE_SCHEMA, stateMigrations } from './migrations.js';
+
+/**
+ * What lead-etl has built and sent, in PostgreSQL (schema lead_etl). Every status change goes through
+ * `moveFile`, a compare-and-set on the current status, so two processes can never both advance a file.
+ */
+export interface FileRecord {
+  readonly id: string;
+  readonly fileDate: FileDate;
+  readonly fileType: string;
+  readonly version: number;
+  readonly name: string;
+  readonly status: FileStatus;
+  readonly sha256: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly archivePath: string;
+  readonly remotePath: string;
+  readonly runId: string;
+  readonly reason: string | null;
+  readonly builtAt: string;
+  readonly uploadStartedAt: string | null;
+  readonly uploadedAt: string | null;
+  readonly acknowledgedAt: string | null;
+}
+
+export interface NewFile {
+  readonly fileDate: FileDate;
+  readonly fileType: string;
+  readonly version: number;
+  readonly name: string;
+  readonly sha256: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly archivePath: string;
+  readonly remotePath: string;
+}
+
+type Db = Kysely<any> | Transaction<any>;
+const table = (db: Db, name: string) => db.withSchema(STATE_SCHEMA).selectFrom(name);
+const iso = (value: unknown): string | null =>
+  value === null || value === undefined ? null : value instanceof Date ? DateTime.fromJSDate(value).toUTC().toISO()! : String(value);
+
+function toRecord(row: Record<string, any>): FileRecord {
+  return {
+    id: String(row.id),
+    fileDate: row.file_date as FileDate,
+    fileType: row.file_type,
+    version: Number(row.version),
+    name: row.name,
+    status: row.status,
+    sha256: String(row.sha256),
+    rows: Number(row.row_count),
+    bytes: Number(row.byte_count),
+    archivePath: row.archive_path,
+    remotePath: row.remote_path,
+    runId: row.run_id,
+    reason: row.reason ?? null,
+    builtAt: iso(row.built_at)!,
+    uploadStartedAt: iso(row.upload_started_at),
+    uploadedAt: iso(row.uploaded_at),
+    acknowledgedAt: iso(row.acknowledged_at),
+  };
+}
+
+export async function migrateStateStore(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: stateMigrations, migrationTableSchema: STATE_SCHEMA });
+  return migrator.migrateToLatest();
+}
+
+/** Refuses to run on a state store that is missing or behind this version of lead-etl. */
+export async function assertStateStoreReady(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: stateMigrations, migrationTableSchema: STATE_SCHEMA });
+  let pending: string[];
+  try {
+    pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+  } catch (cause) {
+    throw new LeadEtlError('STATE_CONFLICT', 'cannot read the state store: run `lead-etl migrate` first', { cause });
+  }
+  if (pending.length > 0) {
+    throw new LeadEtlError('STATE_CONFLICT', `the state store is missing migrations ${pending.join(', ')}: run \`lead-etl migrate\``);
+  }
+}
+
+export function newRunId(clock: Clock): string {
+  return `${clock.now().toUTC().toFormat("yyyyLLdd'T'HHmmss'Z'")}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function startRun(db: Db, run: { runId: string; command: string; fileDate?: FileDate }, clock: Clock): Promise<void> {
+  await db.withSchema(STATE_SCHEMA).insertInto('run').values({
+    run_id: run.runId, command: run.command, file_date: run.fileDate ?? null, started_at: clock.now().toISO(),
+  }).execute();
+}
+
+export async function finishRun(db: Db, runId: string, outcome: 'ok' | 'waiting' | 'failed', summary: string, clock: Clock): Promise<void> {
+  await db.withSchema(STATE_SCHEMA).updateTable('run')
+    .set({ finished_at: clock.now().toISO(), outcome, summary })
+    .where('run_id', '=', runId).execute();
+}
+
+export async function recordProblems(db: Db, runId: string, fileDate: FileDate, problems: readonly RowProblem[]): Promise<void> {
+  if (problems.length === 0) return;
+  await db.withSchema(STATE_SCHEMA).insertInto('run_problem').values(problems.map((p) => ({
+    run_id: runId, file_date: fileDate, file_type: p.fileType, line: p.line, record_id: p.recordId || null,
+    column_name: p.column, rule: p.rule, message: p.message,
+  }))).execute();
+}
+
+export async function filesForDate(db: Db, fileDate: FileDate): Promise<FileRecord[]> {
+  const rows = await table(db, 'file').selectAll().where('file_date', '=', fileDate).orderBy('id').execute();
+  return rows.map(toRecord);
+}
+
+export async function listFiles(db: Db, range: { from?: FileDate; to?: FileDate } = {}): Promise<FileRecord[]> {
+  let query = table(db, 'file').selectAll();
+  if (range.from) query = query.where('file_date', '>=', range.from);
+  if (range.to) query = query.where('file_date', '<=', range.to);
+  const rows = await query.orderBy('file_date').orderBy('id').execute();
+  return rows.map(toRecord);
+}
+
+/** The version in play for a date and type: the newest one not rejected or abandoned. */
+export function liveFile(files: readonly FileRecord[], fileType: string): FileRecord | undefined {
+  return files.filter((f) => f.fileType === fileType && !REPLACEABLE_STATUSES.includes(f.status)).at(-1);
+}
+
+/** The next unused version; versions of rejected and abandoned files count, so a number is never reused. */
+export async function nextVersion(db: Db, fileDate: FileDate, fileType: string): Promise<number> {
+  const row = await table(db, 'file')
+    .select(sql<number>`coalesce(max(version), 0)`.as('max'))
+    .where('file_date', '=', fileDate).where('file_type', '=', fileType)
+    .executeTakeFirstOrThrow();
+  return Number(row.max) + 1;
+}
+
+export async function recordBuiltFiles(db: Kysely<any>, runId: string, files: readonly NewFile[], clock: Clock): Promise<FileRecord[]> {
+  if (files.length === 0) return [];
+  const now = clock.now().toISO();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const rows = await trx.withSchema(STATE_SCHEMA).insertInto('file').values(files.map((f) => ({
+        file_date: f.fileDate, file_type: f.fileType, version: f.version, name: f.name, status: 'built',
+        sha256: f.sha256, row_count: f.rows, byte_count: f.bytes, archive_path: f.archivePath, remote_path: f.remotePath,
+        run_id: runId, built_at: now, updated_at: now,
+      }))).returningAll().execute();
+      return rows.map(toRecord);
+    });
+  } catch (cause) {
+    if ((cause as { code?: string }).code === '23505') {
+      throw new LeadEtlError('STATE_CONFLICT', `another run recorded ${files.map((f) => f.name).join(', ')} first; nothing was changed, run again to pick up its files`, { cause });
+    }
+    throw cause;
+  }
+}
+
+/** Moves a file from `from` to `to` only if it is still in `from`; the database checks the transition. */
+export async function moveFile(
+  db: Db,
+  file: FileRecord,
+  from: FileStatus,
+  to: FileStatus,
+  clock: Clock,
+  patch: { reason?: string; remotePath?: string } = {},
+): Promise<FileRecord> {
+  const now = clock.now().toISO()!;
+  const stamps: Record<string, string> =
+    to === 'uploading' ? { upload_started_at: now } : to === 'uploaded' ? { uploaded_at: now } : to === 'validated' || to === 'rejected' ? { acknowledged_at: now } : {};
+  let row;
+  try {
+    row = await db.withSchema(STATE_SCHEMA).updateTable('file')
+      .set({ status: to, updated_at: now, ...stamps, ...(patch.reason !== undefined ? { reason: patch.reason } : {}), ...(patch.remotePath ? { remote_path: patch.remotePath } : {}) })
+      .where('id', '=', file.id).where('status', '=', from)
+      .returningAll().executeTakeFirst();
+  } catch (cause) {
+    throw new LeadEtlError('STATE_TRANSITION', `cannot move ${file.name} from ${from} to ${to}: ${(cause as Error).message}`, { cause });
+  }
+  if (!row) {
+    throw new LeadEtlError('STATE_CONFLICT', `${file.name} is no longer ${from} (another process moved it); run again to see its state`);
+  }
+  return toRecord(row);
+}
+
+export interface Acknowledgement {
+  readonly fileDate: FileDate;
+  readonly workflow: string;
+  readonly outcome: 'validated' | 'rejected';
+  readonly source: string;
+  readonly fileName?: string;
+  readonly note?: string;
+}
+
+/** Records an acknowledgement and moves the uploaded files it covers, in one transaction. */
+export async function recordAcknowledgement(db: Kysely<any>, ack: Acknowledgement, files: readonly FileRecord[], clock: Clock): Promise<FileRecord[]> {
+  return db.transaction().execute(async (trx) => {
+    await trx.withSchema(STATE_SCHEMA).insertInto('acknowledgement').values({
+      file_date: ack.fileDate, workflow: ack.workflow, outcome: ack.outcome, source: ack.source,
+      file_name: ack.fileName ?? null, note: ack.note ?? null, recorded_at: clock.now().toISO(),
+    }).execute();
+    const moved: FileRecord[] = [];
+    for (const file of files) {
+      moved.push(await moveFile(trx, file, 'uploaded', ack.outcome, clock, ack.note ? { reason: ack.note } : {}));
+    }
+    return moved;
+  });
+}
+
+/** A date is validated when it has files and every file in play for it is validated. */
+export function isDateValidated(files: readonly FileRecord[]): boolean {
+  const live = files.filter((f) => !REPLACEABLE_STATUSES.includes(f.status));
+  return live.length > 0 && live.every((f) => f.status === 'validated');
+}
