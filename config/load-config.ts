@@ -139,7 +139,7 @@ type DatabaseSection = NonNullable<ParsedConfig['state']>;
 function databaseTarget(key: 'ledger' | 'state', section: DatabaseSection, env: NodeJS.ProcessEnv, path: (p: string) => string): DatabaseTarget {
   const upper = key.toUpperCase();
   if (section.driver === 'pglite') {
-    return { driver: 'pglite', ...(section.dataDir ? { dataDir: path(section.dataDir) } : {}) };
+    return section.dataDir === 'memory://' ? { driver: 'pglite' } : { driver: 'pglite', dataDir: path(section.dataDir) };
   }
   const urlText = env[`LEAD_ETL_${upper}_URL`] ?? section.url;
   if (!urlText) {

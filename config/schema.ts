@@ -42,8 +42,8 @@ const database = z
     /** postgres: a connection URL without a password (use passwordFile or the environment). */
     url: z.string().refine(noPasswordInUrl, 'must be a postgres:// URL without a password; put the password in passwordFile or LEAD_ETL_*_PASSWORD').optional(),
     passwordFile: z.string().optional(),
-    /** pglite: the folder holding the embedded database. */
-    dataDir: z.string().optional(),
+    /** pglite: the folder holding the embedded database (`memory://` for a throwaway one). */
+    dataDir: z.string().default('var/db'),
     poolSize: z.int().min(1).max(50).default(4),
   })
   .strict();

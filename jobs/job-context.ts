@@ -1,0 +1,43 @@
+import type { Config } from '../config/load-config.js';
+import type { Clock } from '../core/clock.js';
+import { openDatabase, type Database } from '../core/database.js';
+import type { Logger } from '../core/log.js';
+
+/**
+ * What a job needs from the outside world, opened once per command. The SFTP side is a factory so that
+ * nothing connects unless a file is actually due to go.
+ */
+export interface RemoteStat {
+  readonly size: number;
+}
+
+/** The part of an SFTP session a job uses (load/sftp-session.ts provides it). */
+export interface RemoteStore {
+  stat(remotePath: string): Promise<RemoteStat | undefined>;
+  putAtomically(args: { localPath: string; remoteDir: string; remoteName: string; expectedBytes: number }): Promise<{ remotePath: string; bytes: number }>;
+  close(): Promise<void>;
+}
+
+export interface JobContext {
+  readonly config: Config;
+  readonly ledger: Database;
+  readonly state: Database;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly connectRemote: () => Promise<RemoteStore>;
+}
+
+/** Opens the ledger and the state store; one embedded database serves both when they are the same. */
+export async function openDatabases(config: Config): Promise<{ ledger: Database; state: Database; close(): Promise<void> }> {
+  const ledger = await openDatabase(config.ledger);
+  const same = config.state === config.ledger || JSON.stringify(config.state) === JSON.stringify(config.ledger);
+  const state = same ? ledger : await openDatabase(config.state);
+  return {
+    ledger,
+    state,
+    async close() {
+      await ledger.close();
+      if (state !== ledger) await state.close();
+    },
+  };
+}
