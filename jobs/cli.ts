@@ -1,0 +1,276 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig, type Config } from '../config/load-config.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { describeError, isLeadEtlError, LeadEtlError } from '../core/errors.js';
+import { parseFileDate } from '../core/file-date.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { openSftpSession } from '../load/sftp-session.js';
+import { assertStateStoreReady, listFiles, migrateStateStore } from '../load/state/state-store.js';
+import { acknowledgeDate } from './acknowledge-date.js';
+import { runDemo } from './demo.js';
+import { openDatabases, type JobContext } from './job-context.js';
+import { runFileDate } from './run-file-date.js';
+import { seedLedger } from './seed-ledger.js';
+import { formatStatusTable } from './status-report.js';
+
+/**
+ * The `lead-etl` command line. Exit codes: 0 done; 1 failed (one line on stderr says why);
+ * 2 usage error; 3 waiting (files are archived, Lead has not validated the previous date yet).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, waiting: 3 } as const;
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  /** Logger override (tests); otherwise pino JSON lines on stderr at the configured level. */
+  readonly logger?: Logger;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: Options;
+  run(values: Values, io: CliIo): Promise<number>;
+}
+
+const COMMON: Options = {
+  config: { type: 'string', short: 'c' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+const COMMON_HELP = `  -c, --config FILE   JSON config file (default: $LEAD_ETL_CONFIG, else built-in defaults)
+      --log-level L   fatal|error|warn|info|debug|trace|silent (logs are JSON lines on stderr)
+  -h, --help          this help`;
+
+function configFrom(values: Values, io: CliIo): Config {
+  const file = (values.config as string | undefined) ?? io.env.LEAD_ETL_CONFIG;
+  const config = loadConfig({ ...(file ? { file } : {}), env: io.env });
+  const level = values['log-level'] as string | undefined;
+  return level ? { ...config, log: { level: level as Config['log']['level'] } } : config;
+}
+
+function loggerFor(config: Config, io: CliIo): Logger {
+  return io.logger ?? createLogger({ level: config.log.level });
+}
+
+async function withContext<T>(config: Config, io: CliIo, fn: (ctx: JobContext) => Promise<T>): Promise<T> {
+  const logger = loggerFor(config, io);
+  const databases = await openDatabases(config);
+  try {
+    await assertStateStoreReady(databases.state.db);
+    const ctx: JobContext = {
+      config, ledger: databases.ledger, state: databases.state, clock: io.clock, logger,
+      connectRemote: async () => {
+        if (!config.sftp) throw new LeadEtlError('CONFIG_INVALID', `config key sftp is missing in ${config.source}: nothing can be uploaded`);
+        return openSftpSession(config.sftp, logger);
+      },
+    };
+    return await fn(ctx);
+  } finally {
+    await databases.close();
+  }
+}
+
+const requireDate = (values: Values, key = 'date') => {
+  const text = values[key];
+  if (typeof text !== 'string') throw new LeadEtlError('USAGE', `--${key} YYYY-MM-DD is required`);
+  return parseFileDate(text, `--${key}`);
+};
+
+const positiveInt = (values: Values, key: string, fallback: number) => {
+  const text = values[key];
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new LeadEtlError('USAGE', `--${key} must be a whole number of 1 or more, got "${String(text)}"`);
+  return n;
+};
+
+export const COMMANDS: Record<string, Command> = {
+  run: {
+    summary: 'extract, build, archive and upload the files of one file date',
+    usage: `lead-etl run --date YYYY-MM-DD [--no-upload]
+
+Builds every file type of the program for the file date T (activity of T-1, America/Chicago) from one
+ledger snapshot, archives each file with its checksum, and uploads them once Lead has validated T-1.
+Running it again sends nothing twice and finishes an upload an earlier run left half done.
+
+      --date T        the file date (the date in the file names)
+      --no-upload     build and archive only`,
+    options: { date: { type: 'string' }, 'no-upload': { type: 'boolean' } },
+    async run(values, io) {
+      const date = requireDate(values);
+      const config = configFrom(values, io);
+      const result = await withContext(config, io, (ctx) => runFileDate(ctx, date, { upload: !values['no-upload'] }));
+      for (const p of result.problems) {
+        io.stderr(`${p.fileType} line ${p.line} record ${p.recordId || '(no id)'} column ${p.column}: ${p.rule}: ${p.message}\n`);
+      }
+      if (result.problemCount > result.problems.length) io.stderr(`... and ${result.problemCount - result.problems.length} more problem(s)\n`);
+      for (const f of result.built) io.stdout(`built     ${f.name}  rows=${f.rows} bytes=${f.bytes} sha256=${f.sha256}\n`);
+      for (const f of result.uploaded) io.stdout(`uploaded  ${f.remotePath}\n`);
+      if (result.outcome === 'ok') {
+        io.stdout(`${result.message}\n`);
+        return EXIT.ok;
+      }
+      io.stderr(`lead-etl run: ${result.message}\n`);
+      return result.outcome === 'waiting' ? EXIT.waiting : EXIT.failed;
+    },
+  },
+  status: {
+    summary: 'what was built and sent, per date and file',
+    usage: `lead-etl status [--date T | --from A --to B] [--json]`,
+    options: { date: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+    async run(values, io) {
+      const config = configFrom(values, io);
+      const range = values.date
+        ? { from: requireDate(values), to: requireDate(values) }
+        : { ...(values.from ? { from: requireDate(values, 'from') } : {}), ...(values.to ? { to: requireDate(values, 'to') } : {}) };
+      const files = await withContext(config, io, (ctx) => listFiles(ctx.state.db, range));
+      io.stdout(values.json ? JSON.stringify(files, null, 2) + '\n' : formatStatusTable(files));
+      return EXIT.ok;
+    },
+  },
+  migrate: {
+    summary: 'create or update the state store schema (lead_etl)',
+    usage: 'lead-etl migrate',
+    options: {},
+    async run(values, io) {
+      const config = configFrom(values, io);
+      const databases = await openDatabases(config);
+      try {
+        const result = await migrateStateStore(databases.state.db);
+        for (const r of result.results ?? []) io.stdout(`${r.status === 'Success' ? 'applied' : r.status}  ${r.migrationName}\n`);
+        if (result.error) throw new LeadEtlError('STATE_CONFLICT', `migration failed: ${describeError(result.error)}`, { cause: result.error });
+        io.stdout(`state store ${databases.state.label} is up to date\n`);
+        return EXIT.ok;
+      } finally {
+        await databases.close();
+      }
+    },
+  },
+  seed: {
+    summary: 'fill the configured ledger with the generated reference deposit program',
+    usage: `lead-etl seed --days N [--scale S] [--seed X] [--start YYYY-MM-DD] [--reset]
+
+Installs the reference ledger schema (schema "ledger") and generates a deterministic deposit program
+with debit cards: the same options always give the same data.
+
+      --days N        activity days to generate (required)
+      --scale S       program size; 1 is about 100 customers (default 1)
+      --seed X        random seed (default 42)
+      --start DATE    first activity day (default 2026-03-05; file dates start the day after)
+      --reset         drop an existing reference ledger first`,
+    options: { days: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, start: { type: 'string' }, reset: { type: 'boolean' } },
+    async run(values, io) {
+      if (values.days === undefined) throw new LeadEtlError('USAGE', '--days N is required');
+      const config = configFrom(values, io);
+      const summary = await seedLedger(config, {
+        days: positiveInt(values, 'days', 1),
+        scale: positiveInt(values, 'scale', 1),
+        seed: positiveInt(values, 'seed', 42),
+        ...(values.start ? { firstActivityDate: requireDate(values, 'start') } : {}),
+        reset: Boolean(values.reset),
+      });
+      io.stdout(`seeded ${summary.customers} customers, ${summary.accounts} accounts, ${summary.balances} balances, ${summary.cards} cards, ${summary.entries} entries, ${summary.pending} pending entries for ${summary.firstActivityDate}..${summary.lastActivityDate}\n`);
+      return EXIT.ok;
+    },
+  },
+  ack: {
+    summary: "record Lead's answer (validated or rejected) for a date's uploaded files",
+    usage: `lead-etl ack --date T (--validated | --rejected) [--note TEXT]`,
+    options: { date: { type: 'string' }, validated: { type: 'boolean' }, rejected: { type: 'boolean' }, note: { type: 'string' } },
+    async run(values, io) {
+      const date = requireDate(values);
+      if (Boolean(values.validated) === Boolean(values.rejected)) throw new LeadEtlError('USAGE', 'give exactly one of --validated or --rejected');
+      const config = configFrom(values, io);
+      const moved = await withContext(config, io, (ctx) =>
+        acknowledgeDate(ctx.state, ctx.clock, date, {
+          outcome: values.validated ? 'validated' : 'rejected',
+          source: 'operator',
+          ...(typeof values.note === 'string' ? { note: values.note } : {}),
+        }));
+      for (const f of moved) io.stdout(`${f.status}  ${f.name}\n`);
+      return EXIT.ok;
+    },
+  },
+  demo: {
+    summary: 'the whole path on the embedded default: generated ledger, in-process SFTP server',
+    usage: `lead-etl demo [--days N] [--dir DIR] [--scale S] [--seed X]
+
+Seeds the reference ledger in an embedded PGlite database, starts an SFTP server in this process (real
+SSH on 127.0.0.1 with a fresh host key that the client pins), and sends Day 0 to Day N-1 in order.
+Until the Lead sandbox exists the demo acknowledges each day itself, and says so.
+Leaves DIR/sftp/<folder>/<files> (what the server received), DIR/archive, and DIR/db.
+
+      --days N        file dates to send (default 5)
+      --dir DIR       working folder (default var/demo); an earlier demo there is replaced
+      --scale S       program size (default 1)
+      --seed X        random seed (default 42)`,
+    options: { days: { type: 'string' }, dir: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' } },
+    async run(values, io) {
+      const result = await runDemo({
+        days: positiveInt(values, 'days', 5),
+        dir: (values.dir as string | undefined) ?? 'var/demo',
+        scale: positiveInt(values, 'scale', 1),
+        seed: positiveInt(values, 'seed', 42),
+        ...(values['log-level'] ? { logLevel: values['log-level'] as string } : {}),
+      }, io);
+      return result.ok ? EXIT.ok : EXIT.failed;
+    },
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return `lead-etl: send Lead Bank the daily files of a program, from the partner's ledger to SFTP
+
+Usage: lead-etl <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run "lead-etl <command> --help" for a command's options.
+Exit codes: 0 done, 1 failed, 2 usage error, 3 waiting for Lead to validate the previous date.
+`;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(mainHelp());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`lead-etl: unknown command "${name}"; run lead-etl --help\n`);
+    return EXIT.usage;
+  }
+  let values: Values;
+  try {
+    ({ values } = parseArgs({ args: [...rest], options: { ...COMMON, ...command.options }, strict: true, allowPositionals: false }) as { values: Values });
+  } catch (error) {
+    io.stderr(`lead-etl ${name}: ${(error as Error).message}; run lead-etl ${name} --help\n`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.stdout(`${command.usage}\n\nCommon options:\n${COMMON_HELP}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(values, io);
+  } catch (error) {
+    io.stderr(`lead-etl ${name}: ${describeError(error).replace(/\s*\n\s*/g, ' ')}\n`);
+    return isLeadEtlError(error, 'USAGE') ? EXIT.usage : EXIT.failed;
+  }
+}
+
+export const defaultIo = (): CliIo => ({
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  clock: systemClock,
+});
