@@ -34,10 +34,20 @@ export function normalizeFingerprint(text: string): string {
   return `SHA256:${match[1]}`;
 }
 
+// ssh2 1.17's keygen strips every leading zero byte from the ed25519 public key, so about one pair in
+// 256 comes out malformed and ssh2's own parser rejects it (mscdex/ssh2 issues #1390, #1513). Such a
+// pair is thrown away and another generated; 16 bad pairs in a row would take odds of 2^-128.
+const KEYGEN_ATTEMPTS = 16;
+
 /** A fresh unencrypted ed25519 key pair in OpenSSH format (private key PEM-like block, public key line). */
 export function generateKeyPair(): { privateKey: string; publicKey: string } {
-  const keys = ssh2.utils.generateKeyPairSync('ed25519');
-  return { privateKey: keys.private, publicKey: keys.public };
+  for (let attempt = 0; attempt < KEYGEN_ATTEMPTS; attempt++) {
+    const keys = ssh2.utils.generateKeyPairSync('ed25519');
+    if (!(ssh2.utils.parseKey(keys.private) instanceof Error) && !(ssh2.utils.parseKey(keys.public) instanceof Error)) {
+      return { privateKey: keys.private, publicKey: keys.public };
+    }
+  }
+  throw new LeadEtlError('INTERNAL', `ssh2 produced ${KEYGEN_ATTEMPTS} malformed ed25519 key pairs in a row`);
 }
 
 /** The fingerprint of an OpenSSH public key line (`ssh-ed25519 AAAA... comment`). */
