@@ -1,4 +1,5 @@
 import { readdir, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,6 +82,35 @@ describe('client authentication', () => {
     const f = await fixture();
 
     expect(await rejection(f.open({ username: 'someone-else' }))).toMatchObject({ code: 'SFTP_CONNECT' });
+  });
+});
+
+describe('unreachable server', () => {
+  it('reports a refused TCP connection as SFTP_CONNECT naming the endpoint', async () => {
+    // A port that was free a moment ago: nothing listens there now.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+    const error = await rejection(
+      openSftpSession(
+        {
+          host: '127.0.0.1',
+          port,
+          username: 'partner',
+          privateKey: generateKeyPair().privateKey,
+          hostKeyFingerprint: fingerprintOfOpenSshPublicKey(generateKeyPair().publicKey),
+          connectTimeoutMs: 5_000,
+          operationTimeoutMs: 5_000,
+          closeTimeoutMs: 1_000,
+        },
+        silentLogger(),
+      ),
+    );
+
+    expect(error.code).toBe('SFTP_CONNECT');
+    expect(error.message).toContain(`127.0.0.1:${port}`);
   });
 });
 

@@ -1,9 +1,11 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import ssh2, { type ParsedKey, type PublicKeyAuthMethod } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveClientPath } from '../../load/embedded-sftp-paths.js';
+import { generateKeyPair, parseSshKey } from '../../load/ssh-keys.js';
 import { startSftpFixture, type SftpFixture } from '../support/sftp.js';
 
 /**
@@ -131,6 +133,49 @@ describe('embedded SFTP server', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(clientClosed).toBe(true);
+  });
+});
+
+describe('embedded SFTP server authentication', () => {
+  /** Resolves 'ready' or the level of the error ssh2 reports for the attempt. */
+  function attempt(f: SftpFixture, key: ParsedKey): Promise<string> {
+    return new Promise((resolve) => {
+      const publicKeyAttempt: PublicKeyAuthMethod = { type: 'publickey', username: f.username, key };
+      const client = new ssh2.Client();
+      client.on('ready', () => {
+        client.end();
+        resolve('ready');
+      });
+      client.on('error', (error: Error & { level?: string }) => resolve(error.level ?? error.message));
+      client.connect({
+        host: f.server.host,
+        port: f.server.port,
+        username: f.username,
+        // One public key attempt with exactly this key object, then give up.
+        authHandler: [publicKeyAttempt],
+        hostVerifier: () => true,
+      });
+    });
+  }
+
+  it('logs in a client holding the authorized key', async () => {
+    const f = await startSftpFixture();
+    cleanups.push(() => f.dispose());
+
+    expect(await attempt(f, parseSshKey(f.clientKey.privateKey, 'client key'))).toBe('ready');
+  });
+
+  it('refuses a client that offers the authorized public key but cannot sign with it', async () => {
+    const f = await startSftpFixture();
+    cleanups.push(() => f.dispose());
+    const authorizedBlob = parseSshKey(f.clientKey.publicKey, 'authorized key').getPublicSSH();
+    // Signs with a key of its own while claiming the authorized public key: only the signature check
+    // can tell.
+    const impostor = Object.create(parseSshKey(generateKeyPair().privateKey, 'impostor key'), {
+      getPublicSSH: { value: () => authorizedBlob },
+    }) as ParsedKey;
+
+    expect(await attempt(f, impostor)).toBe('client-authentication');
   });
 });
 
