@@ -8,7 +8,9 @@ import { isWithin, resolveClientPath, type ResolvedPath } from './embedded-sftp-
 /**
  * The SFTP v3 requests of one client session, answered from a local folder: the embedded server's
  * file system. Each request is answered on its own (the protocol allows replies in any order), which
- * is what lets fastPut keep several WRITEs in flight.
+ * is what lets fastPut keep several WRITEs in flight. Requests with no listener here (READLINK, SYMLINK,
+ * EXTENDED such as posix-rename) are answered OP_UNSUPPORTED by ssh2 itself; without SYMLINK a client
+ * cannot plant a link that leads out of the root.
  */
 export interface ServedTree {
   /** Local folder seen by the client as `/`; an absolute, symlink-free path. */
