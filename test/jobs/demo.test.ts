@@ -1,0 +1,40 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../core/clock.js';
+import { silentLogger } from '../../core/log.js';
+import { runDemo } from '../../jobs/demo.js';
+import { checkSentFiles } from '../support/lead-file-check.js';
+
+function io() {
+  const out: string[] = [];
+  return { out, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), env: {}, clock: fixedClock('2026-03-06T07:00:00Z'), logger: silentLogger() } };
+}
+
+describe('lead-etl demo', () => {
+  it('sends Day 0 to Day N-1 in order through a real SFTP server and leaves DIR/sftp/<folder>/<files>', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
+    const { out, io: demoIo } = io();
+    const result = await runDemo({ days: 3, dir, scale: 1, seed: 42 }, demoIo);
+    expect(result.ok, out.join('')).toBe(true);
+    expect(result.fileDates).toEqual(['2026-03-06', '2026-03-07', '2026-03-08']);
+    for (const folder of ['accounts', 'balances', 'transactions', 'non_posted_transactions']) {
+      expect(readdirSync(join(dir, 'sftp', folder)).sort()).toEqual(result.fileDates.map((d) => `${d}_${folder}_V1.csv`));
+    }
+    expect(checkSentFiles(join(dir, 'sftp'))).toEqual([]);
+    expect(out.join('')).toContain('[demo self-ack]');
+  });
+
+  it('replaces an earlier demo in the same folder, and refuses a folder that holds something else', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
+    expect((await runDemo({ days: 1, dir, scale: 1, seed: 1 }, io().io)).ok).toBe(true);
+    expect((await runDemo({ days: 1, dir, scale: 1, seed: 1 }, io().io)).ok).toBe(true);
+    expect(readdirSync(join(dir, 'sftp', 'balances'))).toEqual(['2026-03-06_balances_V1.csv']);
+
+    const other = mkdtempSync(join(tmpdir(), 'lead-etl-demo-other-'));
+    writeFileSync(join(other, 'precious.txt'), 'keep me');
+    await expect(runDemo({ days: 1, dir: other, scale: 1, seed: 1 }, io().io)).rejects.toThrow(/not empty and holds no earlier demo/);
+    expect(existsSync(join(other, 'precious.txt'))).toBe(true);
+  });
+});

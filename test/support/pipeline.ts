@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../config/load-config.js';
+import { fixedClock } from '../../core/clock.js';
+import { silentLogger, type Logger } from '../../core/log.js';
+import { generateReferenceLedger, installReferenceLedgerSchema } from '../../extract/reference-ledger/generate.js';
+import type { ConfigInput } from '../../config/schema.js';
+import type { JobContext } from '../../jobs/job-context.js';
+import { openSftpSession } from '../../load/sftp-session.js';
+import { migrateStateStore } from '../../load/state/state-store.js';
+import { freshDatabase, type DatabaseKind, type FreshDatabase } from './databases.js';
+import { startSftpFixture, type SftpFixture } from './sftp.js';
+
+/**
+ * The whole pipeline on real parts for a test: a fresh database (PGlite or PostgreSQL) holding the
+ * generated reference ledger and the state store, an embedded SFTP server over loopback, and a job
+ * context whose clock the test controls.
+ */
+export const FIRST_ACTIVITY_DATE = '2026-03-05';
+export const DAY0 = '2026-03-06';
+
+export interface PipelineFixture {
+  readonly ctx: JobContext;
+  readonly db: FreshDatabase;
+  readonly sftp: SftpFixture;
+  readonly dir: string;
+  readonly clock: ReturnType<typeof fixedClock>;
+  /** A context with other settings over the same databases and server. */
+  withConfig(overrides: ConfigInput): JobContext;
+  dispose(): Promise<void>;
+}
+
+export async function startPipeline(kind: DatabaseKind, options: { days: number; logger?: Logger; config?: ConfigInput }): Promise<PipelineFixture> {
+  const db = await freshDatabase(kind);
+  const sftp = await startSftpFixture();
+  const dir = await mkdtemp(join(tmpdir(), 'lead-etl-pipeline-'));
+  await installReferenceLedgerSchema(db.database);
+  await generateReferenceLedger(db.database, { days: options.days, scale: 1, seed: 7, firstActivityDate: FIRST_ACTIVITY_DATE });
+  const migrated = await migrateStateStore(db.database.db);
+  if (migrated.error) throw migrated.error;
+  const clock = fixedClock('2026-03-06T07:00:00Z');
+  const logger = options.logger ?? silentLogger();
+
+  const configFor = (overrides: ConfigInput = {}): Config =>
+    loadConfig({
+      baseDir: dir,
+      env: { LEAD_ETL_SFTP_PRIVATE_KEY: sftp.clientKey.privateKey },
+      input: {
+        program: { firstFileDate: DAY0, ...options.config?.program, ...overrides.program },
+        ledger: { driver: 'pglite', dataDir: 'memory://' },
+        archive: { dir: 'archive' },
+        sftp: { host: sftp.server.host, port: sftp.server.port, username: sftp.username, hostKeyFingerprint: sftp.server.hostKeyFingerprint, connectTimeoutMs: 10_000, ...overrides.sftp },
+        ...(overrides.format ? { format: overrides.format } : {}),
+        ...(overrides.upload ? { upload: overrides.upload } : {}),
+      },
+    });
+  const contextFor = (config: Config): JobContext => ({
+    config, ledger: db.database, state: db.database, clock, logger,
+    connectRemote: () => openSftpSession(config.sftp!, logger),
+  });
+  return {
+    ctx: contextFor(configFor(options.config)),
+    db, sftp, dir, clock,
+    withConfig: (overrides) => contextFor(configFor(overrides)),
+    async dispose() {
+      await sftp.dispose();
+      await db.dispose();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
