@@ -48,8 +48,11 @@ export function compileNamedParameters(sql: string, values: Readonly<Record<stri
   return { sql: out, parameters: order.map((name) => values[name]) };
 }
 
-/** Returns the index just past a literal, identifier, comment or dollar-quoted body starting at `i`, or `i`. */
-function skipNonCode(sql: string, i: number): number {
+/**
+ * Returns the index just past a literal, identifier, comment or dollar-quoted body starting at `i`, or `i`.
+ * Shared with the SQL script splitter, so both read SQL text the same way.
+ */
+export function skipNonCode(sql: string, i: number): number {
   const ch = sql[i];
   const next = sql[i + 1];
   if (ch === '-' && next === '-') {
