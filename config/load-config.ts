@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DatabaseTarget } from '../core/database.js';
 import { LeadEtlError } from '../core/errors.js';
-import { packagePath } from '../core/package-root.js';
+import { REFERENCE_LEDGER_QUERIES_DIR } from '../extract/reference-ledger/paths.js';
 import { configSchema, type ConfigInput, type ParsedConfig } from './schema.js';
 
 /**
@@ -42,7 +42,6 @@ export interface Config {
   readonly log: ParsedConfig['log'];
 }
 
-export const REFERENCE_QUERIES_DIR = packagePath('extract', 'reference-ledger', 'queries');
 const OVERRIDE_PREFIX = 'LEAD_ETL__';
 
 export interface LoadConfigOptions {
@@ -125,7 +124,7 @@ function resolveConfig(parsed: ParsedConfig, source: string, baseDir: string, en
     program: parsed.program,
     ledger,
     state,
-    queries: { dir: path(parsed.queries.dir ?? REFERENCE_QUERIES_DIR), fetchSize: parsed.queries.fetchSize },
+    queries: { dir: path(parsed.queries.dir ?? REFERENCE_LEDGER_QUERIES_DIR), fetchSize: parsed.queries.fetchSize },
     archive: { dir: path(parsed.archive.dir) },
     ...(parsed.sftp ? { sftp: sftpConfig(parsed.sftp, env, path) } : {}),
     format: parsed.format,

@@ -79,7 +79,11 @@ async function withContext<T>(config: Config, io: CliIo, fn: (ctx: JobContext) =
 const requireDate = (values: Values, key = 'date') => {
   const text = values[key];
   if (typeof text !== 'string') throw new LeadEtlError('USAGE', `--${key} YYYY-MM-DD is required`);
-  return parseFileDate(text, `--${key}`);
+  try {
+    return parseFileDate(text, `--${key}`);
+  } catch (error) {
+    throw new LeadEtlError('USAGE', (error as Error).message);
+  }
 };
 
 const positiveInt = (values: Values, key: string, fallback: number) => {

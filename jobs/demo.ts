@@ -48,6 +48,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
   await chmod(keyFile, 0o600);
 
   const logger = io.logger ?? createLogger({ level: options.logLevel ?? 'warn' });
+  await mkdir(join(dir, 'sftp'), { recursive: true });
   const server = await startEmbeddedSftpServer({ rootDir: join(dir, 'sftp'), username: 'partner', authorizedPublicKeys: [keys.publicKey], logger });
   try {
     const config = loadConfig({
