@@ -40,4 +40,8 @@ export const transactions: FileTypeSpec = {
     generatedAt,
     required('effective_at', timestamp),
   ],
+  uncertain: [
+    'Columns after currency: the ones other pages prove; their order and any further columns are not known.',
+    'Lead\'s transaction type tables were only partly captured.',
+  ],
 };
