@@ -3,6 +3,9 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DatabaseTarget } from '../core/database.js';
 import { LeadEtlError } from '../core/errors.js';
 import { REFERENCE_LEDGER_QUERIES_DIR } from '../extract/reference-ledger/paths.js';
+import type { Profile } from './profile-schema.js';
+import { loadProfile } from './load-profile.js';
+import type { ProgramFileType } from '../transform/program-file-types.js';
 import { configSchema, type ConfigInput, type ParsedConfig } from './schema.js';
 
 /**
@@ -22,7 +25,6 @@ export interface SftpConfig {
   readonly passphrase?: string;
   readonly hostKeyFingerprint: string;
   readonly remoteRoot: string;
-  readonly folders: Readonly<Record<string, string>>;
   readonly connectTimeoutMs: number;
   readonly operationTimeoutMs: number;
   readonly closeTimeoutMs: number;
@@ -31,7 +33,12 @@ export interface SftpConfig {
 export interface Config {
   /** Where the configuration came from, for messages. */
   readonly source: string;
-  readonly program: ParsedConfig['program'];
+  readonly program: Omit<ParsedConfig['program'], 'profile' | 'fileTypes'> & {
+    readonly profile: Profile;
+    readonly profilePath: string;
+    /** The program's file types with its profile applied, in Lead's object order. */
+    readonly files: readonly ProgramFileType[];
+  };
   readonly ledger: DatabaseTarget;
   readonly state: DatabaseTarget;
   readonly queries: { readonly dir: string; readonly fetchSize: number };
@@ -119,9 +126,11 @@ function resolveConfig(parsed: ParsedConfig, source: string, baseDir: string, en
   const path = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const ledger = databaseTarget('ledger', parsed.ledger, env, path);
   const state = parsed.state ? databaseTarget('state', parsed.state, env, path) : ledger;
+  const { profile: profileRef, fileTypes, ...program } = parsed.program;
+  const loaded = loadProfile(profileRef, baseDir, fileTypes);
   return {
     source,
-    program: parsed.program,
+    program: { ...program, profile: loaded.profile, profilePath: loaded.path, files: loaded.files },
     ledger,
     state,
     queries: { dir: path(parsed.queries.dir ?? REFERENCE_LEDGER_QUERIES_DIR), fetchSize: parsed.queries.fetchSize },
@@ -166,7 +175,6 @@ function sftpConfig(section: NonNullable<ParsedConfig['sftp']>, env: NodeJS.Proc
     ...(passphrase !== undefined ? { passphrase } : {}),
     hostKeyFingerprint: section.hostKeyFingerprint.replace(/^\d+\s+/, ''),
     remoteRoot: section.remoteRoot,
-    folders: section.folders as Record<string, string>,
     connectTimeoutMs: section.connectTimeoutMs,
     operationTimeoutMs: section.operationTimeoutMs,
     closeTimeoutMs: section.closeTimeoutMs,

@@ -53,11 +53,13 @@ export const configSchema = z
     program: z
       .object({
         name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').default('demo-deposit'),
-        kind: z.enum(['deposit']).default('deposit'),
+        /** A built-in profile (deposit, credit, all) or the path of a profile JSON file: which files the program sends and how they fit its agreed schema. */
+        profile: z.string().min(1).default('deposit'),
         currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
         /** Lead's Day 0: the first file date; every later date waits for the one before it. */
         firstFileDate: fileDate.optional(),
-        fileTypes: z.array(fileTypeId).min(1).default(['accounts', 'balances', 'transactions', 'non_posted_transactions']),
+        /** Send only these of the profile's file types. */
+        fileTypes: z.array(fileTypeId).min(1).optional(),
         /** The zone whose calendar days are Lead's days. Lead says Central Time. */
         timeZone: timeZone.default('America/Chicago'),
       })
@@ -86,8 +88,6 @@ export const configSchema = z
         /** The server's host key as Lead publishes it: `SHA256:...` (a leading bit count is accepted). */
         hostKeyFingerprint: z.string().regex(/^(\d+\s+)?SHA256:[A-Za-z0-9+/]{43}=?$/, 'must be an OpenSSH fingerprint like SHA256:PWqq5lPPd0zW...'),
         remoteRoot: z.string().startsWith('/').default('/'),
-        /** Remote folder per file type, when Lead's differ from the defaults. */
-        folders: z.partialRecord(fileTypeId, z.string().min(1)).default({}),
         connectTimeoutMs: z.int().min(100).default(20_000),
         operationTimeoutMs: z.int().min(100).default(120_000),
         closeTimeoutMs: z.int().min(100).default(5_000),

@@ -55,7 +55,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
       baseDir: dir,
       env: {},
       input: {
-        program: { name: 'demo-deposit', kind: 'deposit', firstFileDate: day0 },
+        program: { name: 'demo-deposit', profile: 'deposit', firstFileDate: day0 },
         ledger: { driver: 'pglite', dataDir: 'db' },
         archive: { dir: 'archive' },
         sftp: { host: server.host, port: server.port, username: 'partner', privateKeyFile: keyFile, hostKeyFingerprint: server.hostKeyFingerprint, connectTimeoutMs: 10_000 },

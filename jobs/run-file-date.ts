@@ -1,18 +1,15 @@
-import { rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { describeError, LeadEtlError } from '../core/errors.js';
-import { activityWindow, addDays, type FileDate } from '../core/file-date.js';
-import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
-import { archiveFile, buildingPath, verifyArchived } from '../load/archive.js';
+import { addDays, type FileDate } from '../core/file-date.js';
+import { verifyArchived } from '../load/archive.js';
 import {
-  filesForDate, finishRun, isDateValidated, listFiles, liveFile, moveFile, newRunId, nextVersion,
-  recordBuiltFiles, recordProblems, startRun, type FileRecord, type NewFile,
+  filesForDate, finishRun, isDateValidated, listFiles, liveFile, moveFile, newRunId,
+  recordProblems, startRun, type FileRecord,
 } from '../load/state/state-store.js';
-import type { FileTypeSpec, Workflow } from '../transform/file-type-spec.js';
-import { fileTypeById } from '../transform/file-types/registry.js';
-import { createRowMapper } from '../transform/map-row.js';
+import { recordLateEntries, type LateEntry } from '../load/state/submitted-records.js';
+import type { ProgramFileType } from '../transform/program-file-types.js';
 import type { RowProblem } from '../transform/row-problem.js';
-import { writeLeadCsv, type WrittenFile } from '../transform/write-lead-csv.js';
+import { buildDateFiles, type FileNotices } from './build-date-files.js';
 import type { JobContext, RemoteStore } from './job-context.js';
 
 /**
@@ -20,8 +17,6 @@ import type { JobContext, RemoteStore } from './job-context.js';
  * archive and record them, then upload them in Lead's order once the previous date is validated.
  * Running it again finishes what an earlier run left (an interrupted upload) and sends nothing twice.
  */
-export const WORKFLOW_ORDER: readonly Workflow[] = ['customer', 'compliance', 'financial', 'sales'];
-
 export type RunOutcome = 'ok' | 'waiting' | 'failed';
 
 export interface RunResult {
@@ -34,12 +29,10 @@ export interface RunResult {
   readonly uploaded: readonly FileRecord[];
   readonly problems: readonly RowProblem[];
   readonly problemCount: number;
-}
-
-interface Build {
-  readonly spec: FileTypeSpec;
-  readonly path: string;
-  readonly written: WrittenFile;
+  /** What the submission rules left out, per file type (unchanged records, entries already sent...). */
+  readonly notices: readonly FileNotices[];
+  /** Late entries this run found for the first time: activity of dates already sent. */
+  readonly late: readonly LateEntry[];
 }
 
 export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: { upload?: boolean } = {}): Promise<RunResult> {
@@ -53,24 +46,29 @@ export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: 
   let uploaded: FileRecord[] = [];
   let problems: RowProblem[] = [];
   let problemCount = 0;
+  let notices: FileNotices[] = [];
+  let late: LateEntry[] = [];
   const finish = async (outcome: RunOutcome, message: string): Promise<RunResult> => {
     await finishRun(stateDb, runId, outcome, message, clock);
-    log.info({ outcome, built: built.length, uploaded: uploaded.length, problems: problemCount }, 'run finished');
-    return { runId, fileDate, outcome, message, built, uploaded, problems, problemCount };
+    log.info({ outcome, built: built.length, uploaded: uploaded.length, problems: problemCount, late: late.length }, 'run finished');
+    return { runId, fileDate, outcome, message, built, uploaded, problems, problemCount, notices, late };
   };
 
   try {
-    const specs = config.program.fileTypes.map(fileTypeById).sort(byWorkflow);
+    const types = config.program.files.filter((type) => (type.spec.direction ?? 'outbound') === 'outbound');
     const existing = await filesForDate(stateDb, fileDate);
-    const due = specs.filter((spec) => !liveFile(existing, spec.id));
+    const due = types.filter((type) => !liveFile(existing, type.spec.id));
     if (due.length > 0) {
-      const outcome = await buildAndArchive(ctx, runId, fileDate, due);
+      const outcome = await buildDateFiles(ctx, runId, fileDate, due);
       built = outcome.built;
       problems = outcome.problems;
       problemCount = outcome.problemCount;
+      notices = outcome.notices;
+      late = await recordLateEntries(stateDb, runId, outcome.late, clock);
       if (problemCount > 0) {
         await recordProblems(stateDb, runId, fileDate, problems);
-        const failed = [...new Set(problems.map((p) => fileTypeById(p.fileType).workflow))];
+        const workflowOf = (id: string) => types.find((t) => t.spec.id === id)?.spec.workflow ?? id;
+        const failed = [...new Set(problems.map((p) => workflowOf(p.fileType)))];
         return finish('failed', `${problemCount} problem(s) in the ${failed.join(', ')} files of ${fileDate}; nothing of ${failed.join(', ')} (or any later workflow) was archived or sent. Fix the ledger rows or the query, then run again.`);
       }
     } else {
@@ -82,69 +80,16 @@ export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: 
     const gate = await previousDateGate(ctx, fileDate);
     if (gate) return finish('waiting', gate);
 
-    uploaded = await uploadDue(ctx, fileDate, specs, log);
+    uploaded = await uploadDue(ctx, fileDate, types, log);
     const message = uploaded.length > 0
       ? `uploaded ${uploaded.length} file(s) for ${fileDate}`
-      : `nothing to send for ${fileDate}: its ${specs.length} file(s) were already sent`;
+      : `nothing to send for ${fileDate}: its ${types.length} file(s) were already sent`;
     return finish('ok', message);
   } catch (error) {
     log.error({ err: { code: (error as LeadEtlError).code, message: describeError(error) } }, 'run failed');
     await finish('failed', describeError(error)).catch(() => undefined);
     throw error;
   }
-}
-
-const byWorkflow = (a: FileTypeSpec, b: FileTypeSpec) => WORKFLOW_ORDER.indexOf(a.workflow) - WORKFLOW_ORDER.indexOf(b.workflow);
-
-async function buildAndArchive(ctx: JobContext, runId: string, fileDate: FileDate, specs: readonly FileTypeSpec[]) {
-  const { config, clock } = ctx;
-  const window = activityWindow(fileDate, config.program.timeZone);
-  const queries = new Map<string, PartnerQuery>();
-  for (const spec of specs) queries.set(spec.id, await loadPartnerQuery(config.queries.dir, spec));
-  const generatedAt = clock.now().setZone(config.format.timestampZone).toISO({ suppressMilliseconds: true })!;
-
-  // One REPEATABLE READ, READ ONLY transaction: every file of the date sees the same ledger, so the day's
-  // balances and transactions agree even while the ledger keeps posting. Nothing touches the state store
-  // inside it (on PGlite the two may share one connection).
-  const builds: Build[] = [];
-  try {
-    await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-      for (const spec of specs) {
-        const query = queries.get(spec.id)!;
-        const path = await buildingPath(config.archive.dir, `${fileDate}_${spec.token}`);
-        const mapRow = createRowMapper(spec, { generatedAt, timestampZone: config.format.timestampZone, programCurrency: config.program.currency, excessPrecision: config.format.excessPrecision }, query.path);
-        builds.push({ spec, path, written: await writeLeadCsv({ spec, path, mapRow, rows: streamPartnerRows(ctx.ledger, trx, query, window, config.queries.fetchSize) }) });
-        const last = builds.at(-1)!;
-        ctx.logger.info({ runId, fileDate, fileType: spec.id, rows: last.written.rows, bytes: last.written.bytes, problems: last.written.problemCount }, 'file built');
-      }
-    });
-  } catch (error) {
-    await Promise.all(builds.map((b) => rm(b.path, { force: true })));
-    throw error;
-  }
-
-  // A workflow with a problem sends nothing, and neither does any workflow after it (Lead needs the
-  // earlier objects first).
-  const failedAt = Math.min(...builds.filter((b) => b.written.problemCount > 0).map((b) => WORKFLOW_ORDER.indexOf(b.spec.workflow)));
-  const keep = builds.filter((b) => WORKFLOW_ORDER.indexOf(b.spec.workflow) < failedAt);
-  await Promise.all(builds.filter((b) => !keep.includes(b)).map((b) => rm(b.path, { force: true })));
-
-  const built: FileRecord[] = [];
-  for (const workflow of WORKFLOW_ORDER) {
-    const group = keep.filter((b) => b.spec.workflow === workflow);
-    if (group.length === 0) continue;
-    const records: NewFile[] = [];
-    for (const { spec, path, written } of group) {
-      const version = await nextVersion(ctx.state.db, fileDate, spec.id);
-      const name = `${fileDate}_${spec.token}_V${version}.csv`;
-      const archivePath = await archiveFile({ archiveDir: config.archive.dir, fileDate, name, builtPath: path, sha256: written.sha256 });
-      const folder = config.sftp?.folders[spec.id] ?? spec.folder;
-      records.push({ fileDate, fileType: spec.id, version, name, sha256: written.sha256, rows: written.rows, bytes: written.bytes, archivePath, remotePath: posix.join(config.sftp?.remoteRoot ?? '/', folder, name) });
-    }
-    built.push(...(await recordBuiltFiles(ctx.state.db, runId, records, clock)));
-  }
-  const problems = builds.flatMap((b) => b.written.problems);
-  return { built, problems, problemCount: builds.reduce((sum, b) => sum + b.written.problemCount, 0) };
 }
 
 /**
@@ -168,9 +113,9 @@ async function previousDateGate(ctx: JobContext, fileDate: FileDate): Promise<st
   return undefined;
 }
 
-async function uploadDue(ctx: JobContext, fileDate: FileDate, specs: readonly FileTypeSpec[], log: JobContext['logger']): Promise<FileRecord[]> {
+async function uploadDue(ctx: JobContext, fileDate: FileDate, types: readonly ProgramFileType[], log: JobContext['logger']): Promise<FileRecord[]> {
   const files = await filesForDate(ctx.state.db, fileDate);
-  const due = specs.map((spec) => liveFile(files, spec.id)).filter((f): f is FileRecord => f?.status === 'built' || f?.status === 'uploading');
+  const due = types.map((type) => liveFile(files, type.spec.id)).filter((f): f is FileRecord => f?.status === 'built' || f?.status === 'uploading');
   if (due.length === 0) return [];
   const remote = await ctx.connectRemote();
   const uploaded: FileRecord[] = [];

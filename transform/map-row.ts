@@ -1,6 +1,7 @@
 import { LeadEtlError } from '../core/errors.js';
 import { recordIdColumnsOf, type ColumnSpec, type FileTypeSpec } from './file-type-spec.js';
 import { formatValue, isEmpty, type FormatContext } from './format-value.js';
+import type { ValueMap } from './program-file-types.js';
 import type { RowProblem } from './row-problem.js';
 
 /**
@@ -13,22 +14,42 @@ export interface MapContext extends Omit<FormatContext, 'row'> {
   readonly generatedAt: string;
 }
 
-export type MappedRow = { ok: true; values: string[] } | { ok: false; problems: RowProblem[] };
+export type MappedRow = { ok: true; recordId: string; values: string[] } | { ok: false; problems: RowProblem[] };
 
-export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPath: string) {
-  const fromQuery = spec.columns.filter((column) => column.filledBy !== 'pipeline');
+/**
+ * Value maps turn the partner's vocabulary into Lead's: the query returns the map's `source` column
+ * (e.g. the ledger's event_type) instead of the `targets` columns, and an unmapped value is a problem
+ * that names it.
+ */
+export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPath: string, valueMaps: readonly ValueMap[] = []) {
+  const mapped = new Set(valueMaps.flatMap((m) => m.targets));
+  const fromQuery = spec.columns.filter((column) => column.filledBy !== 'pipeline' && !mapped.has(column.name));
+  const sources = valueMaps.map((m) => m.source);
   const idColumns = recordIdColumnsOf(spec);
   let shapeChecked = false;
 
-  return function mapRow(row: Readonly<Record<string, unknown>>, line: number): MappedRow {
+  return function mapRow(queryRow: Readonly<Record<string, unknown>>, line: number): MappedRow {
     if (!shapeChecked) {
-      checkShape(spec, fromQuery, Object.keys(row), queryPath);
+      checkShape(spec, fromQuery, sources, Object.keys(queryRow), queryPath);
       shapeChecked = true;
+    }
+    const row: Record<string, unknown> = { ...queryRow };
+    const mapProblems: RowProblem[] = [];
+    for (const map of valueMaps) {
+      const key = row[map.source];
+      const entry = isEmpty(key) ? undefined : map.entries[String(key)];
+      delete row[map.source];
+      if (!entry) {
+        const column = spec.columns.find((c) => map.targets.includes(c.name))!;
+        mapProblems.push({ fileType: spec.id, line, recordId: '', column: column.name, rule: 'value-map.unmapped', message: isEmpty(key) ? `${map.source} is empty, so ${map.name} cannot map it` : `${map.source} "${String(key)}" is not in the profile's value map ${map.name}; add it with its Lead values` });
+        continue;
+      }
+      for (const target of map.targets) row[target] = entry[target] ?? null;
     }
     // A pair (account and entity) names its record by both parts; empty parts stay empty, in place.
     const recordId = idColumns.every((name) => isEmpty(row[name])) ? '' : idColumns.map((name) => (isEmpty(row[name]) ? '' : String(row[name]))).join('/');
     const values: string[] = [];
-    const problems: RowProblem[] = [];
+    const problems: RowProblem[] = mapProblems.map((p) => ({ ...p, recordId }));
     for (const column of spec.columns) {
       const value = column.filledBy === 'pipeline' ? context.generatedAt : row[column.name];
       if (isEmpty(value)) {
@@ -46,14 +67,14 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
         values.push('');
       }
     }
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, values };
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, recordId, values };
   };
 }
 
-function checkShape(spec: FileTypeSpec, expected: readonly ColumnSpec[], actual: readonly string[], queryPath: string): void {
+function checkShape(spec: FileTypeSpec, expected: readonly ColumnSpec[], sources: readonly string[], actual: readonly string[], queryPath: string): void {
   const names = new Set(actual);
-  const missing = expected.filter((column) => !names.has(column.name)).map((column) => column.name);
-  const wanted = new Set(spec.columns.map((column) => column.name));
+  const missing = [...expected.map((column) => column.name), ...sources].filter((name) => !names.has(name));
+  const wanted = new Set([...expected.map((column) => column.name), ...sources]);
   const extra = actual.filter((name) => !wanted.has(name));
   const filled = actual.filter((name) => spec.columns.some((column) => column.name === name && column.filledBy === 'pipeline'));
   if (missing.length === 0 && extra.length === 0 && filled.length === 0) return;

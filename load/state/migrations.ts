@@ -124,8 +124,43 @@ const m0001_files: Migration = {
   },
 };
 
+/**
+ * What each file carried, record by record, so the submission rules can be applied: a full-overwrite
+ * record is re-sent only when its canonical hash changed, a new-only entry is never sent twice, an
+ * update names an entry already sent. Rows belong to a file version; those of a rejected or abandoned
+ * version do not count as sent.
+ */
+const m0002_submitted_records: Migration = {
+  async up(db) {
+    await run(db, [
+      `create table lead_etl.submitted_record (
+         file_id bigint not null references lead_etl.file,
+         file_type text not null,
+         record_id text not null,
+         content_hash char(64) not null,
+         effective_at timestamptz,
+         terminal boolean not null default false,
+         tracked jsonb,
+         primary key (file_id, record_id))`,
+      `create index submitted_record_lookup on lead_etl.submitted_record (file_type, record_id, file_id desc)`,
+      // Entries that reached the ledger after their day was sent: reported, never slipped into another day.
+      `create table lead_etl.late_entry (
+         file_type text not null,
+         record_id text not null,
+         belongs_to_file_date date not null,
+         detected_run_id text not null references lead_etl.run,
+         detected_at timestamptz not null,
+         resolution text,
+         primary key (file_type, record_id))`,
+    ]);
+  },
+  async down(db) {
+    await run(db, ['drop table lead_etl.late_entry', 'drop table lead_etl.submitted_record']);
+  },
+};
+
 export const stateMigrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_files': m0001_files };
+    return { '0001_files': m0001_files, '0002_submitted_records': m0002_submitted_records };
   },
 };

@@ -141,7 +141,14 @@ export async function nextVersion(db: Db, fileDate: FileDate, fileType: string):
   return Number(row.max) + 1;
 }
 
-export async function recordBuiltFiles(db: Kysely<any>, runId: string, files: readonly NewFile[], clock: Clock): Promise<FileRecord[]> {
+export async function recordBuiltFiles(
+  db: Kysely<any>,
+  runId: string,
+  files: readonly NewFile[],
+  clock: Clock,
+  /** More to record in the same transaction (the rows each file carries). */
+  alsoRecord?: (trx: Transaction<any>, files: FileRecord[]) => Promise<void>,
+): Promise<FileRecord[]> {
   if (files.length === 0) return [];
   const now = clock.now().toISO();
   try {
@@ -151,7 +158,9 @@ export async function recordBuiltFiles(db: Kysely<any>, runId: string, files: re
         sha256: f.sha256, row_count: f.rows, byte_count: f.bytes, archive_path: f.archivePath, remote_path: f.remotePath,
         run_id: runId, built_at: now, updated_at: now,
       }))).returningAll().execute();
-      return rows.map(toRecord);
+      const records = rows.map(toRecord);
+      await alsoRecord?.(trx, records);
+      return records;
     });
   } catch (cause) {
     if ((cause as { code?: string }).code === '23505') {

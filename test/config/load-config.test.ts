@@ -25,7 +25,7 @@ function errorOf(fn: () => unknown): Error & { code?: string } {
 describe('loadConfig', () => {
   it('fills every default from one place when nothing is configured', () => {
     const config = loadConfig({ env: {}, baseDir: '/srv/lead-etl' });
-    expect(config.program.fileTypes).toEqual(['accounts', 'balances', 'transactions', 'non_posted_transactions']);
+    expect(config.program.files.map((f) => f.spec.id)).toEqual(['accounts', 'balances', 'transactions', 'non_posted_transactions']);
     expect(config.program.timeZone).toBe('America/Chicago');
     expect(config.ledger).toEqual({ driver: 'pglite', dataDir: '/srv/lead-etl/var/db' });
     expect(config.archive.dir).toBe('/srv/lead-etl/var/archive');

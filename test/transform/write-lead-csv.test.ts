@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRowMapper } from '../../transform/map-row.js';
 import { transactions } from '../../transform/file-types/transactions.js';
-import { writeLeadCsv } from '../../transform/write-lead-csv.js';
+import { createProblemLog } from '../../transform/problem-log.js';
+import { mapRows, valuesOf, writeLeadCsv as writeLines } from '../../transform/write-lead-csv.js';
+import type { FileTypeSpec } from '../../transform/file-type-spec.js';
+import type { MappedRow } from '../../transform/map-row.js';
+
+async function writeLeadCsv(args: { spec: FileTypeSpec; rows: AsyncIterable<Record<string, unknown>>; mapRow: (row: Record<string, unknown>, line: number) => MappedRow; path: string }) {
+  const problems = createProblemLog();
+  const written = await writeLines({ header: args.spec.columns.map((c) => c.name), rows: valuesOf(mapRows(args.rows, args.mapRow, problems)), path: args.path });
+  return { ...written, problems: problems.problems, problemCount: problems.count };
+}
 
 const context = { timestampZone: 'America/Chicago', programCurrency: 'USD', excessPrecision: 'error' as const, generatedAt: '2026-03-09T01:00:00-05:00' };
 

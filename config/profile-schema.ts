@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * A program profile: which Lead files a program sends and how each is fitted to the schema the partner
+ * agreed with Lead during onboarding, without code. Built-in profiles live in config/profiles/; a
+ * partner points `program.profile` at its own JSON file.
+ *
+ *   fileTypes      the file types the program owes, by id
+ *   valueMaps      tables from the partner's vocabulary to Lead's: a query returns `source`
+ *                  (e.g. the ledger's event_type) and the map fills the `targets` columns
+ *   files.<id>     per file type: folder, token, version format, columns to add / rename / drop /
+ *                  reorder, and which value maps apply
+ */
+const columnName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case column name');
+
+const columnType = z.enum(['string', 'money', 'currency', 'date', 'timestamp', 'array', 'integer', 'boolean']);
+
+export const valueMapSchema = z
+  .object({
+    /** The query column holding the partner's value; it is consumed, not written. */
+    source: columnName,
+    /** The Lead columns the map fills. */
+    targets: z.array(columnName).min(1),
+    /** partner value -> { target column: Lead value or null }. */
+    entries: z.record(z.string(), z.record(z.string(), z.string().nullable())).optional(),
+    /** Or a JSON file with the same entries, relative to the profile file. */
+    entriesFile: z.string().optional(),
+  })
+  .strict()
+  .refine((m) => Boolean(m.entries) !== Boolean(m.entriesFile), 'give exactly one of entries or entriesFile');
+
+export const fileOverrideSchema = z
+  .object({
+    folder: z.string().min(1).optional(),
+    token: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -').optional(),
+    /** How the version is written: V{n} (default) -> V1; v{n} -> v1; {n:3} -> 001. */
+    versionFormat: z.string().regex(/^[A-Za-z_-]*\{n(:\d)?\}$/, 'must contain {n} or {n:width}, e.g. V{n} or {n:3}').optional(),
+    columns: z
+      .object({
+        rename: z.record(z.string(), columnName).default({}),
+        drop: z.array(z.string()).default([]),
+        add: z
+          .array(
+            z.object({
+              name: columnName,
+              type: columnType.default('string'),
+              required: z.boolean().default(false),
+              /** Place it after this column; at the end when absent. */
+              after: z.string().optional(),
+              /** For money columns: the column holding the currency (default: the program's currency). */
+              currencyColumn: z.string().optional(),
+            }).strict(),
+          )
+          .default([]),
+        /** The full column order, when Lead's agreed schema orders them differently. */
+        order: z.array(z.string()).optional(),
+        /** Extra values an enum column accepts (Lead's enum tables were only partly captured). */
+        enumValues: z.record(z.string(), z.array(z.string())).default({}),
+      })
+      .strict()
+      .prefault({}),
+    valueMaps: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const profileSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    kind: z.enum(['deposit', 'credit', 'lending', 'business', 'mixed']),
+    fileTypes: z.array(z.string()).min(1),
+    valueMaps: z.record(z.string(), valueMapSchema).default({}),
+    files: z.record(z.string(), fileOverrideSchema).default({}),
+  })
+  .strict();
+
+export type ProfileInput = z.input<typeof profileSchema>;
+export type Profile = z.output<typeof profileSchema>;
+export type FileOverride = z.output<typeof fileOverrideSchema>;

@@ -1,0 +1,197 @@
+import { rm } from 'node:fs/promises';
+import { posix } from 'node:path';
+import type { Transaction } from 'kysely';
+import { activityWindow, addDays, asOfInstant, type ActivityWindow, type FileDate } from '../core/file-date.js';
+import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
+import { archiveFile, buildingPath } from '../load/archive.js';
+import { filesForDate, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
+import { priorLookup, recordSubmittedRows, type LateEntry } from '../load/state/submitted-records.js';
+import type { Workflow } from '../transform/file-type-spec.js';
+import { createRowMapper } from '../transform/map-row.js';
+import { createProblemLog, type ProblemLog } from '../transform/problem-log.js';
+import { fileName, type ProgramFileType } from '../transform/program-file-types.js';
+import type { RowProblem } from '../transform/row-problem.js';
+import { applySubmissionRule, emptyNotices, type RuleNotices } from '../transform/submission-rules.js';
+import { mapRows, valuesOf, writeLeadCsv, type WrittenFile } from '../transform/write-lead-csv.js';
+import type { JobContext } from './job-context.js';
+
+/**
+ * Builds the due files of one date from one ledger snapshot, applies each file type's submission rule
+ * against what was sent before, archives what passes, and records it (with the rows it carries) in one
+ * state transaction per workflow. A workflow with any problem archives nothing, and neither does any
+ * later workflow, because Lead needs the earlier objects first.
+ */
+export const WORKFLOW_ORDER: readonly Workflow[] = ['customer', 'compliance', 'financial', 'sales'];
+
+export interface FileNotices extends RuleNotices {
+  readonly fileType: string;
+}
+
+export interface BuildOutcome {
+  readonly built: FileRecord[];
+  readonly problems: RowProblem[];
+  readonly problemCount: number;
+  readonly notices: FileNotices[];
+  /** Entries of new-only types that reached the ledger after their own date was sent. */
+  readonly late: LateEntry[];
+}
+
+interface Build {
+  readonly type: ProgramFileType;
+  readonly path: string;
+  readonly written: WrittenFile;
+  readonly problems: ProblemLog;
+}
+
+const LATE_LOOKBACK_DAYS = 7;
+
+export async function buildDateFiles(ctx: JobContext, runId: string, fileDate: FileDate, due: readonly ProgramFileType[]): Promise<BuildOutcome> {
+  const { config, clock } = ctx;
+  const window = activityWindow(fileDate, config.program.timeZone);
+  const queries = new Map<string, PartnerQuery>();
+  for (const type of due) queries.set(type.spec.id, await loadPartnerQuery(config.queries.dir, type.spec));
+  const generatedAt = clock.now().setZone(config.format.timestampZone).toISO({ suppressMilliseconds: true })!;
+  const asOfText = asOfInstant(window).setZone(config.format.timestampZone).toISO({ suppressMilliseconds: true })!;
+  const previousFiles = await filesForDate(ctx.state.db, addDays(fileDate, -1));
+  const sentDates = await datesWithFiles(ctx, fileDate);
+
+  const builds: Build[] = [];
+  const notices: FileNotices[] = [];
+  const late: LateEntry[] = [];
+  try {
+    // One REPEATABLE READ, READ ONLY transaction: every file of the date sees the same ledger, so the
+    // day's balances and transactions agree even while the ledger keeps posting. On one embedded
+    // database the state store is read through the same transaction (PGlite has one connection).
+    await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
+      const lookup = priorLookup(ctx.state === ctx.ledger ? trx : ctx.state.db);
+      for (const type of due) {
+        const { spec } = type;
+        const query = queries.get(spec.id)!;
+        const path = await buildingPath(config.archive.dir, `${fileDate}_${spec.token}`);
+        const problems = createProblemLog();
+        const fileNotices: FileNotices = { fileType: spec.id, ...emptyNotices() };
+        const mapRow = createRowMapper(spec, {
+          generatedAt, timestampZone: config.format.timestampZone, programCurrency: config.program.currency, excessPrecision: config.format.excessPrecision,
+        }, query.path, type.valueMaps);
+        const records = mapRows(streamPartnerRows(ctx.ledger, trx, query, window, config.queries.fetchSize), mapRow, problems);
+        const kept = applySubmissionRule(records, {
+          spec, window, asOfText, lookup, problems, notices: fileNotices,
+          ...(spec.rule === 'updates-only' ? { updatesFileType: updatedFileType(spec.id) } : {}),
+        });
+        const written = await writeLeadCsv({ header: spec.columns.map((c) => c.name), rows: kept, path });
+        builds.push({ type, path, written, problems });
+        notices.push(fileNotices);
+        if (spec.rule === 'daily-snapshot' && written.rows === 0) {
+          await guardEmptySnapshot(ctx, trx, type, query, fileDate, previousFiles, problems);
+        }
+        if (spec.rule === 'new-only') {
+          late.push(...(await findLateEntries(ctx, trx, type, query, fileDate, sentDates, lookup)));
+        }
+        ctx.logger.info({ runId, fileDate, fileType: spec.id, rows: written.rows, bytes: written.bytes, problems: problems.count, unchanged: fileNotices.unchanged, alreadySent: fileNotices.alreadySent }, 'file built');
+      }
+    });
+  } catch (error) {
+    await Promise.all(builds.map((b) => rm(b.path, { force: true })));
+    throw error;
+  }
+
+  const failedAt = Math.min(...builds.filter((b) => b.problems.count > 0).map((b) => WORKFLOW_ORDER.indexOf(b.type.spec.workflow)));
+  const keep = builds.filter((b) => WORKFLOW_ORDER.indexOf(b.type.spec.workflow) < failedAt);
+  await Promise.all(builds.filter((b) => !keep.includes(b)).map((b) => rm(b.path, { force: true })));
+
+  const built: FileRecord[] = [];
+  const trackedBy = trackedColumnsByType(config.program.files);
+  for (const workflow of WORKFLOW_ORDER) {
+    const group = keep.filter((b) => b.type.spec.workflow === workflow);
+    if (group.length === 0) continue;
+    const records: NewFile[] = [];
+    for (const { type, path, written } of group) {
+      const { spec } = type;
+      const version = await nextVersion(ctx.state.db, fileDate, spec.id);
+      const name = fileName(spec.naming === 'batch' ? batchId(fileDate) : fileDate, type, version);
+      const archivePath = await archiveFile({ archiveDir: config.archive.dir, fileDate, name, builtPath: path, sha256: written.sha256 });
+      records.push({ fileDate, fileType: spec.id, version, name, sha256: written.sha256, rows: written.rows, bytes: written.bytes, archivePath, remotePath: posix.join(config.sftp?.remoteRoot ?? '/', spec.folder, name) });
+    }
+    built.push(...(await recordBuiltFiles(ctx.state.db, runId, records, clock, async (trx, files) => {
+      for (const file of files) {
+        const type = group.find((b) => b.type.spec.id === file.fileType)!.type;
+        await recordSubmittedRows(trx, file, type.spec, trackedBy.get(file.fileType) ?? []);
+      }
+    })));
+  }
+  const all = builds.flatMap((b) => b.problems.problems);
+  return { built, problems: all, problemCount: builds.reduce((sum, b) => sum + b.problems.count, 0), notices, late };
+}
+
+/** The customer workflow names files by batch; the daily run sends one batch per date. */
+export const batchId = (fileDate: FileDate) => `${fileDate}-01`;
+
+/** Transactions Update updates Transactions: the updates-only type names the type it updates. */
+const updatedFileType = (id: string) => id.replace(/_update$/, 's').replace(/ss$/, 's');
+
+/** Columns of each new-only type that an updates-only type may change later (settlement_date...). */
+function trackedColumnsByType(files: readonly ProgramFileType[]): Map<string, string[]> {
+  const tracked = new Map<string, string[]>();
+  for (const { spec } of files) {
+    if (spec.rule !== 'updates-only') continue;
+    const target = updatedFileType(spec.id);
+    tracked.set(target, [...(tracked.get(target) ?? []), ...(spec.updatableColumns ?? [])]);
+  }
+  return tracked;
+}
+
+async function datesWithFiles(ctx: JobContext, fileDate: FileDate): Promise<FileDate[]> {
+  const dates: FileDate[] = [];
+  for (let back = 1; back <= LATE_LOOKBACK_DAYS; back += 1) {
+    const date = addDays(fileDate, -back);
+    if (ctx.config.program.firstFileDate && date < ctx.config.program.firstFileDate) break;
+    if ((await filesForDate(ctx.state.db, date)).length > 0) dates.push(date);
+  }
+  return dates;
+}
+
+/**
+ * A snapshot that comes out empty when the previous date had rows must be explained by the ledger: the
+ * same query for the previous date must still return what was sent then (so the records really went
+ * away: closed, posted). If it does not, the extract is broken, and an empty file would tell Lead that
+ * every balance vanished.
+ */
+async function guardEmptySnapshot(
+  ctx: JobContext, trx: Transaction<any>, type: ProgramFileType, query: PartnerQuery, fileDate: FileDate,
+  previousFiles: readonly FileRecord[], problems: ProblemLog,
+): Promise<void> {
+  const previous = liveFile(previousFiles, type.spec.id);
+  if (!previous || previous.rows === 0) return;
+  let again = 0;
+  for await (const _row of streamPartnerRows(ctx.ledger, trx, query, activityWindow(previous.fileDate, ctx.config.program.timeZone), ctx.config.queries.fetchSize)) again += 1;
+  if (again >= previous.rows) return;
+  problems.add({
+    fileType: type.spec.id, line: 1, recordId: '', column: type.spec.recordIdColumn, rule: 'snapshot.empty',
+    message: `the ${type.spec.id} snapshot for ${fileDate} is empty, yet ${previous.name} had ${previous.rows} rows and the ledger now returns ${again} for ${previous.fileDate}: the extract looks broken, nothing is sent`,
+  });
+}
+
+/** Ids the query now returns for dates already sent that were never sent: entries that arrived late. */
+async function findLateEntries(
+  ctx: JobContext, trx: Transaction<any>, type: ProgramFileType, query: PartnerQuery, fileDate: FileDate,
+  sentDates: readonly FileDate[], lookup: ReturnType<typeof priorLookup>,
+): Promise<LateEntry[]> {
+  const late: LateEntry[] = [];
+  const idColumn = type.spec.recordIdColumn;
+  for (const date of sentDates) {
+    const window: ActivityWindow = activityWindow(date, ctx.config.program.timeZone);
+    let batch: string[] = [];
+    const check = async () => {
+      const sent = await lookup(type.spec.id, batch);
+      for (const id of batch) if (!sent.has(id)) late.push({ fileType: type.spec.id, recordId: id, belongsToFileDate: date });
+      batch = [];
+    };
+    for await (const row of streamPartnerRows(ctx.ledger, trx, query, window, ctx.config.queries.fetchSize)) {
+      batch.push(String(row[idColumn] ?? ''));
+      if (batch.length >= 500) await check();
+    }
+    if (batch.length > 0) await check();
+  }
+  if (late.length > 0) ctx.logger.warn({ fileDate, fileType: type.spec.id, late: late.length }, 'late entries: activity of dates already sent reached the ledger after they were sent');
+  return late;
+}

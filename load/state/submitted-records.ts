@@ -1,0 +1,101 @@
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Clock } from '../../core/clock.js';
+import type { FileDate } from '../../core/file-date.js';
+import { recordIdColumnsOf, type FileTypeSpec } from '../../transform/file-type-spec.js';
+import { canonicalHash, isTerminal, trackedValues, type PriorLookup, type PriorSubmission } from '../../transform/submission-rules.js';
+import type { FileRecord } from './state-store.js';
+
+/**
+ * The record-level memory of what was sent. Rows are read back from the archived file itself, so what
+ * the state store believes was sent is exactly what the bytes carried.
+ */
+type Db = Kysely<any> | Transaction<any>;
+
+const REPLACED = sql.raw(`('rejected', 'abandoned')`);
+
+export function priorLookup(db: Db): PriorLookup {
+  return async (fileType, recordIds) => {
+    const found = new Map<string, PriorSubmission>();
+    if (recordIds.length === 0) return found;
+    const result = await sql<{ record_id: string; content_hash: string; effective_at: Date | string | null; terminal: boolean; tracked: unknown }>`
+      select distinct on (s.record_id) s.record_id, s.content_hash, s.effective_at, s.terminal, s.tracked
+      from lead_etl.submitted_record s
+      join lead_etl.file f on f.id = s.file_id
+      where s.file_type = ${fileType} and s.record_id = any(${[...new Set(recordIds)]}::text[]) and f.status not in ${REPLACED}
+      order by s.record_id, s.file_id desc`.execute(db);
+    for (const row of result.rows) {
+      found.set(row.record_id, {
+        contentHash: String(row.content_hash),
+        effectiveAt: row.effective_at === null ? null : row.effective_at instanceof Date ? DateTime.fromJSDate(row.effective_at).toUTC().toISO() : String(row.effective_at),
+        terminal: Boolean(row.terminal),
+        tracked: (typeof row.tracked === 'string' ? JSON.parse(row.tracked) : row.tracked) as Record<string, string> | null,
+      });
+    }
+    return found;
+  };
+}
+
+/** Reads an archived file and records each of its rows against the file version, in batches. */
+export async function recordSubmittedRows(
+  db: Db,
+  file: FileRecord,
+  spec: FileTypeSpec,
+  trackedColumns: readonly string[],
+): Promise<number> {
+  const idAt = recordIdColumnsOf(spec).map((name) => spec.columns.findIndex((c) => c.name === name));
+  const effectiveAt = spec.effectiveAtColumn ? spec.columns.findIndex((c) => c.name === spec.effectiveAtColumn) : -1;
+  const tracked = spec.rule === 'updates-only' ? spec.updatableColumns ?? [] : trackedColumns;
+  let batch: Record<string, unknown>[] = [];
+  let count = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await db.withSchema('lead_etl').insertInto('submitted_record').values(batch).execute();
+    count += batch.length;
+    batch = [];
+  };
+  const parser = createReadStream(file.archivePath).pipe(parse({ delimiter: '|', from_line: 2, relax_quotes: false }));
+  for await (const values of parser as AsyncIterable<string[]>) {
+    const tracking = trackedValues(spec, values, tracked);
+    batch.push({
+      file_id: file.id,
+      file_type: file.fileType,
+      record_id: idAt.map((i) => values[i] ?? '').join('/'),
+      content_hash: canonicalHash(spec, values),
+      effective_at: effectiveAt >= 0 && values[effectiveAt] ? values[effectiveAt] : null,
+      terminal: isTerminal(spec, values),
+      tracked: tracking ? JSON.stringify(tracking) : null,
+    });
+    if (batch.length >= 1000) await flush();
+  }
+  await flush();
+  return count;
+}
+
+export interface LateEntry {
+  readonly fileType: string;
+  readonly recordId: string;
+  readonly belongsToFileDate: FileDate;
+}
+
+/** Records late entries once each; returns those not known before (the newly detected). */
+export async function recordLateEntries(db: Db, runId: string, entries: readonly LateEntry[], clock: Clock): Promise<LateEntry[]> {
+  if (entries.length === 0) return [];
+  const inserted = await db.withSchema('lead_etl').insertInto('late_entry')
+    .values(entries.map((e) => ({ file_type: e.fileType, record_id: e.recordId, belongs_to_file_date: e.belongsToFileDate, detected_run_id: runId, detected_at: clock.now().toISO() })))
+    .onConflict((oc) => oc.columns(['file_type', 'record_id']).doNothing())
+    .returning(['record_id'])
+    .execute();
+  const fresh = new Set(inserted.map((r) => r.record_id as string));
+  return entries.filter((e) => fresh.has(e.recordId));
+}
+
+export async function openLateEntries(db: Db): Promise<Array<LateEntry & { detectedAt: string }>> {
+  const rows = await db.withSchema('lead_etl').selectFrom('late_entry').selectAll().where('resolution', 'is', null).orderBy('belongs_to_file_date').orderBy('record_id').execute();
+  return rows.map((r) => ({
+    fileType: r.file_type, recordId: r.record_id, belongsToFileDate: r.belongs_to_file_date as FileDate,
+    detectedAt: r.detected_at instanceof Date ? DateTime.fromJSDate(r.detected_at).toUTC().toISO()! : String(r.detected_at),
+  }));
+}

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { ActivityWindow } from '../core/file-date.js';
+import type { FileTypeSpec } from './file-type-spec.js';
+import type { ProblemLog } from './problem-log.js';
+
+/**
+ * Lead's four submission rules as one stage between mapping and writing, chosen by the file type's
+ * `rule`:
+ *   full-overwrite  only records that are new or whose canonical content changed since the last version
+ *                   sent; each row complete; effective_at strictly later than the last one sent; a record
+ *                   sent in a terminal state is never sent again
+ *   new-only        an entry id is sent once, ever (reruns and backfills included)
+ *   updates-only    only entries already sent, and only when a field Lead lets change did change
+ *   daily-snapshot  every row, every day
+ * What was sent before comes from the state store through `lookup`, a batch at a time, so memory stays
+ * flat.
+ */
+export interface PriorSubmission {
+  readonly contentHash: string;
+  readonly effectiveAt: string | null;
+  readonly terminal: boolean;
+  readonly tracked: Readonly<Record<string, string>> | null;
+}
+
+/** Latest live submission per record id of `fileType`. */
+export type PriorLookup = (fileType: string, recordIds: readonly string[]) => Promise<Map<string, PriorSubmission>>;
+
+export interface MappedRecord {
+  readonly line: number;
+  readonly recordId: string;
+  readonly values: string[];
+}
+
+export interface RuleNotices {
+  unchanged: number;
+  alreadySent: number;
+  effectiveAtMoved: number;
+  terminalSkipped: number;
+  updatesForUnsent: number;
+  updatesUnchanged: number;
+  /** A few example record ids for the notices above (ids only, never other values). */
+  examples: string[];
+}
+
+export const emptyNotices = (): RuleNotices => ({
+  unchanged: 0, alreadySent: 0, effectiveAtMoved: 0, terminalSkipped: 0, updatesForUnsent: 0, updatesUnchanged: 0, examples: [],
+});
+
+const ALWAYS_EXCLUDED = ['generated_at', 'effective_at'];
+
+/** The record's content as Lead sees it, without the columns that change on every send. */
+export function canonicalHash(spec: FileTypeSpec, values: readonly string[]): string {
+  const excluded = new Set([...ALWAYS_EXCLUDED, ...(spec.hashExcludes ?? [])]);
+  const pairs = spec.columns.map((c, i) => [c.name, values[i] ?? ''] as const).filter(([name]) => !excluded.has(name));
+  return createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
+}
+
+export function isTerminal(spec: FileTypeSpec, values: readonly string[]): boolean {
+  if (!spec.terminal) return false;
+  const at = spec.columns.findIndex((c) => c.name === spec.terminal!.column);
+  return at >= 0 && spec.terminal.values.includes(values[at] ?? '');
+}
+
+/** Values of the columns an updates-only file may change, as last sent for this record. */
+export function trackedValues(spec: FileTypeSpec, values: readonly string[], tracked: readonly string[]): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const name of tracked) {
+    const at = spec.columns.findIndex((c) => c.name === name);
+    if (at >= 0) out[name] = values[at] ?? '';
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+export interface RuleContext {
+  readonly spec: FileTypeSpec;
+  readonly window: ActivityWindow;
+  /** The text written for `:as_of` (the last second of T-1) in the file's timestamp zone. */
+  readonly asOfText: string;
+  readonly lookup: PriorLookup;
+  /** For updates-only: the file type whose entries it updates (Transactions for Transactions Update). */
+  readonly updatesFileType?: string;
+  readonly problems: ProblemLog;
+  readonly notices: RuleNotices;
+  readonly batchSize?: number;
+}
+
+export async function* applySubmissionRule(records: AsyncIterable<MappedRecord>, ctx: RuleContext): AsyncGenerator<string[]> {
+  let previousId: string | undefined;
+  let batch: MappedRecord[] = [];
+  const size = ctx.batchSize ?? 500;
+  for await (const record of records) {
+    // Queries return rows ordered by record id, so a duplicate is always next to its twin.
+    if (record.recordId !== '' && record.recordId === previousId) {
+      ctx.problems.add({ fileType: ctx.spec.id, line: record.line, recordId: record.recordId, column: ctx.spec.recordIdColumn, rule: 'record.duplicate', message: 'the query returned this record id twice; a Lead file may hold each record once' });
+      continue;
+    }
+    previousId = record.recordId;
+    batch.push(record);
+    if (batch.length >= size) {
+      yield* await decide(batch, ctx);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield* await decide(batch, ctx);
+}
+
+async function decide(batch: readonly MappedRecord[], ctx: RuleContext): Promise<string[][]> {
+  const { spec, notices } = ctx;
+  const note = (id: string) => {
+    if (notices.examples.length < 10) notices.examples.push(id);
+  };
+  switch (spec.rule) {
+    case 'inbound':
+    case 'daily-snapshot':
+      return batch.map((r) => r.values);
+    case 'new-only': {
+      const prior = await ctx.lookup(spec.id, batch.map((r) => r.recordId));
+      return batch.filter((r) => {
+        if (!prior.has(r.recordId)) return true;
+        notices.alreadySent += 1;
+        return false;
+      }).map((r) => r.values);
+    }
+    case 'updates-only': {
+      const target = ctx.updatesFileType ?? spec.id;
+      const sent = await ctx.lookup(target, batch.map((r) => r.recordId));
+      const updates = await ctx.lookup(spec.id, batch.map((r) => r.recordId));
+      const kept: string[][] = [];
+      for (const r of batch) {
+        const original = sent.get(r.recordId);
+        if (!original) {
+          notices.updatesForUnsent += 1;
+          note(r.recordId);
+          continue;
+        }
+        const latest = updates.get(r.recordId)?.tracked ?? original.tracked ?? {};
+        const now = trackedValues(spec, r.values, spec.updatableColumns ?? []) ?? {};
+        if (Object.entries(now).every(([k, v]) => latest[k] === v)) {
+          notices.updatesUnchanged += 1;
+          continue;
+        }
+        kept.push(r.values);
+      }
+      return kept;
+    }
+    case 'full-overwrite': {
+      const prior = await ctx.lookup(spec.id, batch.map((r) => r.recordId));
+      const at = spec.effectiveAtColumn ? spec.columns.findIndex((c) => c.name === spec.effectiveAtColumn) : -1;
+      const kept: string[][] = [];
+      for (const r of batch) {
+        const last = prior.get(r.recordId);
+        if (last?.terminal) {
+          if (last.contentHash !== canonicalHash(spec, r.values)) {
+            notices.terminalSkipped += 1;
+            note(r.recordId);
+          }
+          continue;
+        }
+        if (last && last.contentHash === canonicalHash(spec, r.values)) {
+          notices.unchanged += 1;
+          continue;
+        }
+        if (at >= 0) {
+          const moved = effectiveAtFor(r.values[at] ?? '', last?.effectiveAt ?? null, ctx);
+          if (moved !== r.values[at]) {
+            notices.effectiveAtMoved += 1;
+            r.values[at] = moved;
+          }
+          if (last?.effectiveAt && DateTime.fromISO(moved).toMillis() <= DateTime.fromISO(last.effectiveAt).toMillis()) {
+            ctx.problems.add({ fileType: spec.id, line: r.line, recordId: r.recordId, column: spec.effectiveAtColumn!, rule: 'effective_at.not_after_last', message: `must be later than ${last.effectiveAt}, the effective_at of the version already sent` });
+            continue;
+          }
+        }
+        kept.push(r.values);
+      }
+      return kept;
+    }
+  }
+}
+
+/**
+ * Lead checks every timestamp falls in T-1 and that a re-sent record's effective_at strictly increases.
+ * A change the ledger dates inside the window keeps its time; one it dates earlier (first send of an old
+ * record, or a change the ledger does not timestamp) is stamped with the end of T-1, when it was observed.
+ */
+function effectiveAtFor(text: string, last: string | null, ctx: RuleContext): string {
+  const value = DateTime.fromISO(text, { setZone: true });
+  const inWindow = value.isValid && value >= ctx.window.start && value < ctx.window.end;
+  const afterLast = !last || (value.isValid && value.toMillis() > DateTime.fromISO(last).toMillis());
+  return inWindow && afterLast ? text : ctx.asOfText;
+}
