@@ -11,13 +11,15 @@ import { runDemo } from './demo.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { runFileDate } from './run-file-date.js';
 import { seedLedger } from './seed-ledger.js';
-import { formatStatusTable } from './status-report.js';
+import { formatLateEntries, formatStatusTable } from './status-report.js';
+import { openLateEntries } from '../load/state/submitted-records.js';
 
 /**
  * The `lead-etl` command line. Exit codes: 0 done; 1 failed (one line on stderr says why);
- * 2 usage error; 3 waiting (files are archived, Lead has not validated the previous date yet).
+ * 2 usage error; 3 waiting (files are archived, Lead has not validated the previous date yet);
+ * 4 sent, but entries of dates already sent reached the ledger late and need an operator.
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, waiting: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, waiting: 3, late: 4 } as const;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -116,8 +118,24 @@ Running it again sends nothing twice and finishes an upload an earlier run left 
       if (result.problemCount > result.problems.length) io.stderr(`... and ${result.problemCount - result.problems.length} more problem(s)\n`);
       for (const f of result.built) io.stdout(`built     ${f.name}  rows=${f.rows} bytes=${f.bytes} sha256=${f.sha256}\n`);
       for (const f of result.uploaded) io.stdout(`uploaded  ${f.remotePath}\n`);
+      for (const n of result.notices) {
+        const left = [
+          n.unchanged && `${n.unchanged} unchanged record(s) not re-sent`,
+          n.alreadySent && `${n.alreadySent} entr(ies) already sent`,
+          n.terminalSkipped && `${n.terminalSkipped} record(s) changed after a terminal state, never re-sent (e.g. ${n.examples.join(', ')})`,
+          n.updatesForUnsent && `${n.updatesForUnsent} update(s) for entries never sent (e.g. ${n.examples.join(', ')})`,
+        ].filter(Boolean);
+        if (left.length) io.stdout(`left out  ${n.fileType}: ${left.join('; ')}\n`);
+      }
+      for (const e of result.late) {
+        io.stderr(`late entry: ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate}, which was already sent; it was not put in any other day. Resolve it with Lead (lead-etl status shows open late entries).\n`);
+      }
       if (result.outcome === 'ok') {
         io.stdout(`${result.message}\n`);
+        if (result.late.length > 0) {
+          io.stderr(`lead-etl run: ${result.late.length} late entr(ies) found; see above\n`);
+          return EXIT.late;
+        }
         return EXIT.ok;
       }
       io.stderr(`lead-etl run: ${result.message}\n`);
@@ -133,8 +151,8 @@ Running it again sends nothing twice and finishes an upload an earlier run left 
       const range = values.date
         ? { from: requireDate(values), to: requireDate(values) }
         : { ...(values.from ? { from: requireDate(values, 'from') } : {}), ...(values.to ? { to: requireDate(values, 'to') } : {}) };
-      const files = await withContext(config, io, (ctx) => listFiles(ctx.state.db, range));
-      io.stdout(values.json ? JSON.stringify(files, null, 2) + '\n' : formatStatusTable(files));
+      const { files, late } = await withContext(config, io, async (ctx) => ({ files: await listFiles(ctx.state.db, range), late: await openLateEntries(ctx.state.db) }));
+      io.stdout(values.json ? JSON.stringify({ files, lateEntries: late }, null, 2) + '\n' : formatStatusTable(files) + formatLateEntries(late));
       return EXIT.ok;
     },
   },
@@ -238,7 +256,8 @@ Commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Run "lead-etl <command> --help" for a command's options.
-Exit codes: 0 done, 1 failed, 2 usage error, 3 waiting for Lead to validate the previous date.
+Exit codes: 0 done, 1 failed, 2 usage error, 3 waiting for Lead to validate the previous date,
+4 sent but late entries (activity of dates already sent) need an operator.
 `;
 }
 
