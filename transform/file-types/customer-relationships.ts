@@ -40,8 +40,7 @@ export const customerRelationships: FileTypeSpec = {
     optional('relationship_established_at', text),
   ],
   uncertain: [
-    'File-name token: customer_relationship or beneficial_owner (Lead\'s one example).',
-    'Remote folder not confirmed by Lead (defaults to the id).',
+    'File-name token: customer_relationship or beneficial_owner (Lead\'s one example); remote folder not confirmed (default: the id).',
     'Columns after relationship_established_at (ownership percentage, title...) and that column\'s type.',
     'Whether relationship_type belongs to the record key (one person as control person and beneficial owner).',
   ],
