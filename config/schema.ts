@@ -58,7 +58,7 @@ export const configSchema = z
         currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
         /** Lead's Day 0: the first file date; every later date waits for the one before it. */
         firstFileDate: fileDate.optional(),
-        /** Send only these of the profile's file types. */
+        /** Only these of the profile's file types (the Sales Request is Lead's: it is read, never built). */
         fileTypes: z.array(fileTypeId).min(1).optional(),
         /** The zone whose calendar days are Lead's days. Lead says Central Time. */
         timeZone: timeZone.default('America/Chicago'),

@@ -40,10 +40,15 @@ export function applyProfile(
   onlyFileTypes?: readonly string[],
 ): ProgramFileType[] {
   const known = new Map(FILE_TYPES.map((spec) => [spec.id, spec]));
-  const ids = onlyFileTypes ?? profile.fileTypes;
-  ids.forEach((id, i) => {
+  profile.fileTypes.forEach((id, i) => {
     if (!known.has(id)) throw fail(profile, `fileTypes[${i}]`, `unknown file type "${id}"; known: ${[...known.keys()].join(', ')}`);
   });
+  for (const id of onlyFileTypes ?? []) {
+    if (!profile.fileTypes.includes(id)) {
+      throw new LeadEtlError('CONFIG_INVALID', `config key program.fileTypes: ${id} is not a file type of profile ${profile.name} (${profile.fileTypes.join(', ')})`);
+    }
+  }
+  const ids = onlyFileTypes ?? profile.fileTypes;
   for (const id of Object.keys(profile.files)) {
     if (!known.has(id)) throw fail(profile, `files.${id}`, `unknown file type; known: ${[...known.keys()].join(', ')}`);
   }

@@ -77,6 +77,13 @@ describe('loadConfig', () => {
     expect(config.format.excessPrecision).toBe('round-half-even');
   });
 
+  it('narrows the profile to some of its file types, and refuses one the profile does not send', () => {
+    const file = writeConfig({ program: { fileTypes: ['transactions', 'balances'] } });
+    expect(loadConfig({ file, env: {} }).program.files.map((f) => f.spec.id)).toEqual(['balances', 'transactions']);
+    const other = writeConfig({ program: { fileTypes: ['customer'] } });
+    expect(errorOf(() => loadConfig({ file: other, env: {} })).message).toContain('program.fileTypes: customer is not a file type of profile deposit');
+  });
+
   it('validates environment overrides like file values', () => {
     const error = errorOf(() => loadConfig({ env: { LEAD_ETL__LOG__LEVL: 'debug' } }));
     expect(error.message).toContain('unknown config key log.levl');

@@ -48,6 +48,7 @@ export const accounts: FileTypeSpec = {
   // effective_at moves on every re-send without the account changing; it says when, not what.
   hashExcludes: ['effective_at'],
   uncertain: [
+    'File-name token: accounts or account (the folder accounts is documented).',
     'Columns after client_product_name: names, order and requirements come from validation texts, not the schema.',
     'Units of credit_limit, max_credit_limit and available_credit in the file (the API uses cents).',
     'Whether the inactive reason is dormant (API, balances) or dormat (as the account statuses page prints it).',

@@ -41,6 +41,7 @@ export const transactions: FileTypeSpec = {
     required('effective_at', timestamp),
   ],
   uncertain: [
+    'File-name token not confirmed by Lead (default: the id; the folder transactions is documented).',
     'Columns after currency: the ones other pages prove; their order and any further columns are not known.',
     'Lead\'s transaction type tables were only partly captured.',
   ],
