@@ -43,6 +43,7 @@ export interface Config {
   readonly state: DatabaseTarget;
   readonly queries: { readonly dir: string; readonly fetchSize: number };
   readonly archive: { readonly dir: string };
+  readonly documents: { readonly dir?: string; readonly remoteFolder: string };
   readonly sftp?: SftpConfig;
   readonly format: ParsedConfig['format'];
   readonly upload: ParsedConfig['upload'];
@@ -135,6 +136,7 @@ function resolveConfig(parsed: ParsedConfig, source: string, baseDir: string, en
     state,
     queries: { dir: path(parsed.queries.dir ?? REFERENCE_LEDGER_QUERIES_DIR), fetchSize: parsed.queries.fetchSize },
     archive: { dir: path(parsed.archive.dir) },
+    documents: { ...(parsed.documents.dir ? { dir: path(parsed.documents.dir) } : {}), remoteFolder: parsed.documents.remoteFolder },
     ...(parsed.sftp ? { sftp: sftpConfig(parsed.sftp, env, path) } : {}),
     format: parsed.format,
     upload: parsed.upload,

@@ -13,7 +13,7 @@ import { z } from 'zod';
  */
 const columnName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case column name');
 
-const columnType = z.enum(['string', 'money', 'currency', 'date', 'timestamp', 'array', 'integer', 'boolean']);
+const columnType = z.enum(['string', 'money', 'currency', 'date', 'timestamp', 'array', 'integer', 'boolean', 'documents']);
 
 export const valueMapSchema = z
   .object({

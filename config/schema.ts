@@ -77,6 +77,15 @@ export const configSchema = z
       .strict()
       .prefault({}),
     archive: z.object({ dir: z.string().default('var/archive') }).strict().prefault({}),
+    documents: z
+      .object({
+        /** The local folder holding the documents Applications and Accounts rows reference (by file name). */
+        dir: z.string().optional(),
+        /** Lead's documents folder, under sftp.remoteRoot. */
+        remoteFolder: z.string().min(1).default('documents'),
+      })
+      .strict()
+      .prefault({}),
     sftp: z
       .object({
         host: z.string().min(1),

@@ -6,6 +6,8 @@ import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extra
 import { archiveFile, buildingPath } from '../load/archive.js';
 import { filesForDate, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
 import { priorLookup, recordSubmittedRows, type LateEntry } from '../load/state/submitted-records.js';
+import { missingDocuments, recordFileDocuments, type DocumentReference } from '../load/documents.js';
+import { documentIdsIn } from '../transform/format-value.js';
 import type { Workflow } from '../transform/file-type-spec.js';
 import { createRowMapper } from '../transform/map-row.js';
 import { createProblemLog, type ProblemLog } from '../transform/problem-log.js';
@@ -41,6 +43,7 @@ interface Build {
   readonly path: string;
   readonly written: WrittenFile;
   readonly problems: ProblemLog;
+  readonly documents: DocumentReference[];
 }
 
 const LATE_LOOKBACK_DAYS = 7;
@@ -78,8 +81,9 @@ export async function buildDateFiles(ctx: JobContext, runId: string, fileDate: F
           spec, window, asOfText, lookup, problems, notices: fileNotices,
           ...(spec.rule === 'updates-only' ? { updatesFileType: updatedFileType(spec.id) } : {}),
         });
-        const written = await writeLeadCsv({ header: spec.columns.map((c) => c.name), rows: kept, path });
-        builds.push({ type, path, written, problems });
+        const documents: DocumentReference[] = [];
+        const written = await writeLeadCsv({ header: spec.columns.map((c) => c.name), rows: collectDocuments(kept, spec, documents), path });
+        builds.push({ type, path, written, problems, documents });
         notices.push(fileNotices);
         if (spec.rule === 'daily-snapshot' && written.rows === 0) {
           await guardEmptySnapshot(ctx, trx, type, query, fileDate, previousFiles, problems);
@@ -93,6 +97,17 @@ export async function buildDateFiles(ctx: JobContext, runId: string, fileDate: F
   } catch (error) {
     await Promise.all(builds.map((b) => rm(b.path, { force: true })));
     throw error;
+  }
+
+  for (const build of builds) {
+    for (const ref of missingDocuments(config.documents.dir, build.documents)) {
+      build.problems.add({
+        fileType: ref.fileType, line: 0, recordId: ref.recordId, column: ref.column, rule: 'document.missing',
+        message: config.documents.dir
+          ? `document ${ref.documentId} is not in the documents folder ${config.documents.dir}`
+          : `document ${ref.documentId} is referenced but documents.dir is not configured`,
+      });
+    }
   }
 
   const failedAt = Math.min(...builds.filter((b) => b.problems.count > 0).map((b) => WORKFLOW_ORDER.indexOf(b.type.spec.workflow)));
@@ -114,13 +129,31 @@ export async function buildDateFiles(ctx: JobContext, runId: string, fileDate: F
     }
     built.push(...(await recordBuiltFiles(ctx.state.db, runId, records, clock, async (trx, files) => {
       for (const file of files) {
-        const type = group.find((b) => b.type.spec.id === file.fileType)!.type;
-        await recordSubmittedRows(trx, file, type.spec, trackedBy.get(file.fileType) ?? []);
+        const build = group.find((b) => b.type.spec.id === file.fileType)!;
+        await recordSubmittedRows(trx, file, build.type.spec, trackedBy.get(file.fileType) ?? []);
+        await recordFileDocuments(trx, file, build.documents.map((d) => d.documentId));
       }
     })));
   }
   const all = builds.flatMap((b) => b.problems.problems);
   return { built, problems: all, problemCount: builds.reduce((sum, b) => sum + b.problems.count, 0), notices, late };
+}
+
+/** Notes every document a kept row references, keeping one reference (the first record) per document. */
+async function* collectDocuments(rows: AsyncIterable<string[]>, spec: ProgramFileType['spec'], sink: DocumentReference[]): AsyncGenerator<string[]> {
+  const columns = spec.columns.flatMap((c, i) => (c.type.kind === 'documents' ? [{ name: c.name, i }] : []));
+  const idAt = spec.columns.findIndex((c) => c.name === spec.recordIdColumn);
+  const seen = new Set<string>();
+  for await (const values of rows) {
+    for (const { name, i } of columns) {
+      for (const documentId of documentIdsIn(values[i] ?? '')) {
+        if (seen.has(documentId)) continue;
+        seen.add(documentId);
+        sink.push({ documentId, fileType: spec.id, recordId: values[idAt] ?? '', column: name });
+      }
+    }
+    yield values;
+  }
 }
 
 /** The customer workflow names files by batch; the daily run sends one batch per date. */

@@ -140,6 +140,8 @@ function describeType(type: ColumnType): string {
       return 'integer';
     case 'boolean':
       return 'boolean (true / false)';
+    case 'documents':
+      return 'JSON array of compliance documents (document_id = a file in the documents folder)';
   }
 }
 

@@ -7,16 +7,8 @@ import type { Logger } from '../core/log.js';
  * What a job needs from the outside world, opened once per command. The SFTP side is a factory so that
  * nothing connects unless a file is actually due to go.
  */
-export interface RemoteStat {
-  readonly size: number;
-}
-
-/** The part of an SFTP session a job uses (load/sftp-session.ts provides it). */
-export interface RemoteStore {
-  stat(remotePath: string): Promise<RemoteStat | undefined>;
-  putAtomically(args: { localPath: string; remoteDir: string; remoteName: string; expectedBytes: number }): Promise<{ remotePath: string; bytes: number }>;
-  close(): Promise<void>;
-}
+export type { RemoteStat, RemoteStore } from '../load/remote-store.js';
+import type { RemoteStore } from '../load/remote-store.js';
 
 export interface JobContext {
   readonly config: Config;

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { describeError, LeadEtlError } from '../core/errors.js';
 import { addDays, type FileDate } from '../core/file-date.js';
 import { verifyArchived } from '../load/archive.js';
+import { uploadDocumentsFor } from '../load/documents.js';
 import {
   filesForDate, finishRun, isDateValidated, listFiles, liveFile, moveFile, newRunId,
   recordProblems, startRun, type FileRecord,
@@ -146,6 +147,10 @@ async function uploadOne(ctx: JobContext, remote: RemoteStore, file: FileRecord,
     current = await moveFile(ctx.state.db, current, 'built', 'uploading', clock);
   }
   await verifyArchived(current.archivePath, current.sha256);
+  await uploadDocumentsFor({
+    db: ctx.state.db, file: current, remote, documentsDir: ctx.config.documents.dir,
+    remoteDir: posix.join(ctx.config.sftp?.remoteRoot ?? '/', ctx.config.documents.remoteFolder), clock, logger: log,
+  });
   const started = clock.now();
   const result = await remote.putAtomically({
     localPath: current.archivePath,

@@ -48,7 +48,13 @@ export type ColumnType =
   /** A JSON array of non-empty strings; `values`, when given, is the enum every item must belong to. */
   | { readonly kind: 'array'; readonly values?: readonly string[] }
   | { readonly kind: 'integer' }
-  | { readonly kind: 'boolean' };
+  | { readonly kind: 'boolean' }
+  /**
+   * Compliance documents (Applications, Accounts): a JSON array of {document_id, type, displayed_at?,
+   * consented_at?, version?}; each document_id is the name of a file uploaded to Lead's documents folder
+   * before the file that references it.
+   */
+  | { readonly kind: 'documents' };
 
 export interface ColumnSpec {
   /** Header exactly as Lead prints it (case-sensitive, lower-case). */
@@ -114,6 +120,7 @@ export const text = { kind: 'string' } as const satisfies ColumnType;
 export const date = { kind: 'date' } as const satisfies ColumnType;
 export const timestamp = { kind: 'timestamp' } as const satisfies ColumnType;
 export const boolean = { kind: 'boolean' } as const satisfies ColumnType;
+export const documents = { kind: 'documents' } as const satisfies ColumnType;
 export const array = { kind: 'array' } as const satisfies ColumnType;
 export const arrayOf = (...values: string[]): ColumnType => ({ kind: 'array', values });
 export const integer = { kind: 'integer' } as const satisfies ColumnType;

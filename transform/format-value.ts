@@ -65,6 +65,8 @@ export function formatValue(type: ColumnType, value: unknown, context: FormatCon
       if (typeof value === 'boolean') return { ok: true, text: String(value) };
       if (value === 'true' || value === 'false') return { ok: true, text: value };
       return { ok: false, rule: 'boolean.format', message: `"${String(value)}" is not true or false` };
+    case 'documents':
+      return formatDocuments(value, context.timestampZone);
   }
 }
 
@@ -118,4 +120,45 @@ function formatArray(value: unknown, allowed: readonly string[] | undefined): Fo
     return { ok: false, rule: 'array.enum', message: `"${unknown.join('", "')}" not among ${allowed!.join(', ')}` };
   }
   return { ok: true, text: items.length === 0 ? '' : JSON.stringify(items) };
+}
+
+/** Names a document may have: a plain file name, so it can never point outside the documents folder. */
+export const DOCUMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.(pdf|jpg|jpeg|png|html)$/i;
+
+function formatDocuments(value: unknown, zone: string): Formatted {
+  let items: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      items = JSON.parse(value);
+    } catch {
+      return { ok: false, rule: 'documents.format', message: 'text that is not a JSON array of documents' };
+    }
+  }
+  if (!Array.isArray(items)) return { ok: false, rule: 'documents.format', message: 'expected a JSON array of document objects' };
+  const out: Record<string, string>[] = [];
+  for (const item of items) {
+    if (!item || typeof item !== 'object') return { ok: false, rule: 'documents.format', message: 'each document must be an object with document_id and type' };
+    const doc = item as Record<string, unknown>;
+    const id = doc.document_id;
+    if (typeof id !== 'string' || !DOCUMENT_NAME.test(id)) {
+      return { ok: false, rule: 'documents.document_id', message: `document_id "${String(id)}" must be a file name ending .pdf, .jpg, .jpeg, .png or .html` };
+    }
+    if (typeof doc.type !== 'string' || doc.type === '') return { ok: false, rule: 'documents.type', message: `document ${id} has no type` };
+    const normalized: Record<string, string> = { document_id: id, type: doc.type };
+    for (const key of ['displayed_at', 'consented_at'] as const) {
+      if (doc[key] === undefined || doc[key] === null) continue;
+      const stamp = formatTimestamp(doc[key], zone);
+      if (!stamp.ok) return { ok: false, rule: `documents.${key}`, message: `document ${id}: ${stamp.message}` };
+      normalized[key] = stamp.text;
+    }
+    if (typeof doc.version === 'string') normalized.version = doc.version;
+    out.push(normalized);
+  }
+  return { ok: true, text: out.length === 0 ? '' : JSON.stringify(out) };
+}
+
+/** The document file names a formatted documents value references. */
+export function documentIdsIn(text: string): string[] {
+  if (text === '') return [];
+  return (JSON.parse(text) as Array<{ document_id: string }>).map((d) => d.document_id);
 }

@@ -159,8 +159,32 @@ const m0002_submitted_records: Migration = {
   },
 };
 
+/**
+ * Documents the compliance files reference: uploaded once each to Lead's documents folder, before the
+ * first file that names them.
+ */
+const m0003_documents: Migration = {
+  async up(db) {
+    await run(db, [
+      `create table lead_etl.document (
+         document_id text primary key,
+         sha256 char(64) not null,
+         byte_count bigint not null,
+         remote_path text not null,
+         uploaded_at timestamptz not null)`,
+      `create table lead_etl.file_document (
+         file_id bigint not null references lead_etl.file,
+         document_id text not null,
+         primary key (file_id, document_id))`,
+    ]);
+  },
+  async down(db) {
+    await run(db, ['drop table lead_etl.file_document', 'drop table lead_etl.document']);
+  },
+};
+
 export const stateMigrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_files': m0001_files, '0002_submitted_records': m0002_submitted_records };
+    return { '0001_files': m0001_files, '0002_submitted_records': m0002_submitted_records, '0003_documents': m0003_documents };
   },
 };
