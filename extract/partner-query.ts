@@ -52,8 +52,10 @@ export async function* streamPartnerRows(
   query: PartnerQuery,
   window: ActivityWindow,
   chunkSize = 1000,
+  /** Parameters beyond the window's, e.g. :sales_request for the Sales Response query. */
+  extra: Readonly<Record<string, string>> = {},
 ): AsyncIterable<Row> {
-  const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), windowParameters(window), query.path);
+  const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), { ...windowParameters(window), ...extra }, query.path);
   try {
     yield* database.streamRows(trx, compiled.sql, compiled.parameters, chunkSize);
   } catch (cause) {

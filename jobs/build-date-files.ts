@@ -48,7 +48,14 @@ interface Build {
 
 const LATE_LOOKBACK_DAYS = 7;
 
-export async function buildDateFiles(ctx: JobContext, runId: string, fileDate: FileDate, due: readonly ProgramFileType[]): Promise<BuildOutcome> {
+export async function buildDateFiles(
+  ctx: JobContext,
+  runId: string,
+  fileDate: FileDate,
+  due: readonly ProgramFileType[],
+  /** Query parameters beyond the window's, per file type (the Sales Request rows for the Sales Response). */
+  extraParameters: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map(),
+): Promise<BuildOutcome> {
   const { config, clock } = ctx;
   const window = activityWindow(fileDate, config.program.timeZone);
   const queries = new Map<string, PartnerQuery>();
@@ -76,7 +83,7 @@ export async function buildDateFiles(ctx: JobContext, runId: string, fileDate: F
         const mapRow = createRowMapper(spec, {
           generatedAt, timestampZone: config.format.timestampZone, programCurrency: config.program.currency, excessPrecision: config.format.excessPrecision,
         }, query.path, type.valueMaps);
-        const records = mapRows(streamPartnerRows(ctx.ledger, trx, query, window, config.queries.fetchSize), mapRow, problems);
+        const records = mapRows(streamPartnerRows(ctx.ledger, trx, query, window, config.queries.fetchSize, extraParameters.get(spec.id)), mapRow, problems);
         const kept = applySubmissionRule(records, {
           spec, window, asOfText, lookup, problems, notices: fileNotices,
           ...(spec.rule === 'updates-only' ? { updatesFileType: updatedFileType(spec.id) } : {}),

@@ -3,6 +3,7 @@ import { describeError, LeadEtlError } from '../core/errors.js';
 import { addDays, type FileDate } from '../core/file-date.js';
 import { verifyArchived } from '../load/archive.js';
 import { uploadDocumentsFor } from '../load/documents.js';
+import { fetchSalesRequest, loadedSalesRequest, salesRequestJson } from '../load/sales-request.js';
 import {
   filesForDate, finishRun, isDateValidated, listFiles, liveFile, moveFile, newRunId,
   recordProblems, startRun, type FileRecord,
@@ -58,9 +59,11 @@ export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: 
   try {
     const types = config.program.files.filter((type) => (type.spec.direction ?? 'outbound') === 'outbound');
     const existing = await filesForDate(stateDb, fileDate);
-    const due = types.filter((type) => !liveFile(existing, type.spec.id));
+    const sales = await salesRequestFor(ctx, fileDate, existing, log);
+    const due = types.filter((type) => !liveFile(existing, type.spec.id) && (type.spec.id !== 'sales_response' || sales !== undefined));
     if (due.length > 0) {
-      const outcome = await buildDateFiles(ctx, runId, fileDate, due);
+      const extra = new Map(sales ? [['sales_response', { sales_request: sales }]] : []);
+      const outcome = await buildDateFiles(ctx, runId, fileDate, due, extra);
       built = outcome.built;
       problems = outcome.problems;
       problemCount = outcome.problemCount;
@@ -82,15 +85,39 @@ export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: 
     if (gate) return finish('waiting', gate);
 
     uploaded = await uploadDue(ctx, fileDate, types, log);
-    const message = uploaded.length > 0
+    const waitingForSales = types.some((t) => t.spec.id === 'sales_response') && sales === undefined;
+    const message = (uploaded.length > 0
       ? `uploaded ${uploaded.length} file(s) for ${fileDate}`
-      : `nothing to send for ${fileDate}: its ${types.length} file(s) were already sent`;
+      : `nothing to send for ${fileDate}: its file(s) were already sent`) +
+      (waitingForSales ? `; the Sales Response waits for Lead's Sales Request of ${fileDate}` : '');
     return finish('ok', message);
   } catch (error) {
     log.error({ err: { code: (error as LeadEtlError).code, message: describeError(error) } }, 'run failed');
     await finish('failed', describeError(error)).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The Sales Response answers Lead's Sales Request of the same date, which Lead posts once the date's
+ * Financial workflow validated. Returns the loaded request rows (JSON) once they are here.
+ */
+async function salesRequestFor(ctx: JobContext, fileDate: FileDate, existing: readonly FileRecord[], log: JobContext['logger']): Promise<string | undefined> {
+  const response = ctx.config.program.files.find((t) => t.spec.id === 'sales_response');
+  const request = ctx.config.program.files.find((t) => t.spec.id === 'sales_request');
+  if (!response || liveFile(existing, 'sales_response')) return undefined;
+  if (!(await loadedSalesRequest(ctx.state.db, fileDate))) {
+    const financial = existing.filter((f) => ctx.config.program.files.find((t) => t.spec.id === f.fileType)?.spec.workflow === 'financial');
+    if (!request || !ctx.config.sftp || !isDateValidated(financial)) return undefined;
+    const remote = await ctx.connectRemote();
+    try {
+      await fetchSalesRequest({ db: ctx.state.db, remote, type: request, fileDate, remoteRoot: ctx.config.sftp.remoteRoot, archiveDir: ctx.config.archive.dir, clock: ctx.clock, logger: log });
+    } finally {
+      await remote.close();
+    }
+    if (!(await loadedSalesRequest(ctx.state.db, fileDate))) return undefined;
+  }
+  return salesRequestJson(ctx.state.db, fileDate);
 }
 
 /**

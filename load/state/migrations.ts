@@ -183,8 +183,52 @@ const m0003_documents: Migration = {
   },
 };
 
+/**
+ * Files Lead writes (the daily Sales Request), as downloaded and archived, and the Sales Request rows,
+ * so the Sales Response can be built from them and the partner's decisions.
+ */
+const m0004_inbound: Migration = {
+  async up(db) {
+    await run(db, [
+      `create table lead_etl.inbound_file (
+         id bigint generated always as identity primary key,
+         file_date date not null,
+         file_type text not null,
+         name text not null unique,
+         sha256 char(64) not null,
+         row_count integer not null,
+         byte_count bigint not null,
+         archive_path text not null,
+         remote_path text not null,
+         downloaded_at timestamptz not null)`,
+      `create table lead_etl.sales_request_row (
+         sale_id text primary key,
+         inbound_file_id bigint not null references lead_etl.inbound_file,
+         file_date date not null,
+         balance_id text not null,
+         start_date date not null,
+         sale_date date not null,
+         funded_amount numeric,
+         outstanding_principal numeric not null,
+         settled_transactions_amount numeric not null,
+         imputed_interest_accrued numeric not null,
+         settlement_amount numeric not null,
+         currency char(3) not null)`,
+      `create index sales_request_row_file_date on lead_etl.sales_request_row (file_date)`,
+    ]);
+  },
+  async down(db) {
+    await run(db, ['drop table lead_etl.sales_request_row', 'drop table lead_etl.inbound_file']);
+  },
+};
+
 export const stateMigrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_files': m0001_files, '0002_submitted_records': m0002_submitted_records, '0003_documents': m0003_documents };
+    return {
+      '0001_files': m0001_files,
+      '0002_submitted_records': m0002_submitted_records,
+      '0003_documents': m0003_documents,
+      '0004_inbound': m0004_inbound,
+    };
   },
 };
