@@ -176,17 +176,18 @@ Running it again sends nothing twice and finishes an upload an earlier run left 
   },
   seed: {
     summary: 'fill the configured ledger with the generated reference deposit program',
-    usage: `lead-etl seed --days N [--scale S] [--seed X] [--start YYYY-MM-DD] [--reset]
+    usage: `lead-etl seed --days N [--program deposit|credit|all] [--scale S] [--seed X] [--start YYYY-MM-DD] [--reset]
 
 Installs the reference ledger schema (schema "ledger") and generates a deterministic deposit program
 with debit cards: the same options always give the same data.
 
       --days N        activity days to generate (required)
+      --program P     deposit (default), credit, or all
       --scale S       program size; 1 is about 100 customers (default 1)
       --seed X        random seed (default 42)
       --start DATE    first activity day (default 2026-03-05; file dates start the day after)
       --reset         drop an existing reference ledger first`,
-    options: { days: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, start: { type: 'string' }, reset: { type: 'boolean' } },
+    options: { days: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, start: { type: 'string' }, reset: { type: 'boolean' }, program: { type: 'string' } },
     async run(values, io) {
       if (values.days === undefined) throw new LeadEtlError('USAGE', '--days N is required');
       const config = configFrom(values, io);
@@ -195,6 +196,7 @@ with debit cards: the same options always give the same data.
         scale: positiveInt(values, 'scale', 1),
         seed: positiveInt(values, 'seed', 42),
         ...(values.start ? { firstActivityDate: requireDate(values, 'start') } : {}),
+        ...(values.program ? { program: values.program as 'deposit' } : {}),
         reset: Boolean(values.reset),
       });
       io.stdout(`seeded ${summary.customers} customers, ${summary.accounts} accounts, ${summary.balances} balances, ${summary.cards} cards, ${summary.entries} entries, ${summary.pending} pending entries for ${summary.firstActivityDate}..${summary.lastActivityDate}\n`);
@@ -221,7 +223,7 @@ with debit cards: the same options always give the same data.
   },
   demo: {
     summary: 'the whole path on the embedded default: generated ledger, in-process SFTP server',
-    usage: `lead-etl demo [--days N] [--dir DIR] [--scale S] [--seed X]
+    usage: `lead-etl demo [--days N] [--dir DIR] [--program deposit|credit|all] [--scale S] [--seed X]
 
 Seeds the reference ledger in an embedded PGlite database, starts an SFTP server in this process (real
 SSH on 127.0.0.1 with a fresh host key that the client pins), and sends Day 0 to Day N-1 in order.
@@ -230,11 +232,15 @@ Leaves DIR/sftp/<folder>/<files> (what the server received), DIR/archive, and DI
 
       --days N        file dates to send (default 5)
       --dir DIR       working folder (default var/demo); an earlier demo there is replaced
+      --program P     deposit (default), credit, or all: the reference program and its built-in profile
       --scale S       program size (default 1)
       --seed X        random seed (default 42)`,
-    options: { days: { type: 'string' }, dir: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' } },
+    options: { days: { type: 'string' }, dir: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, program: { type: 'string' } },
     async run(values, io) {
+      const program = (values.program as string | undefined) ?? 'deposit';
+      if (!['deposit', 'credit', 'all'].includes(program)) throw new LeadEtlError('USAGE', `--program must be deposit, credit or all, got "${program}"`);
       const result = await runDemo({
+        program: program as 'deposit' | 'credit' | 'all',
         days: positiveInt(values, 'days', 5),
         dir: (values.dir as string | undefined) ?? 'var/demo',
         scale: positiveInt(values, 'scale', 1),

@@ -14,6 +14,7 @@ import type { CliIo } from './cli.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { runFileDate } from './run-file-date.js';
 import { seedLedger } from './seed-ledger.js';
+import { postSalesRequest } from '../sandbox/sales-request.js';
 
 /**
  * `lead-etl demo`: the real path, with the two outside parties played in-process: the partner's ledger
@@ -25,6 +26,8 @@ export interface DemoOptions {
   readonly dir: string;
   readonly scale: number;
   readonly seed: number;
+  /** The program the reference ledger generates and the built-in profile that sends it. */
+  readonly program?: 'deposit' | 'credit' | 'all';
   readonly logLevel?: string;
   /** First activity day; the first file date (Day 0) is the day after. */
   readonly firstActivityDate?: string;
@@ -40,6 +43,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
   const firstActivityDate = parseFileDate(options.firstActivityDate ?? '2026-03-05', 'first activity date');
   const day0 = addDays(firstActivityDate, 1);
   const say = (text: string) => io.stdout(`${text}\n`);
+  const program = options.program ?? 'deposit';
 
   const keys = generateKeyPair();
   const keyFile = join(dir, 'keys', 'id_ed25519');
@@ -55,7 +59,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
       baseDir: dir,
       env: {},
       input: {
-        program: { name: 'demo-deposit', profile: 'deposit', firstFileDate: day0 },
+        program: { name: `demo-${program}`, profile: program, firstFileDate: day0 },
         ledger: { driver: 'pglite', dataDir: 'db' },
         archive: { dir: 'archive' },
         sftp: { host: server.host, port: server.port, username: 'partner', privateKeyFile: keyFile, hostKeyFingerprint: server.hostKeyFingerprint, connectTimeoutMs: 10_000 },
@@ -64,9 +68,9 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
     });
 
     say(`lead-etl demo in ${relative(process.cwd(), dir) || '.'}`);
-    say(`  ledger   embedded PGlite (${relative(dir, join(dir, 'db'))}/), reference deposit program, seed ${options.seed}, scale ${options.scale}`);
+    say(`  ledger   embedded PGlite (${relative(dir, join(dir, 'db'))}/), reference ${program} program, seed ${options.seed}, scale ${options.scale}`);
     say(`  sftp     in-process server sftp://partner@${server.host}:${server.port}/ host key pinned as ${server.hostKeyFingerprint}`);
-    const summary = await seedLedger(config, { days: options.days, scale: options.scale, seed: options.seed, firstActivityDate, reset: true });
+    const summary = await seedLedger(config, { days: options.days, scale: options.scale, seed: options.seed, firstActivityDate, program, reset: true });
     say(`  seeded   ${summary.customers} customers, ${summary.accounts} accounts, ${summary.entries} entries, activity ${summary.firstActivityDate} .. ${summary.lastActivityDate}`);
 
     const databases = await openDatabases(config);
@@ -90,6 +94,18 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
         for (const f of result.uploaded) say(`          sent ${f.remotePath}  (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`);
         const acked = await acknowledgeDate(databases.state, io.clock, fileDate, { outcome: 'validated', source: 'demo-self-ack', note: DEMO_SELF_ACK });
         say(`          [demo self-ack] marked ${acked.length} file(s) of ${fileDate} validated; a real run waits for Lead`);
+        if (config.program.files.some((t) => t.spec.id === 'sales_response')) {
+          const posted = await postSalesRequest({ sftpRoot: join(dir, 'sftp'), fileDate, generatedAt: io.clock.now() });
+          say(`          [demo stand-in for Lead] posted ${relative(join(dir, 'sftp'), posted.path)} (${posted.rows} sale(s))`);
+          const answer = await runFileDate(ctx, fileDate);
+          if (answer.outcome !== 'ok') {
+            io.stderr(`lead-etl demo: Day ${day} (${fileDate}) sales response: ${answer.message}\n`);
+            return { ok: false, dir, fileDates };
+          }
+          for (const f of answer.uploaded) say(`          sent ${f.remotePath}  (${f.rows} answer(s))`);
+          await acknowledgeDate(databases.state, io.clock, fileDate, { outcome: 'validated', source: 'demo-self-ack', note: DEMO_SELF_ACK });
+        }
+        for (const e of result.late) say(`          late entry ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate} (already sent): reported, not sent`);
         fileDates.push(fileDate);
       }
     } finally {
