@@ -85,7 +85,8 @@ export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: 
     if (gate) return finish('waiting', gate);
 
     uploaded = await uploadDue(ctx, fileDate, types, log);
-    const waitingForSales = types.some((t) => t.spec.id === 'sales_response') && sales === undefined;
+    const waitingForSales = types.some((t) => t.spec.id === 'sales_response') && sales === undefined &&
+      !liveFile(await filesForDate(stateDb, fileDate), 'sales_response');
     const message = (uploaded.length > 0
       ? `uploaded ${uploaded.length} file(s) for ${fileDate}`
       : `nothing to send for ${fileDate}: its file(s) were already sent`) +
