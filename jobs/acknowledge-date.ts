@@ -13,10 +13,10 @@ export async function acknowledgeDate(
   state: Database,
   clock: Clock,
   fileDate: FileDate,
-  ack: { outcome: 'validated' | 'rejected'; source: string; note?: string },
+  ack: { outcome: 'validated' | 'rejected'; source: string; note?: string; fileTypes?: readonly string[] },
 ): Promise<FileRecord[]> {
   const files = await filesForDate(state.db, fileDate);
-  const types = [...new Set(files.map((f) => f.fileType))];
+  const types = [...new Set(files.map((f) => f.fileType))].filter((type) => !ack.fileTypes || ack.fileTypes.includes(type));
   const uploaded = types.map((type) => liveFile(files, type)).filter((f): f is FileRecord => f?.status === 'uploaded');
   if (uploaded.length === 0) {
     throw new LeadEtlError('NOT_ACKNOWLEDGED', `no uploaded file of ${fileDate} is waiting for Lead's answer (lead-etl status --date ${fileDate})`);
@@ -25,7 +25,8 @@ export async function acknowledgeDate(
   const workflows = [...new Set(uploaded.map((f) => fileTypeById(f.fileType).workflow))];
   for (const workflow of workflows) {
     const group = uploaded.filter((f) => fileTypeById(f.fileType).workflow === workflow);
-    moved.push(...(await recordAcknowledgement(state.db, { fileDate, workflow, ...ack }, group, clock)));
+    const { fileTypes: _only, ...verdict } = ack;
+    moved.push(...(await recordAcknowledgement(state.db, { fileDate, workflow, ...verdict, ...(group.length === 1 ? { fileName: group[0]!.name } : {}) }, group, clock)));
   }
   return moved;
 }

@@ -205,8 +205,12 @@ with debit cards: the same options always give the same data.
   },
   ack: {
     summary: "record Lead's answer (validated or rejected) for a date's uploaded files",
-    usage: `lead-etl ack --date T (--validated | --rejected) [--note TEXT]`,
-    options: { date: { type: 'string' }, validated: { type: 'boolean' }, rejected: { type: 'boolean' }, note: { type: 'string' } },
+    usage: `lead-etl ack --date T (--validated | --rejected) [--file TYPE,...] [--note TEXT]
+
+Records Lead's answer (from its Slack channel) for the uploaded files of a date: all of them, or only
+the file types named. After a rejection, \`lead-etl run --date T\` rebuilds the rejected types from the
+ledger as it is now and sends them with the next version.`,
+    options: { date: { type: 'string' }, validated: { type: 'boolean' }, rejected: { type: 'boolean' }, note: { type: 'string' }, file: { type: 'string' } },
     async run(values, io) {
       const date = requireDate(values);
       if (Boolean(values.validated) === Boolean(values.rejected)) throw new LeadEtlError('USAGE', 'give exactly one of --validated or --rejected');
@@ -216,6 +220,7 @@ with debit cards: the same options always give the same data.
           outcome: values.validated ? 'validated' : 'rejected',
           source: 'operator',
           ...(typeof values.note === 'string' ? { note: values.note } : {}),
+          ...(typeof values.file === 'string' ? { fileTypes: values.file.split(',').map((t) => t.trim()) } : {}),
         }));
       for (const f of moved) io.stdout(`${f.status}  ${f.name}\n`);
       return EXIT.ok;

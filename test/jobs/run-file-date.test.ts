@@ -151,3 +151,25 @@ describe.each(databaseKinds)('running file dates on %s', (kind) => {
     expect(content.split('\n')).toEqual([expect.stringMatching(/^transaction_id\|balance_id\|/), '']);
   });
 });
+
+describe.each(databaseKinds)('a rejected file on %s', (kind) => {
+  it('is rebuilt from the ledger as it is now and sent as the next version; the other files and V1 stay as they were', async () => {
+    const pipeline = await startPipeline(kind, { days: 2 });
+    try {
+      await runFileDate(pipeline.ctx, day(0));
+      await acknowledgeDate(pipeline.ctx.state, pipeline.clock, day(0), { outcome: 'rejected', source: 'test', note: 'bad row', fileTypes: ['balances'] });
+      const rerun = await runFileDate(pipeline.ctx, day(0));
+      expect(rerun.outcome, rerun.message).toBe('ok');
+      expect(rerun.uploaded.map((f) => f.name)).toEqual([`${day(0)}_balances_V2.csv`]);
+      const files = remoteFiles(pipeline.sftp.rootDir).filter((f) => f.startsWith('/balances/'));
+      expect(files).toEqual([`/balances/${day(0)}_balances_V1.csv`, `/balances/${day(0)}_balances_V2.csv`]);
+      const state = await filesForDate(pipeline.ctx.state.db, day(0));
+      expect(state.map((f) => [f.fileType, f.version, f.status]).sort()).toEqual([
+        ['accounts', 1, 'uploaded'], ['balances', 1, 'rejected'], ['balances', 2, 'uploaded'],
+        ['non_posted_transactions', 1, 'uploaded'], ['transactions', 1, 'uploaded'],
+      ]);
+    } finally {
+      await pipeline.dispose();
+    }
+  });
+});
