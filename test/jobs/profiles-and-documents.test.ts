@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -52,25 +52,12 @@ describe.each(databaseKinds)('profiles and documents on %s', (kind) => {
 
   async function start(documentsDir: string) {
     pipeline = await startPipeline(kind, { days: 1 });
-    const dir = pipeline.dir;
-    writeFileSync(join(dir, 'acme.json'), JSON.stringify(PROFILE));
-    mkdirSync(join(dir, 'queries'));
-    writeFileSync(join(dir, 'queries', 'accounts.sql'), ACCOUNTS);
-    writeFileSync(join(dir, 'queries', 'transactions.sql'), TRANSACTIONS);
-    const base = pipeline.ctx.config;
-    const config = loadConfig({
-      baseDir: dir,
-      env: { LEAD_ETL_SFTP_PRIVATE_KEY: base.sftp!.privateKey },
-      input: {
-        program: { profile: 'acme.json', firstFileDate: D[0]! },
-        ledger: { dataDir: 'memory://' },
-        queries: { dir: 'queries' },
-        archive: { dir: 'archive' },
-        documents: { dir: documentsDir },
-        sftp: { host: base.sftp!.host, port: base.sftp!.port, username: base.sftp!.username, hostKeyFingerprint: base.sftp!.hostKeyFingerprint },
-      },
+    const ctx = pipeline.withProgram({
+      profile: PROFILE,
+      queries: { 'accounts.sql': ACCOUNTS, 'transactions.sql': TRANSACTIONS },
+      firstFileDate: D[0]!,
+      config: { documents: { dir: documentsDir } },
     });
-    const ctx = { ...pipeline.ctx, config };
     await installMini(ctx.ledger.db);
     await sql`alter table mini.entries add column kind text not null default 'PAYROLL'`.execute(ctx.ledger.db);
     await sql`insert into mini.accounts values ('acc_1', 'cus_1', 'Everyday', 'active', 'active', ${at(D[0]!, '09:00')}, ${at(D[0]!, '09:00')})`.execute(ctx.ledger.db);

@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/load-config.js';
 import { acknowledgeDate } from '../../jobs/acknowledge-date.js';
 import { runFileDate } from '../../jobs/run-file-date.js';
 import { filesForDate } from '../../load/state/state-store.js';
@@ -38,24 +37,8 @@ describe.each(databaseKinds)('sales handshake on %s', (kind) => {
 
   it('answers the Sales Request of a date once it arrives, and only once', async () => {
     pipeline = await startPipeline(kind, { days: 1 });
-    const dir = pipeline.dir;
-    writeFileSync(join(dir, 'mini-credit.json'), JSON.stringify(PROFILE));
-    mkdirSync(join(dir, 'queries'));
-    writeFileSync(join(dir, 'queries', 'transactions.sql'), TRANSACTIONS);
-    writeFileSync(join(dir, 'queries', 'sales_response.sql'), SALES_RESPONSE);
-    const base = pipeline.ctx.config;
-    const config = loadConfig({
-      baseDir: dir,
-      env: { LEAD_ETL_SFTP_PRIVATE_KEY: base.sftp!.privateKey },
-      input: {
-        program: { profile: 'mini-credit.json', firstFileDate: D[0]! },
-        ledger: { dataDir: 'memory://' },
-        queries: { dir: 'queries' },
-        archive: { dir: 'archive' },
-        sftp: { host: base.sftp!.host, port: base.sftp!.port, username: base.sftp!.username, hostKeyFingerprint: base.sftp!.hostKeyFingerprint },
-      },
-    });
-    const ctx = { ...pipeline.ctx, config };
+    const ctx = pipeline.withProgram({ profile: PROFILE, queries: { 'transactions.sql': TRANSACTIONS, 'sales_response.sql': SALES_RESPONSE }, firstFileDate: D[0]! });
+    const config = ctx.config;
     const db = ctx.ledger.db;
     await installMini(db);
     await sql`alter table mini.entries add column kind text not null default 'disbursement'`.execute(db);

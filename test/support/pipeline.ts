@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,11 @@ export interface PipelineFixture {
   readonly clock: ReturnType<typeof fixedClock>;
   /** A context with other settings over the same databases and server. */
   withConfig(overrides: ConfigInput): JobContext;
+  /**
+   * A context for a program of the test's own: its profile and partner queries written into the
+   * pipeline's folder, the same databases and server.
+   */
+  withProgram(program: { profile: object; queries: Record<string, string>; firstFileDate: string; config?: ConfigInput }): JobContext;
   dispose(): Promise<void>;
 }
 
@@ -53,6 +59,8 @@ export async function startPipeline(kind: DatabaseKind, options: { days: number;
         sftp: { host: sftp.server.host, port: sftp.server.port, username: sftp.username, hostKeyFingerprint: sftp.server.hostKeyFingerprint, connectTimeoutMs: 10_000, ...overrides.sftp },
         ...(overrides.format ? { format: overrides.format } : {}),
         ...(overrides.upload ? { upload: overrides.upload } : {}),
+        ...(overrides.queries ? { queries: overrides.queries } : {}),
+        ...(overrides.documents ? { documents: overrides.documents } : {}),
       },
     });
   const contextFor = (config: Config): JobContext => ({
@@ -63,6 +71,17 @@ export async function startPipeline(kind: DatabaseKind, options: { days: number;
     ctx: contextFor(configFor(options.config)),
     db, sftp, dir, clock,
     withConfig: (overrides) => contextFor(configFor(overrides)),
+    withProgram: ({ profile, queries, firstFileDate, config }) => {
+      const queriesDir = join(dir, `queries-${Object.keys(queries).join('-')}`.slice(0, 100));
+      mkdirSync(queriesDir, { recursive: true });
+      for (const [name, text] of Object.entries(queries)) writeFileSync(join(queriesDir, name), text);
+      writeFileSync(join(dir, 'program-profile.json'), JSON.stringify(profile));
+      return contextFor(configFor({
+        ...config,
+        program: { profile: 'program-profile.json', firstFileDate, ...config?.program },
+        queries: { dir: queriesDir },
+      }));
+    },
     async dispose() {
       await sftp.dispose();
       await db.dispose();
