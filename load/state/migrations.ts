@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { FILE_STATUSES, FILE_TRANSITIONS, REPLACEABLE_STATUSES } from './file-status.js';
+import { REPLACEABLE_STATUSES } from './file-status.js';
 
 /**
  * The state store's schema, in numbered migrations applied by `lead-etl migrate`. Each migration is a
@@ -13,16 +13,20 @@ async function run(db: Kysely<any>, statements: string[]): Promise<void> {
 
 const quoteList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
+// Migrations are frozen history: each writes the statuses and transitions of its own time as literals.
+const STATUSES_0001 = ['built', 'uploading', 'uploaded', 'validated', 'rejected', 'abandoned'];
+const TRANSITIONS_0001 = [['built', 'uploading'], ['built', 'abandoned'], ['uploading', 'uploaded'], ['uploaded', 'validated'], ['uploaded', 'rejected']];
+
 const m0001_files: Migration = {
   async up(db) {
     await run(db, [
       `create table lead_etl.file_status (status text primary key)`,
-      `insert into lead_etl.file_status (status) values ${FILE_STATUSES.map((s) => `('${s}')`).join(', ')}`,
+      `insert into lead_etl.file_status (status) values ${STATUSES_0001.map((s) => `('${s}')`).join(', ')}`,
       `create table lead_etl.file_transition (
          from_status text not null references lead_etl.file_status,
          to_status text not null references lead_etl.file_status,
          primary key (from_status, to_status))`,
-      `insert into lead_etl.file_transition (from_status, to_status) values ${FILE_TRANSITIONS.map(([a, b]) => `('${a}', '${b}')`).join(', ')}`,
+      `insert into lead_etl.file_transition (from_status, to_status) values ${TRANSITIONS_0001.map(([a, b]) => `('${a}', '${b}')`).join(', ')}`,
 
       `create table lead_etl.run (
          run_id text primary key,
@@ -55,7 +59,7 @@ const m0001_files: Migration = {
          unique (file_date, file_type, version))`,
       // At most one file per date and type is in play; a new version is allowed only once the previous one is replaced.
       `create unique index file_one_live_version on lead_etl.file (file_date, file_type)
-         where status not in (${quoteList(REPLACEABLE_STATUSES)})`,
+         where status not in ('rejected', 'abandoned')`,
 
       `create table lead_etl.file_event (
          id bigint generated always as identity primary key,
@@ -222,6 +226,30 @@ const m0004_inbound: Migration = {
   },
 };
 
+/**
+ * An operator may replace a file Lead has not rejected (`lead-etl rerun --files`): the sent version is
+ * superseded by the next one. A superseded version, like a rejected one, no longer counts as sent.
+ */
+const m0005_superseded: Migration = {
+  async up(db) {
+    await run(db, [
+      `insert into lead_etl.file_status (status) values ('superseded')`,
+      `insert into lead_etl.file_transition (from_status, to_status) values ('uploaded', 'superseded')`,
+      `drop index lead_etl.file_one_live_version`,
+      `create unique index file_one_live_version on lead_etl.file (file_date, file_type)
+         where status not in (${quoteList(REPLACEABLE_STATUSES)})`,
+    ]);
+  },
+  async down(db) {
+    await run(db, [
+      `drop index lead_etl.file_one_live_version`,
+      `create unique index file_one_live_version on lead_etl.file (file_date, file_type) where status not in ('rejected', 'abandoned')`,
+      `delete from lead_etl.file_transition where to_status = 'superseded'`,
+      `delete from lead_etl.file_status where status = 'superseded'`,
+    ]);
+  },
+};
+
 export const stateMigrations: MigrationProvider = {
   async getMigrations() {
     return {
@@ -229,6 +257,7 @@ export const stateMigrations: MigrationProvider = {
       '0002_submitted_records': m0002_submitted_records,
       '0003_documents': m0003_documents,
       '0004_inbound': m0004_inbound,
+      '0005_superseded': m0005_superseded,
     };
   },
 };

@@ -6,6 +6,7 @@ import type { Clock } from '../../core/clock.js';
 import type { FileDate } from '../../core/file-date.js';
 import { recordIdColumnsOf, type FileTypeSpec } from '../../transform/file-type-spec.js';
 import { canonicalHash, isTerminal, trackedValues, type PriorLookup, type PriorSubmission } from '../../transform/submission-rules.js';
+import { REPLACEABLE_STATUSES } from './file-status.js';
 import type { FileRecord } from './state-store.js';
 
 /**
@@ -14,7 +15,7 @@ import type { FileRecord } from './state-store.js';
  */
 type Db = Kysely<any> | Transaction<any>;
 
-const REPLACED = sql.raw(`('rejected', 'abandoned')`);
+const REPLACED = sql.raw(`(${REPLACEABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`);
 
 export function priorLookup(db: Db): PriorLookup {
   return async (fileType, recordIds) => {

@@ -6,6 +6,7 @@ import {
   assertStateStoreReady, filesForDate, isDateValidated, liveFile, migrateStateStore, moveFile, nextVersion,
   recordAcknowledgement, recordBuiltFiles, startRun, type NewFile,
 } from '../../load/state/state-store.js';
+import { FILE_STATUSES, FILE_TRANSITIONS } from '../../load/state/file-status.js';
 import { databaseKinds, freshDatabase, type FreshDatabase } from '../support/databases.js';
 
 const clock = fixedClock('2026-03-09T07:00:00Z');
@@ -25,6 +26,14 @@ describe.each(databaseKinds)('state store on %s', (kind) => {
     await startRun(fresh.database.db, { runId: 'run-1', command: 'test' }, clock);
   });
   afterAll(() => fresh?.dispose());
+
+  it('holds in the database exactly the statuses and transitions the code declares', async () => {
+    const db = fresh.database.db;
+    const statuses = await sql<{ status: string }>`select status from lead_etl.file_status order by status`.execute(db);
+    expect(statuses.rows.map((r) => r.status)).toEqual([...FILE_STATUSES].sort());
+    const moves = await sql<{ from_status: string; to_status: string }>`select from_status, to_status from lead_etl.file_transition order by 1, 2`.execute(db);
+    expect(moves.rows.map((r) => [r.from_status, r.to_status])).toEqual([...FILE_TRANSITIONS].map(([a, b]) => [a, b]).sort());
+  });
 
   it('is ready after migrate, and migrating again does no harm', async () => {
     const again = await migrateStateStore(fresh.database.db);
