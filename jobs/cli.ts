@@ -9,7 +9,11 @@ import { assertStateStoreReady, listFiles, migrateStateStore } from '../load/sta
 import { acknowledgeDate } from './acknowledge-date.js';
 import { runDemo } from './demo.js';
 import { openDatabases, type JobContext } from './job-context.js';
-import { runFileDate } from './run-file-date.js';
+import { runFileDate, type RunResult } from './run-file-date.js';
+import { backfill } from './backfill.js';
+import { markUploaded } from './mark-uploaded.js';
+import { planRerun, rerunDate } from './rerun-date.js';
+import { withDateLock } from '../load/state/date-lock.js';
 import { seedLedger } from './seed-ledger.js';
 import { formatLateEntries, formatStatusTable } from './status-report.js';
 import { openLateEntries } from '../load/state/submitted-records.js';
@@ -111,35 +115,79 @@ Running it again sends nothing twice and finishes an upload an earlier run left 
     async run(values, io) {
       const date = requireDate(values);
       const config = configFrom(values, io);
-      const result = await withContext(config, io, (ctx) => runFileDate(ctx, date, { upload: !values['no-upload'] }));
-      for (const p of result.problems) {
-        io.stderr(`${p.fileType} line ${p.line} record ${p.recordId || '(no id)'} column ${p.column}: ${p.rule}: ${p.message}\n`);
-      }
-      if (result.problemCount > result.problems.length) io.stderr(`... and ${result.problemCount - result.problems.length} more problem(s)\n`);
-      for (const f of result.built) io.stdout(`built     ${f.name}  rows=${f.rows} bytes=${f.bytes} sha256=${f.sha256}\n`);
-      for (const f of result.uploaded) io.stdout(`uploaded  ${f.remotePath}\n`);
-      for (const n of result.notices) {
-        const left = [
-          n.unchanged && `${n.unchanged} unchanged record(s) not re-sent`,
-          n.alreadySent && `${n.alreadySent} entr(ies) already sent`,
-          n.terminalSkipped && `${n.terminalSkipped} record(s) changed after a terminal state, never re-sent (e.g. ${n.examples.join(', ')})`,
-          n.updatesForUnsent && `${n.updatesForUnsent} update(s) for entries never sent (e.g. ${n.examples.join(', ')})`,
-        ].filter(Boolean);
-        if (left.length) io.stdout(`left out  ${n.fileType}: ${left.join('; ')}\n`);
-      }
-      for (const e of result.late) {
-        io.stderr(`late entry: ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate}, which was already sent; it was not put in any other day. Resolve it with Lead (lead-etl status shows open late entries).\n`);
-      }
-      if (result.outcome === 'ok') {
-        io.stdout(`${result.message}\n`);
-        if (result.late.length > 0) {
-          io.stderr(`lead-etl run: ${result.late.length} late entr(ies) found; see above\n`);
-          return EXIT.late;
-        }
+      const result = await withContext(config, io, (ctx) => withDateLock(ctx.state, `date:${date}`, () => runFileDate(ctx, date, { upload: !values['no-upload'] })));
+      return reportRun(result, io);
+    },
+  },
+  rerun: {
+    summary: 'rebuild rejected (or named) files of a date from the ledger and send them as the next version',
+    usage: `lead-etl rerun --date T [--files TYPE,...] [--dry-run]
+
+After Lead rejects a file (recorded with \`lead-etl ack --date T --rejected --file TYPE\`), rebuilds the
+rejected file types of T from the ledger as it is now and sends them with the next version; the other
+files of the workflow stay as they were, and Lead processes them together. --files names the types to
+replace even when Lead did not reject them. Refused for a workflow Lead already validated.
+
+      --date T        the file date
+      --files LIST    file types to rebuild (default: the rejected ones)
+      --dry-run       print what would be sent, change nothing`,
+    options: { date: { type: 'string' }, files: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    async run(values, io) {
+      const date = requireDate(values);
+      const only = typeof values.files === 'string' ? values.files.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+      const config = configFrom(values, io);
+      if (values['dry-run']) {
+        const plans = await withContext(config, io, (ctx) => planRerun(ctx, date, only));
+        for (const p of plans) io.stdout(`would send ${p.nextName}${p.current ? ` (replacing ${p.current.name}, ${p.current.status})` : ''}\n`);
         return EXIT.ok;
       }
-      io.stderr(`lead-etl run: ${result.message}\n`);
-      return result.outcome === 'waiting' ? EXIT.waiting : EXIT.failed;
+      const { plans, result } = await withContext(config, io, (ctx) => withDateLock(ctx.state, `date:${date}`, () => rerunDate(ctx, date, only)));
+      for (const p of plans) io.stdout(`rerun     ${p.fileType}: ${p.current ? `${p.current.name} superseded, ` : ''}next ${p.nextName}\n`);
+      return reportRun(result, io);
+    },
+  },
+  backfill: {
+    summary: 'send every date from A to B in order, stopping (resumably) where Lead has not answered',
+    usage: `lead-etl backfill --from A --to B
+
+Runs every file date from A to B in order under the same waits as a daily run. It stops at the first date
+that waits for Lead's answer on the one before (or fails); call it again once Lead answered: dates already
+sent are recognised and nothing is sent twice.`,
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+    async run(values, io) {
+      const from = requireDate(values, 'from');
+      const to = requireDate(values, 'to');
+      if (to < from) throw new LeadEtlError('USAGE', `--to ${to} is before --from ${from}`);
+      const config = configFrom(values, io);
+      const outcome = await withContext(config, io, (ctx) => withDateLock(ctx.state, 'backfill', () => backfill(ctx, from, to, (p) => {
+        io.stdout(`backfill ${p.current}: ${p.result.outcome}; ${p.done} done, ${p.result.outcome === 'waiting' ? `waiting on Lead for ${p.waitingOn}` : '0 waiting'}, ${p.left} left\n`);
+      })));
+      if (!outcome.stoppedAt) {
+        io.stdout(`backfill finished: ${outcome.done} date(s) from ${from} to ${to}\n`);
+        return EXIT.ok;
+      }
+      io.stderr(`lead-etl backfill: stopped at ${outcome.stoppedAt.fileDate}: ${outcome.stoppedAt.message}; call it again to carry on\n`);
+      return outcome.stoppedAt.outcome === 'waiting' ? EXIT.waiting : EXIT.failed;
+    },
+  },
+  'mark-uploaded': {
+    summary: 'record a file an operator sent to Lead by hand, so it is neither re-sent nor lost',
+    usage: `lead-etl mark-uploaded --date T --file TYPE --path FILE [--sha256 HEX] [--note TEXT]
+
+Archives FILE, records it as uploaded with its checksum and the rows it carried, and takes its version
+number (from its name) so it is never reused. Only for a type that has no version in play for T.`,
+    options: { date: { type: 'string' }, file: { type: 'string' }, path: { type: 'string' }, sha256: { type: 'string' }, note: { type: 'string' } },
+    async run(values, io) {
+      const date = requireDate(values);
+      if (typeof values.file !== 'string' || typeof values.path !== 'string') throw new LeadEtlError('USAGE', '--file TYPE and --path FILE are required');
+      const config = configFrom(values, io);
+      const record = await withContext(config, io, (ctx) => withDateLock(ctx.state, `date:${date}`, () => markUploaded(ctx, {
+        fileDate: date, fileType: values.file as string, localPath: values.path as string,
+        ...(typeof values.sha256 === 'string' ? { sha256: values.sha256 } : {}),
+        ...(typeof values.note === 'string' ? { note: values.note } : {}),
+      })));
+      io.stdout(`recorded  ${record.name}  uploaded by hand  sha256=${record.sha256}\n`);
+      return EXIT.ok;
     },
   },
   status: {
@@ -256,6 +304,38 @@ Leaves DIR/sftp/<folder>/<files> (what the server received), DIR/archive, and DI
     },
   },
 };
+
+/** Prints a run's outcome for people and picks the exit code. */
+function reportRun(result: RunResult, io: CliIo): number {
+  for (const p of result.problems) {
+    io.stderr(`${p.fileType} line ${p.line} record ${p.recordId || '(no id)'} column ${p.column}: ${p.rule}: ${p.message}\n`);
+  }
+  if (result.problemCount > result.problems.length) io.stderr(`... and ${result.problemCount - result.problems.length} more problem(s)\n`);
+  for (const f of result.built) io.stdout(`built     ${f.name}  rows=${f.rows} bytes=${f.bytes} sha256=${f.sha256}\n`);
+  for (const f of result.uploaded) io.stdout(`uploaded  ${f.remotePath}\n`);
+  for (const n of result.notices) {
+    const left = [
+      n.unchanged && `${n.unchanged} unchanged record(s) not re-sent`,
+      n.alreadySent && `${n.alreadySent} entr(ies) already sent`,
+      n.terminalSkipped && `${n.terminalSkipped} record(s) changed after a terminal state, never re-sent (e.g. ${n.examples.join(', ')})`,
+      n.updatesForUnsent && `${n.updatesForUnsent} update(s) for entries never sent (e.g. ${n.examples.join(', ')})`,
+    ].filter(Boolean);
+    if (left.length) io.stdout(`left out  ${n.fileType}: ${left.join('; ')}\n`);
+  }
+  for (const e of result.late) {
+    io.stderr(`late entry: ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate}, which was already sent; it was not put in any other day. Resolve it with Lead (lead-etl status shows open late entries).\n`);
+  }
+  if (result.outcome === 'ok') {
+    io.stdout(`${result.message}\n`);
+    if (result.late.length > 0) {
+      io.stderr(`lead-etl run: ${result.late.length} late entr(ies) found; see above\n`);
+      return EXIT.late;
+    }
+    return EXIT.ok;
+  }
+  io.stderr(`lead-etl run: ${result.message}\n`);
+  return result.outcome === 'waiting' ? EXIT.waiting : EXIT.failed;
+}
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
