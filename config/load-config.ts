@@ -48,6 +48,11 @@ export interface Config {
   readonly format: ParsedConfig['format'];
   readonly upload: ParsedConfig['upload'];
   readonly log: ParsedConfig['log'];
+  readonly schedule: ParsedConfig['schedule'];
+  readonly deadlines: ParsedConfig['deadlines'];
+  readonly daemon: ParsedConfig['daemon'];
+  /** The Slack incoming-webhook URL (a secret), when configured. */
+  readonly notify: { readonly slackWebhookUrl?: string };
 }
 
 const OVERRIDE_PREFIX = 'LEAD_ETL__';
@@ -141,6 +146,10 @@ function resolveConfig(parsed: ParsedConfig, source: string, baseDir: string, en
     format: parsed.format,
     upload: parsed.upload,
     log: parsed.log,
+    schedule: parsed.schedule,
+    deadlines: parsed.deadlines,
+    daemon: parsed.daemon,
+    notify: webhook(parsed.notify, env, path),
   };
 }
 
@@ -181,6 +190,11 @@ function sftpConfig(section: NonNullable<ParsedConfig['sftp']>, env: NodeJS.Proc
     operationTimeoutMs: section.operationTimeoutMs,
     closeTimeoutMs: section.closeTimeoutMs,
   };
+}
+
+function webhook(section: ParsedConfig['notify'], env: NodeJS.ProcessEnv, path: (p: string) => string): Config['notify'] {
+  const url = env.LEAD_ETL_SLACK_WEBHOOK_URL ?? (section.slackWebhookUrlFile ? readSecretFile('notify.slackWebhookUrlFile', path(section.slackWebhookUrlFile)) : undefined);
+  return url ? { slackWebhookUrl: url } : {};
 }
 
 function readSecretFile(key: string, file: string): string {

@@ -119,6 +119,44 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    schedule: z
+      .object({
+        /**
+         * Minutes between daemon ticks. Ticks are placed in UTC, where no clock change can skip or
+         * double one; each tick works out what is due from the state store, not from the timer.
+         */
+        tickMinutes: z.int().min(1).max(60).default(5),
+        /** Time of day (program zone) from which the file dated T is built: late postings of T-1 settle first. */
+        buildAfter: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('00:30'),
+      })
+      .strict()
+      .prefault({}),
+    deadlines: z
+      .object({
+        /** Alert when a date's files are not uploaded this many minutes before Lead's 06:00 CT deadline on T+1. */
+        uploadMarginMinutes: z.int().min(0).default(120),
+        /** Alert when uploaded files have no answer from Lead after this many minutes. */
+        acknowledgementMinutes: z.int().min(1).default(240),
+        /** Alert when a rejection has waited this many minutes for an operator's rerun. */
+        rejectionMinutes: z.int().min(1).default(30),
+      })
+      .strict()
+      .prefault({}),
+    notify: z
+      .object({
+        /** File holding a Slack incoming-webhook URL (or set LEAD_ETL_SLACK_WEBHOOK_URL); without one, alerts go to the log only. */
+        slackWebhookUrlFile: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+    daemon: z
+      .object({
+        /** Health (/healthz) and readiness (/readyz) for a supervisor; 0 picks a free port. */
+        httpPort: z.int().min(0).max(65535).default(8080),
+        httpHost: z.string().default('127.0.0.1'),
+      })
+      .strict()
+      .prefault({}),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
   })
   .strict();

@@ -11,6 +11,7 @@ import { runDemo } from './demo.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { runFileDate, type RunResult } from './run-file-date.js';
 import { backfill } from './backfill.js';
+import { cronTicker, startDaemon } from './daemon.js';
 import { markUploaded } from './mark-uploaded.js';
 import { planRerun, rerunDate } from './rerun-date.js';
 import { withDateLock } from '../load/state/date-lock.js';
@@ -168,6 +169,32 @@ sent are recognised and nothing is sent twice.`,
       }
       io.stderr(`lead-etl backfill: stopped at ${outcome.stoppedAt.fileDate}: ${outcome.stoppedAt.message}; call it again to carry on\n`);
       return outcome.stoppedAt.outcome === 'waiting' ? EXIT.waiting : EXIT.failed;
+    },
+  },
+  daemon: {
+    summary: 'run unattended: every few minutes, send what is due, read answers, raise alerts',
+    usage: `lead-etl daemon
+
+Ticks every schedule.tickMinutes (in UTC, so DST can neither skip nor double a tick). Each tick works
+from the state store: it builds and sends every due date in order (catching up any missed while the
+process was down), waits where Lead has not answered, and alerts (log and Slack webhook) once per event:
+a date not uploaded shortly before 06:00 CT on T+1, an answer overdue, a rejection waiting for a rerun.
+Several replicas may run against one state database; one acts per tick. /healthz and /readyz on
+daemon.httpHost:daemon.httpPort. Stops cleanly on SIGINT or SIGTERM.`,
+    options: {},
+    async run(values, io) {
+      const config = configFrom(values, io);
+      if (!config.program.firstFileDate) throw new LeadEtlError('CONFIG_INVALID', 'config key program.firstFileDate (Lead\'s Day 0) is required to run the daemon');
+      await withContext(config, io, async (ctx) => {
+        const daemon = await startDaemon(ctx, { ticker: cronTicker(config.schedule.tickMinutes) });
+        io.stdout(`lead-etl daemon: ticking every ${config.schedule.tickMinutes} min; health on http://${config.daemon.httpHost}:${daemon.httpPort}/healthz\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await daemon.close();
+      });
+      return EXIT.ok;
     },
   },
   'mark-uploaded': {

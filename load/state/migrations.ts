@@ -250,6 +250,23 @@ const m0005_superseded: Migration = {
   },
 };
 
+/** Alerts already sent, so each event is announced once, not on every tick. */
+const m0006_notifications: Migration = {
+  async up(db) {
+    await run(db, [
+      `create table lead_etl.notification (
+         key text primary key,
+         kind text not null,
+         file_date date,
+         text text not null,
+         sent_at timestamptz not null)`,
+    ]);
+  },
+  async down(db) {
+    await run(db, ['drop table lead_etl.notification']);
+  },
+};
+
 export const stateMigrations: MigrationProvider = {
   async getMigrations() {
     return {
@@ -258,6 +275,7 @@ export const stateMigrations: MigrationProvider = {
       '0003_documents': m0003_documents,
       '0004_inbound': m0004_inbound,
       '0005_superseded': m0005_superseded,
+      '0006_notifications': m0006_notifications,
     };
   },
 };

@@ -37,15 +37,18 @@ export interface PipelineFixture {
   dispose(): Promise<void>;
 }
 
-export async function startPipeline(kind: DatabaseKind, options: { days: number; logger?: Logger; config?: ConfigInput }): Promise<PipelineFixture> {
+export async function startPipeline(
+  kind: DatabaseKind,
+  options: { days: number; logger?: Logger; config?: ConfigInput; firstActivityDate?: string; startAt?: string },
+): Promise<PipelineFixture> {
   const db = await freshDatabase(kind);
   const sftp = await startSftpFixture();
   const dir = await mkdtemp(join(tmpdir(), 'lead-etl-pipeline-'));
   await installReferenceLedgerSchema(db.database);
-  await generateReferenceLedger(db.database, { days: options.days, scale: 1, seed: 7, firstActivityDate: FIRST_ACTIVITY_DATE });
+  await generateReferenceLedger(db.database, { days: options.days, scale: 1, seed: 7, firstActivityDate: options.firstActivityDate ?? FIRST_ACTIVITY_DATE });
   const migrated = await migrateStateStore(db.database.db);
   if (migrated.error) throw migrated.error;
-  const clock = fixedClock('2026-03-06T07:00:00Z');
+  const clock = fixedClock(options.startAt ?? '2026-03-06T07:00:00Z');
   const logger = options.logger ?? silentLogger();
 
   const configFor = (overrides: ConfigInput = {}): Config =>

@@ -1,0 +1,100 @@
+import type { DateTime } from 'luxon';
+import { describeError, isLeadEtlError } from '../core/errors.js';
+import type { FileDate } from '../core/file-date.js';
+import { notifyOnce, type Alert, type WebhookPost } from '../load/notify.js';
+import { withDateLock } from '../load/state/date-lock.js';
+import { filesForDate, liveFile } from '../load/state/state-store.js';
+import { acknowledgeDate } from './acknowledge-date.js';
+import type { AckSource } from './ack-source.js';
+import { dueDates, findAlerts } from './deadline-watch.js';
+import type { JobContext } from './job-context.js';
+import { runFileDate, type RunResult } from './run-file-date.js';
+
+/**
+ * One daemon tick. Everything is worked out again from the state store, never from "did the timer
+ * fire": a tick after downtime catches up every date missed, and a tick that runs twice finds nothing
+ * left to do. Order: read Lead's answers, send what the waits allow (oldest date first), raise alerts.
+ */
+export interface TickReport {
+  readonly at: string;
+  readonly acknowledged: number;
+  readonly runs: readonly RunResult[];
+  readonly alerts: readonly Alert[];
+  /** A date another process is working on; this tick left it alone. */
+  readonly busy?: FileDate;
+}
+
+export async function reconcileTick(
+  ctx: JobContext,
+  now: DateTime,
+  deps: { ackSources?: readonly AckSource[]; post?: WebhookPost } = {},
+): Promise<TickReport> {
+  let acknowledged = 0;
+  for (const source of deps.ackSources ?? []) {
+    for (const message of await source.poll()) {
+      try {
+        const moved = await acknowledgeDate(ctx.state, ctx.clock, message.fileDate, {
+          outcome: message.outcome, source: source.name,
+          ...(message.note ? { note: message.note } : {}),
+          ...(message.fileTypes ? { fileTypes: message.fileTypes } : {}),
+        });
+        acknowledged += moved.length;
+      } catch (error) {
+        // An answer about files already answered (or never sent) is not news; anything else is.
+        if (!isLeadEtlError(error, 'NOT_ACKNOWLEDGED')) throw error;
+      }
+    }
+  }
+
+  const dates = dueDates(ctx, now);
+  const runs: RunResult[] = [];
+  const alerts: Alert[] = [];
+  let busy: FileDate | undefined;
+  for (const date of await openDates(ctx, dates)) {
+    let result: RunResult;
+    try {
+      result = await withDateLock(ctx.state, `date:${date}`, () => runFileDate(ctx, date));
+    } catch (error) {
+      if (isLeadEtlError(error, 'STATE_CONFLICT')) {
+        busy = date;
+        break;
+      }
+      alerts.push({ key: `run-failed:${date}:${describeError(error).slice(0, 120)}`, kind: 'run-failed', fileDate: date, text: `:x: lead-etl could not run ${date}: ${describeError(error)}` });
+      break;
+    }
+    runs.push(result);
+    if (result.late.length > 0) {
+      alerts.push({ key: `late-entries:${result.runId}`, kind: 'late-entries', fileDate: date, text: `:warning: lead-etl found ${result.late.length} entr(ies) of dates already sent (e.g. ${result.late.slice(0, 3).map((e) => `${e.recordId} of ${e.belongsToFileDate}`).join(', ')}); they were not put in another day. See \`lead-etl status\`.` });
+    }
+    if (result.outcome === 'failed') {
+      alerts.push({ key: `run-failed:${date}:${result.message.slice(0, 120)}`, kind: 'run-failed', fileDate: date, text: `:x: lead-etl could not send ${date}: ${result.message}` });
+      break;
+    }
+    if (result.outcome === 'waiting') break;
+  }
+
+  alerts.push(...(await findAlerts(ctx, now, dates)));
+  const sent: Alert[] = [];
+  for (const alert of alerts) {
+    if (await notifyOnce({ db: ctx.state.db, alert, clock: ctx.clock, logger: ctx.logger, ...(ctx.config.notify.slackWebhookUrl ? { webhookUrl: ctx.config.notify.slackWebhookUrl } : {}), ...(deps.post ? { post: deps.post } : {}) })) {
+      sent.push(alert);
+    }
+  }
+  return { at: now.toISO()!, acknowledged, runs, alerts: sent, ...(busy ? { busy } : {}) };
+}
+
+/**
+ * The due dates that still have work: every outbound file type validated means done. Scanning from the
+ * newest complete date keeps a tick cheap after months of operation.
+ */
+async function openDates(ctx: JobContext, dates: readonly FileDate[]): Promise<FileDate[]> {
+  const outbound = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound');
+  const open: FileDate[] = [];
+  for (let i = dates.length - 1; i >= 0; i -= 1) {
+    const files = await filesForDate(ctx.state.db, dates[i]!);
+    const complete = outbound.every((t) => liveFile(files, t.spec.id)?.status === 'validated');
+    if (complete) break;
+    open.unshift(dates[i]!);
+  }
+  return open;
+}
