@@ -51,6 +51,9 @@ export interface Config {
   readonly schedule: ParsedConfig['schedule'];
   readonly deadlines: ParsedConfig['deadlines'];
   readonly daemon: ParsedConfig['daemon'];
+  readonly acknowledgements: {
+    readonly slack?: { readonly channel: string; readonly baseUrl: string; readonly token: string; readonly patterns?: readonly { outcome: 'validated' | 'rejected'; regex: string }[] };
+  };
   /** The Slack incoming-webhook URL (a secret), when configured. */
   readonly notify: { readonly slackWebhookUrl?: string };
 }
@@ -150,6 +153,7 @@ function resolveConfig(parsed: ParsedConfig, source: string, baseDir: string, en
     deadlines: parsed.deadlines,
     daemon: parsed.daemon,
     notify: webhook(parsed.notify, env, path),
+    acknowledgements: slackSource(parsed.acknowledgements, env, path),
   };
 }
 
@@ -195,6 +199,16 @@ function sftpConfig(section: NonNullable<ParsedConfig['sftp']>, env: NodeJS.Proc
 function webhook(section: ParsedConfig['notify'], env: NodeJS.ProcessEnv, path: (p: string) => string): Config['notify'] {
   const url = env.LEAD_ETL_SLACK_WEBHOOK_URL ?? (section.slackWebhookUrlFile ? readSecretFile('notify.slackWebhookUrlFile', path(section.slackWebhookUrlFile)) : undefined);
   return url ? { slackWebhookUrl: url } : {};
+}
+
+function slackSource(section: ParsedConfig['acknowledgements'], env: NodeJS.ProcessEnv, path: (p: string) => string): Config['acknowledgements'] {
+  if (!section.slack) return {};
+  const token = env.LEAD_ETL_SLACK_BOT_TOKEN ?? (section.slack.tokenFile ? readSecretFile('acknowledgements.slack.tokenFile', path(section.slack.tokenFile)) : undefined);
+  if (!token) {
+    throw new LeadEtlError('SECRET_MISSING', 'no Slack bot token: set config key acknowledgements.slack.tokenFile or the environment variable LEAD_ETL_SLACK_BOT_TOKEN');
+  }
+  const { tokenFile: _file, ...rest } = section.slack;
+  return { slack: { ...rest, token } };
 }
 
 function readSecretFile(key: string, file: string): string {

@@ -149,6 +149,22 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    acknowledgements: z
+      .object({
+        /** Read Lead's answers from the program's Slack alerts channel (bot token in tokenFile or LEAD_ETL_SLACK_BOT_TOKEN). */
+        slack: z
+          .object({
+            channel: z.string().min(1),
+            baseUrl: z.string().url().default('https://slack.com/api'),
+            tokenFile: z.string().optional(),
+            /** Message patterns (regex with named groups date, token, reason), when Lead's wording differs from the defaults. */
+            patterns: z.array(z.object({ outcome: z.enum(['validated', 'rejected']), regex: z.string().min(1) }).strict()).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     daemon: z
       .object({
         /** Health (/healthz) and readiness (/readyz) for a supervisor; 0 picks a free port. */

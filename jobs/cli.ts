@@ -12,6 +12,7 @@ import { openDatabases, type JobContext } from './job-context.js';
 import { runFileDate, type RunResult } from './run-file-date.js';
 import { backfill } from './backfill.js';
 import { cronTicker, startDaemon } from './daemon.js';
+import { slackAcknowledgements } from '../load/slack-acknowledgements.js';
 import { markUploaded } from './mark-uploaded.js';
 import { planRerun, rerunDate } from './rerun-date.js';
 import { withDateLock } from '../load/state/date-lock.js';
@@ -186,7 +187,13 @@ daemon.httpHost:daemon.httpPort. Stops cleanly on SIGINT or SIGTERM.`,
       const config = configFrom(values, io);
       if (!config.program.firstFileDate) throw new LeadEtlError('CONFIG_INVALID', 'config key program.firstFileDate (Lead\'s Day 0) is required to run the daemon');
       await withContext(config, io, async (ctx) => {
-        const daemon = await startDaemon(ctx, { ticker: cronTicker(config.schedule.tickMinutes) });
+        const slack = config.acknowledgements.slack;
+        const ackSources = slack ? [slackAcknowledgements({
+          name: 'slack', baseUrl: slack.baseUrl, token: slack.token, channel: slack.channel, db: ctx.state.db, clock: ctx.clock, logger: ctx.logger,
+          fileTypeOfToken: (token) => config.program.files.find((t) => t.spec.token === token)?.spec.id,
+          ...(slack.patterns ? { patterns: slack.patterns } : {}),
+        })] : [];
+        const daemon = await startDaemon(ctx, { ticker: cronTicker(config.schedule.tickMinutes), ackSources });
         io.stdout(`lead-etl daemon: ticking every ${config.schedule.tickMinutes} min; health on http://${config.daemon.httpHost}:${daemon.httpPort}/healthz\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
@@ -280,14 +287,21 @@ with debit cards: the same options always give the same data.
   },
   ack: {
     summary: "record Lead's answer (validated or rejected) for a date's uploaded files",
-    usage: `lead-etl ack --date T (--validated | --rejected) [--file TYPE,...] [--note TEXT]
+    usage: `lead-etl ack (--date T | --batch B) (--validated | --rejected) [--workflow W] [--file TYPE,...] [--reason TEXT]
 
-Records Lead's answer (from its Slack channel) for the uploaded files of a date: all of them, or only
-the file types named. After a rejection, \`lead-etl run --date T\` rebuilds the rejected types from the
-ledger as it is now and sends them with the next version.`,
-    options: { date: { type: 'string' }, validated: { type: 'boolean' }, rejected: { type: 'boolean' }, note: { type: 'string' }, file: { type: 'string' } },
+Records Lead's answer (read in its Slack channel) for the uploaded files of a date or customer batch:
+all of them, those of one workflow (customer, compliance, financial, sales), or the file types named.
+After a rejection, \`lead-etl rerun --date T\` rebuilds the rejected types from the ledger as it is
+now and sends them with the next version.`,
+    options: {
+      date: { type: 'string' }, batch: { type: 'string' }, workflow: { type: 'string' }, validated: { type: 'boolean' }, rejected: { type: 'boolean' },
+      note: { type: 'string' }, reason: { type: 'string' }, file: { type: 'string' },
+    },
     async run(values, io) {
+      // A customer batch id begins with its date (lead-etl names batches <date>-NN).
+      if (typeof values.batch === 'string' && !values.date) values.date = values.batch.slice(0, 10);
       const date = requireDate(values);
+      if (typeof values.reason === 'string') values.note = values.reason;
       if (Boolean(values.validated) === Boolean(values.rejected)) throw new LeadEtlError('USAGE', 'give exactly one of --validated or --rejected');
       const config = configFrom(values, io);
       const moved = await withContext(config, io, (ctx) =>
@@ -296,6 +310,9 @@ ledger as it is now and sends them with the next version.`,
           source: 'operator',
           ...(typeof values.note === 'string' ? { note: values.note } : {}),
           ...(typeof values.file === 'string' ? { fileTypes: values.file.split(',').map((t) => t.trim()) } : {}),
+          ...(typeof values.workflow === 'string' && typeof values.file !== 'string'
+            ? { fileTypes: config.program.files.filter((t) => t.spec.workflow === values.workflow).map((t) => t.spec.id) }
+            : {}),
         }));
       for (const f of moved) io.stdout(`${f.status}  ${f.name}\n`);
       return EXIT.ok;

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { describeError, isLeadEtlError } from '../core/errors.js';
 import { withDateLock } from '../load/state/date-lock.js';
 import type { WebhookPost } from '../load/notify.js';
-import type { AckSource } from './ack-source.js';
+import type { AckSource } from '../load/ack-source.js';
 import type { JobContext } from './job-context.js';
 import { reconcileTick, type TickReport } from './reconcile.js';
 

@@ -5,7 +5,7 @@ import { notifyOnce, type Alert, type WebhookPost } from '../load/notify.js';
 import { withDateLock } from '../load/state/date-lock.js';
 import { filesForDate, liveFile } from '../load/state/state-store.js';
 import { acknowledgeDate } from './acknowledge-date.js';
-import type { AckSource } from './ack-source.js';
+import type { AckSource } from '../load/ack-source.js';
 import { dueDates, findAlerts } from './deadline-watch.js';
 import type { JobContext } from './job-context.js';
 import { runFileDate, type RunResult } from './run-file-date.js';
@@ -44,6 +44,7 @@ export async function reconcileTick(
         if (!isLeadEtlError(error, 'NOT_ACKNOWLEDGED')) throw error;
       }
     }
+    await source.commit?.();
   }
 
   const dates = dueDates(ctx, now);

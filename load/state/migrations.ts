@@ -267,6 +267,27 @@ const m0006_notifications: Migration = {
   },
 };
 
+/** Where each acknowledgement source (a Slack channel) was last read up to. */
+const m0007_ack_cursors: Migration = {
+  async up(db) {
+    await run(db, [
+      `create table lead_etl.ack_cursor (
+         source text primary key,
+         last_ts text not null,
+         updated_at timestamptz not null)`,
+      `create table lead_etl.unrecognized_message (
+         source text not null,
+         ts text not null,
+         text text not null,
+         seen_at timestamptz not null,
+         primary key (source, ts))`,
+    ]);
+  },
+  async down(db) {
+    await run(db, ['drop table lead_etl.unrecognized_message', 'drop table lead_etl.ack_cursor']);
+  },
+};
+
 export const stateMigrations: MigrationProvider = {
   async getMigrations() {
     return {
@@ -276,6 +297,7 @@ export const stateMigrations: MigrationProvider = {
       '0004_inbound': m0004_inbound,
       '0005_superseded': m0005_superseded,
       '0006_notifications': m0006_notifications,
+      '0007_ack_cursors': m0007_ack_cursors,
     };
   },
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addDays, parseFileDate, type FileDate } from '../../core/file-date.js';
-import type { AckSource } from '../../jobs/ack-source.js';
+import type { AckSource } from '../../load/ack-source.js';
 import { startDaemon, type Ticker } from '../../jobs/daemon.js';
 import { listFiles } from '../../load/state/state-store.js';
 import { databaseKinds } from '../support/databases.js';

@@ -15,4 +15,6 @@ export interface AckMessage {
 export interface AckSource {
   readonly name: string;
   poll(): Promise<AckMessage[]>;
+  /** Called once what `poll` returned is recorded, so the source reads on from there next time. */
+  commit?(): Promise<void>;
 }

@@ -1,0 +1,141 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import { LeadEtlError } from '../core/errors.js';
+import { parseFileDate } from '../core/file-date.js';
+import type { Logger } from '../core/log.js';
+import type { AckMessage, AckSource } from './ack-source.js';
+
+/**
+ * Lead reports each file's outcome in the program's Slack alerts channel. This source reads that channel
+ * through Slack's Web API (conversations.history, with a bot token), oldest unread message first, and
+ * classifies each message by patterns kept as data: validated, rejected (with the file and reason), or
+ * not recognised — reported, never guessed at. Lead's exact wording is not documented, so the patterns
+ * are configuration; the defaults match the sandbox's messages and the phrasing Lead's docs suggest.
+ */
+export interface AckPattern {
+  readonly outcome: 'validated' | 'rejected';
+  /** Named groups: `date` (YYYY-MM-DD) required; `token` (file-name token) and `reason` optional. */
+  readonly regex: string;
+}
+
+export const DEFAULT_ACK_PATTERNS: readonly AckPattern[] = [
+  { outcome: 'rejected', regex: String.raw`(?<file>(?<date>\d{4}-\d{2}-\d{2})_(?<token>[a-z_]+?)_[Vv]?\d+\.csv)\b.*?\b(failed|rejected|error)\b[^:]*:?\s*(?<reason>.*)` },
+  { outcome: 'validated', regex: String.raw`(?<date>\d{4}-\d{2}-\d{2})\b.*\b(processed successfully|passed validation|validated successfully|were validated|was validated)\b` },
+];
+
+export interface SlackHistoryMessage {
+  readonly ts: string;
+  readonly text?: string;
+  readonly subtype?: string;
+}
+
+export interface SlackReaderOptions {
+  readonly name: string;
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly channel: string;
+  readonly db: Kysely<any>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Maps a file-name token to the program's file type id. */
+  readonly fileTypeOfToken: (token: string) => string | undefined;
+  readonly patterns?: readonly AckPattern[];
+  /** Waits between retries after a rate-limit answer (injectable so tests need not sleep). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly maxRetries?: number;
+  readonly pageSize?: number;
+}
+
+export function classify(text: string, patterns: readonly AckPattern[], fileTypeOfToken: (token: string) => string | undefined): AckMessage | undefined {
+  for (const pattern of patterns) {
+    const match = new RegExp(pattern.regex, 'is').exec(text);
+    const date = match?.groups?.date;
+    if (!match || !date) continue;
+    let fileDate;
+    try {
+      fileDate = parseFileDate(date);
+    } catch {
+      continue;
+    }
+    const token = match.groups?.token;
+    const fileType = token ? fileTypeOfToken(token) : undefined;
+    if (token && !fileType) continue;
+    const reason = match.groups?.reason?.trim();
+    return {
+      fileDate,
+      outcome: pattern.outcome,
+      ...(fileType ? { fileTypes: [fileType] } : {}),
+      ...(reason ? { note: reason.slice(0, 500) } : {}),
+    };
+  }
+  return undefined;
+}
+
+export function slackAcknowledgements(options: SlackReaderOptions): AckSource {
+  const patterns = options.patterns ?? DEFAULT_ACK_PATTERNS;
+  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  let pendingCursor: string | undefined;
+
+  async function call(params: URLSearchParams): Promise<{ messages: SlackHistoryMessage[]; has_more?: boolean; response_metadata?: { next_cursor?: string } }> {
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await fetch(`${options.baseUrl.replace(/\/$/, '')}/conversations.history?${params}`, {
+        headers: { authorization: `Bearer ${options.token}` },
+        signal: AbortSignal.timeout(15_000),
+      });
+      if (response.status === 429 && attempt < (options.maxRetries ?? 5)) {
+        const seconds = Number(response.headers.get('retry-after') ?? '1');
+        options.logger.warn({ source: options.name, retryAfter: seconds }, 'Slack asked us to slow down; waiting');
+        await sleep(Math.max(0, seconds) * 1000);
+        continue;
+      }
+      const body = (await response.json().catch(() => ({}))) as { ok?: boolean; error?: string; messages?: SlackHistoryMessage[] };
+      if (!response.ok || !body.ok) {
+        throw new LeadEtlError('NOT_ACKNOWLEDGED', `${options.name}: reading channel ${options.channel} failed: ${body.error ?? `HTTP ${response.status}`}`);
+      }
+      return body as { messages: SlackHistoryMessage[]; has_more?: boolean; response_metadata?: { next_cursor?: string } };
+    }
+  }
+
+  return {
+    name: options.name,
+    async poll() {
+      const cursorRow = await options.db.withSchema('lead_etl').selectFrom('ack_cursor').select('last_ts').where('source', '=', options.name).executeTakeFirst();
+      const oldest = cursorRow?.last_ts ?? '0';
+      const collected: SlackHistoryMessage[] = [];
+      let cursor: string | undefined;
+      do {
+        const params = new URLSearchParams({ channel: options.channel, oldest, limit: String(options.pageSize ?? 200), inclusive: 'false' });
+        if (cursor) params.set('cursor', cursor);
+        const page = await call(params);
+        collected.push(...page.messages);
+        cursor = page.has_more ? page.response_metadata?.next_cursor || undefined : undefined;
+      } while (cursor);
+
+      // Slack returns newest first; Lead's story is told oldest first (a rejection, then the validation of V2).
+      const messages = collected.filter((m) => Number(m.ts) > Number(oldest)).sort((a, b) => Number(a.ts) - Number(b.ts));
+      const acks: AckMessage[] = [];
+      for (const message of messages) {
+        const ack = message.text ? classify(message.text, patterns, options.fileTypeOfToken) : undefined;
+        if (ack) {
+          acks.push(ack);
+          continue;
+        }
+        // Not recognised: kept for an operator (the text is Lead's alert, not ledger data), never guessed at.
+        await options.db.withSchema('lead_etl').insertInto('unrecognized_message')
+          .values({ source: options.name, ts: message.ts, text: (message.text ?? '').slice(0, 2000), seen_at: options.clock.now().toISO() })
+          .onConflict((oc) => oc.columns(['source', 'ts']).doNothing()).execute();
+        options.logger.warn({ source: options.name, ts: message.ts }, 'a message in the Lead channel was not recognised; see lead_etl.unrecognized_message');
+      }
+      pendingCursor = messages.at(-1)?.ts;
+      return acks;
+    },
+    async commit() {
+      if (!pendingCursor) return;
+      await options.db.withSchema('lead_etl').insertInto('ack_cursor')
+        .values({ source: options.name, last_ts: pendingCursor, updated_at: options.clock.now().toISO() })
+        .onConflict((oc) => oc.column('source').doUpdateSet({ last_ts: pendingCursor!, updated_at: options.clock.now().toISO() }))
+        .execute();
+      pendingCursor = undefined;
+    },
+  };
+}
