@@ -49,6 +49,7 @@ export interface Config {
   readonly upload: ParsedConfig['upload'];
   readonly log: ParsedConfig['log'];
   readonly schedule: ParsedConfig['schedule'];
+  readonly workflows: ParsedConfig['workflows'];
   readonly deadlines: ParsedConfig['deadlines'];
   readonly daemon: ParsedConfig['daemon'];
   readonly acknowledgements: {
@@ -150,6 +151,7 @@ function resolveConfig(parsed: ParsedConfig, source: string, baseDir: string, en
     upload: parsed.upload,
     log: parsed.log,
     schedule: parsed.schedule,
+    workflows: parsed.workflows,
     deadlines: parsed.deadlines,
     daemon: parsed.daemon,
     notify: webhook(parsed.notify, env, path),

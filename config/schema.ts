@@ -119,6 +119,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    workflows: z
+      .object({
+        /** Lead's workflows of a date, in the order they are sent (Lead's object dependency order). */
+        order: z.array(z.enum(['customer', 'compliance', 'financial', 'sales'])).min(1).default(['customer', 'compliance', 'financial', 'sales']),
+        /** Send a workflow only once Lead validated the workflows before it for the same date. */
+        waitForPrevious: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     schedule: z
       .object({
         /**

@@ -23,7 +23,10 @@ import type { JobContext } from './job-context.js';
  * state transaction per workflow. A workflow with any problem archives nothing, and neither does any
  * later workflow, because Lead needs the earlier objects first.
  */
-export const WORKFLOW_ORDER: readonly Workflow[] = ['customer', 'compliance', 'financial', 'sales'];
+/** The configured workflow order, with any workflow it leaves out after the others. */
+export function workflowOrder(order: readonly Workflow[]): Workflow[] {
+  return [...order, ...(['customer', 'compliance', 'financial', 'sales'] as const).filter((w) => !order.includes(w))];
+}
 
 export interface FileNotices extends RuleNotices {
   readonly fileType: string;
@@ -117,13 +120,14 @@ export async function buildDateFiles(
     }
   }
 
-  const failedAt = Math.min(...builds.filter((b) => b.problems.count > 0).map((b) => WORKFLOW_ORDER.indexOf(b.type.spec.workflow)));
-  const keep = builds.filter((b) => WORKFLOW_ORDER.indexOf(b.type.spec.workflow) < failedAt);
+  const order = workflowOrder(config.workflows.order);
+  const failedAt = Math.min(...builds.filter((b) => b.problems.count > 0).map((b) => order.indexOf(b.type.spec.workflow)));
+  const keep = builds.filter((b) => order.indexOf(b.type.spec.workflow) < failedAt);
   await Promise.all(builds.filter((b) => !keep.includes(b)).map((b) => rm(b.path, { force: true })));
 
   const built: FileRecord[] = [];
   const trackedBy = trackedColumnsByType(config.program.files);
-  for (const workflow of WORKFLOW_ORDER) {
+  for (const workflow of order) {
     const group = keep.filter((b) => b.type.spec.workflow === workflow);
     if (group.length === 0) continue;
     const records: NewFile[] = [];

@@ -8,7 +8,7 @@ import { createLogger } from '../core/log.js';
 import { startEmbeddedSftpServer } from '../load/embedded-sftp-server.js';
 import { openSftpSession } from '../load/sftp-session.js';
 import { generateKeyPair } from '../load/ssh-keys.js';
-import { migrateStateStore } from '../load/state/state-store.js';
+import { filesForDate as filesOfDate, migrateStateStore } from '../load/state/state-store.js';
 import { acknowledgeDate } from './acknowledge-date.js';
 import type { CliIo } from './cli.js';
 import { openDatabases, type JobContext } from './job-context.js';
@@ -82,30 +82,36 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
         config, ledger: databases.ledger, state: databases.state, clock: io.clock, logger,
         connectRemote: () => openSftpSession(config.sftp!, logger),
       };
+      const sells = config.program.files.some((t) => t.spec.id === 'sales_response');
       for (let day = 0; day < options.days; day += 1) {
         const fileDate = addDays(day0, day);
-        const result = await runFileDate(ctx, fileDate);
-        if (result.outcome !== 'ok') {
-          for (const p of result.problems) io.stderr(`  ${p.fileType} line ${p.line} record ${p.recordId} column ${p.column}: ${p.rule}: ${p.message}\n`);
-          io.stderr(`lead-etl demo: Day ${day} (${fileDate}): ${result.message}\n`);
-          return { ok: false, dir, fileDates };
-        }
-        say(`Day ${day}  ${fileDate}  ${result.uploaded.map((f) => `${f.fileType}=${f.rows}`).join('  ')}`);
-        for (const f of result.uploaded) say(`          sent ${f.remotePath}  (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`);
-        const acked = await acknowledgeDate(databases.state, io.clock, fileDate, { outcome: 'validated', source: 'demo-self-ack', note: DEMO_SELF_ACK });
-        say(`          [demo self-ack] marked ${acked.length} file(s) of ${fileDate} validated; a real run waits for Lead`);
-        if (config.program.files.some((t) => t.spec.id === 'sales_response')) {
-          const posted = await postSalesRequest({ sftpRoot: join(dir, 'sftp'), fileDate, generatedAt: io.clock.now() });
-          say(`          [demo stand-in for Lead] posted ${relative(join(dir, 'sftp'), posted.path)} (${posted.rows} sale(s))`);
-          const answer = await runFileDate(ctx, fileDate);
-          if (answer.outcome !== 'ok') {
-            io.stderr(`lead-etl demo: Day ${day} (${fileDate}) sales response: ${answer.message}\n`);
+        say(`Day ${day}  ${fileDate}`);
+        // Lead's order within a day: each workflow goes once the one before it validated, then Lead
+        // posts its Sales Request and the Sales Response answers it. The demo plays Lead's answers.
+        let requestPosted = !sells;
+        for (let round = 1; round <= 8; round += 1) {
+          const result = await runFileDate(ctx, fileDate);
+          if (result.outcome === 'failed') {
+            for (const p of result.problems) io.stderr(`  ${p.fileType} line ${p.line} record ${p.recordId} column ${p.column}: ${p.rule}: ${p.message}\n`);
+            io.stderr(`lead-etl demo: Day ${day} (${fileDate}): ${result.message}\n`);
             return { ok: false, dir, fileDates };
           }
-          for (const f of answer.uploaded) say(`          sent ${f.remotePath}  (${f.rows} answer(s))`);
-          await acknowledgeDate(databases.state, io.clock, fileDate, { outcome: 'validated', source: 'demo-self-ack', note: DEMO_SELF_ACK });
+          for (const f of result.uploaded) say(`          sent ${f.remotePath}  (${f.rows} rows, ${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`);
+          for (const e of result.late) say(`          late entry ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate} (already sent): reported, not sent`);
+          const waiting = (await filesOfDate(databases.state.db, fileDate)).filter((f) => f.status === 'uploaded');
+          if (waiting.length > 0) {
+            await acknowledgeDate(databases.state, io.clock, fileDate, { outcome: 'validated', source: 'demo-self-ack', note: DEMO_SELF_ACK });
+            say(`          [demo self-ack] marked ${waiting.map((f) => f.fileType).join(', ')} validated; a real run waits for Lead`);
+            continue;
+          }
+          if (!requestPosted) {
+            const posted = await postSalesRequest({ sftpRoot: join(dir, 'sftp'), fileDate, generatedAt: io.clock.now() });
+            say(`          [demo stand-in for Lead] posted ${relative(join(dir, 'sftp'), posted.path)} (${posted.rows} sale(s))`);
+            requestPosted = true;
+            continue;
+          }
+          break;
         }
-        for (const e of result.late) say(`          late entry ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate} (already sent): reported, not sent`);
         fileDates.push(fileDate);
       }
     } finally {

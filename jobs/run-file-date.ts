@@ -11,7 +11,7 @@ import {
 import { recordLateEntries, type LateEntry } from '../load/state/submitted-records.js';
 import type { ProgramFileType } from '../transform/program-file-types.js';
 import type { RowProblem } from '../transform/row-problem.js';
-import { buildDateFiles, type FileNotices } from './build-date-files.js';
+import { buildDateFiles, workflowOrder, type FileNotices } from './build-date-files.js';
 import type { JobContext, RemoteStore } from './job-context.js';
 
 /**
@@ -84,7 +84,11 @@ export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: 
     const gate = await previousDateGate(ctx, fileDate);
     if (gate) return finish('waiting', gate);
 
-    uploaded = await uploadDue(ctx, fileDate, types, log);
+    const upload = await uploadDue(ctx, fileDate, types, log);
+    uploaded = upload.uploaded;
+    if (upload.waitingFor) {
+      return finish('waiting', `${uploaded.length ? `uploaded ${uploaded.length} file(s) for ${fileDate}; ` : ''}${upload.waitingFor}`);
+    }
     const waitingForSales = types.some((t) => t.spec.id === 'sales_response') && sales === undefined &&
       !liveFile(await filesForDate(stateDb, fileDate), 'sales_response');
     const message = (uploaded.length > 0
@@ -142,18 +146,36 @@ async function previousDateGate(ctx: JobContext, fileDate: FileDate): Promise<st
   return undefined;
 }
 
-async function uploadDue(ctx: JobContext, fileDate: FileDate, types: readonly ProgramFileType[], log: JobContext['logger']): Promise<FileRecord[]> {
+/**
+ * Uploads the date's due files workflow by workflow in the configured order. With waitForPrevious (the
+ * default, Lead's rule), a workflow goes only once Lead validated every earlier workflow of the date.
+ */
+async function uploadDue(
+  ctx: JobContext, fileDate: FileDate, types: readonly ProgramFileType[], log: JobContext['logger'],
+): Promise<{ uploaded: FileRecord[]; waitingFor?: string }> {
   const files = await filesForDate(ctx.state.db, fileDate);
-  const due = types.map((type) => liveFile(files, type.spec.id)).filter((f): f is FileRecord => f?.status === 'built' || f?.status === 'uploading');
-  if (due.length === 0) return [];
-  const remote = await ctx.connectRemote();
   const uploaded: FileRecord[] = [];
+  let remote: RemoteStore | undefined;
   try {
-    for (const file of due) uploaded.push(await uploadOne(ctx, remote, file, log));
+    const before: string[] = [];
+    for (const workflow of workflowOrder(ctx.config.workflows.order)) {
+      const live = types.filter((t) => t.spec.workflow === workflow).map((t) => liveFile(files, t.spec.id)).filter((f): f is FileRecord => Boolean(f));
+      const due = live.filter((f) => f.status === 'built' || f.status === 'uploading');
+      if (due.length > 0) {
+        const blocking = ctx.config.workflows.waitForPrevious ? before : [];
+        if (blocking.length > 0) {
+          return { uploaded, waitingFor: `the ${workflow} files of ${fileDate} wait for Lead to validate ${blocking.join(', ')}` };
+        }
+        remote ??= await ctx.connectRemote();
+        for (const file of due) uploaded.push(await uploadOne(ctx, remote, file, log));
+      }
+      const current = await filesForDate(ctx.state.db, fileDate);
+      if (live.some((f) => liveFile(current, f.fileType)?.status !== 'validated')) before.push(`the ${workflow} files`);
+    }
+    return { uploaded };
   } finally {
-    await remote.close();
+    await remote?.close();
   }
-  return uploaded;
 }
 
 async function uploadOne(ctx: JobContext, remote: RemoteStore, file: FileRecord, log: JobContext['logger']): Promise<FileRecord> {

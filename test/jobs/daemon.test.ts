@@ -46,7 +46,7 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
   async function start() {
     pipeline = await startPipeline(kind, {
       days: DATES.length, firstActivityDate: '2026-10-28', startAt: '2026-10-29T04:00:00Z',
-      config: { program: { firstFileDate: FIRST_FILE_DATE } },
+      config: { program: { firstFileDate: FIRST_FILE_DATE }, workflows: { waitForPrevious: true } },
     });
     return pipeline;
   }

@@ -173,3 +173,30 @@ describe.each(databaseKinds)('a rejected file on %s', (kind) => {
     }
   });
 });
+
+describe.each(databaseKinds)("Lead's workflow order on %s", (kind) => {
+  it('sends compliance, then financial once compliance validated, and the next date once the whole date validated', async () => {
+    const pipeline = await startPipeline(kind, { days: 2, config: { workflows: { waitForPrevious: true } } });
+    try {
+      const { ctx, clock } = pipeline;
+      const first = await runFileDate(ctx, day(0));
+      expect(first.outcome).toBe('waiting');
+      expect(first.uploaded.map((f) => f.fileType)).toEqual(['accounts']);
+      expect(first.message).toContain(`the financial files of ${day(0)} wait for Lead to validate the compliance files`);
+      expect(first.built).toHaveLength(4);
+
+      await acknowledgeDate(ctx.state, clock, day(0), { outcome: 'validated', source: 'test' });
+      const second = await runFileDate(ctx, day(0));
+      expect(second.outcome).toBe('ok');
+      expect(second.uploaded.map((f) => f.fileType)).toEqual(['balances', 'transactions', 'non_posted_transactions']);
+
+      const early = await runFileDate(ctx, day(1));
+      expect(early.outcome).toBe('waiting');
+      expect(early.uploaded).toEqual([]);
+      await acknowledgeDate(ctx.state, clock, day(0), { outcome: 'validated', source: 'test' });
+      expect((await runFileDate(ctx, day(1))).uploaded.map((f) => f.fileType)).toEqual(['accounts']);
+    } finally {
+      await pipeline.dispose();
+    }
+  });
+});

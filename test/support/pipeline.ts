@@ -63,6 +63,8 @@ export async function startPipeline(
         ...(overrides.format ? { format: overrides.format } : {}),
         ...(overrides.upload ? { upload: overrides.upload } : {}),
         ...(overrides.queries ? { queries: overrides.queries } : {}),
+        // Most tests look at one date's files as a whole; the workflow waits have their own test.
+        workflows: { waitForPrevious: false, ...options.config?.workflows, ...overrides.workflows },
         ...(overrides.documents ? { documents: overrides.documents } : {}),
       },
     });
