@@ -47,10 +47,10 @@ export const VALIDATION_RULES = [
   rule('integrity.duplicate_row', 1, 'No row is repeated whole in one file.', 'sftp-process.md §1'),
 
   // Stage 2: each value on its own (sftp-process.md §1 "Field Format", §4; each file type's note).
-  rule('format.required', 2, 'A required column has a value.', 'each file type\'s note'),
+  rule('format.required', 2, 'A required column has a value.', 'sftp-process.md §1; each file type\'s note'),
   rule('format.money', 2, 'An amount is a plain decimal number in major units (`-12.50`): no sign other than `-`, no separators, no currency symbol.', 'sftp-process.md §4'),
   rule('format.money.decimals', 2, 'An amount has the currency\'s minor digits (USD: 2); a deposit transaction\'s `amount` may have more, `amount_in_usd` at least 2.', 'transactions.md; financial-validations.md §8.7; collaterals.md'),
-  rule('format.currency', 2, 'A currency is an upper-case ISO 4217 code.', 'each file type\'s note'),
+  rule('format.currency', 2, 'A currency is an upper-case ISO 4217 code.', 'sftp-process.md §1; each file type\'s note'),
   rule('format.date', 2, 'A date is a calendar date, YYYY-MM-DD.', 'sftp-process.md §4'),
   rule('format.timestamp', 2, 'A timestamp is an ISO 8601 date and time (`2026-03-05T09:30:00-06:00`).', 'sftp-process.md §1, §4'),
   rule('format.timestamp.offset', 2, 'A timestamp carries its UTC offset (`Z` or `-06:00`), so the instant is unambiguous.', 'sftp-process.md §4, §6'),
