@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon';
 import type { ColumnSpec, ColumnType } from '../file-type-spec.js';
 import { formatValue } from '../format-value.js';
 import { isKnownCurrency, minorDigits } from '../money.js';
+import { parseIsoTimestamp } from './iso-timestamp.js';
 import type { RuleCode } from './rule-catalog.js';
 
 /**
@@ -48,7 +48,6 @@ export const MAX_LENGTHS: Readonly<Record<string, Readonly<Record<string, number
   customer: { client_customer_id: 64 },
 };
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MONEY = /^-?\d+(?:\.(\d+))?$/;
 
@@ -71,7 +70,7 @@ function checkType(type: ColumnType, value: string, shown: string, context: Form
     case 'money':
       return checkMoney(type, value, shown, context);
     case 'date':
-      return DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).toISODate() === value
+      return isCalendarDate(value)
         ? undefined
         : { rule: 'format.date', message: `${shown}is not a calendar date YYYY-MM-DD` };
     case 'timestamp':
@@ -95,19 +94,34 @@ function checkMoney(type: Extract<ColumnType, { kind: 'money' }>, value: string,
   const code = type.currency === 'program' ? context.programCurrency : 'fixed' in type.currency ? type.currency.fixed : context.rowCurrency(type.currency.column);
   // No currency to judge the decimals by: the currency column has its own finding.
   if (!isKnownCurrency(code)) return undefined;
-  const digits = minorDigits(code);
+  const digits = digitsOf(code);
   const decimals = (match[1] ?? '').length;
   if (context.precision === 'at-least' ? decimals >= digits : decimals === digits) return undefined;
   const wanted = context.precision === 'at-least' ? `at least ${digits}` : `exactly ${digits}`;
   return { rule: 'format.money.decimals', message: `${shown}has ${decimals} decimal(s); ${code} amounts have ${wanted}` };
 }
 
+function isCalendarDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  // A day the month does not have rolls over into the next month.
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
+
+// Intl answers the minor digits of a currency slowly; a file asks the same few currencies on every row.
+const DIGITS = new Map<string, number>();
+function digitsOf(code: string): number {
+  let digits = DIGITS.get(code);
+  if (digits === undefined) DIGITS.set(code, (digits = minorDigits(code)));
+  return digits;
+}
+
 function checkTimestamp(value: string, shown: string): ValueProblem | undefined {
-  const match = TIMESTAMP.exec(value);
-  if (!match || !DateTime.fromISO(value, { setZone: true }).isValid) {
+  const parsed = parseIsoTimestamp(value);
+  if (!parsed) {
     return { rule: 'format.timestamp', message: `${shown}is not an ISO 8601 date and time such as 2026-03-05T09:30:00-06:00` };
   }
-  if (match[1] === undefined) {
+  if (parsed.epochMs === undefined) {
     return { rule: 'format.timestamp.offset', message: `${shown}has no UTC offset; add Z or the offset (-06:00 in Chicago winter) so the instant is unambiguous` };
   }
   return undefined;

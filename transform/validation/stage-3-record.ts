@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { parseIsoTimestamp } from './iso-timestamp.js';
 import { add, equals, formatDecimal, parseDecimal, sign, subtract, ZERO, type Decimal } from './exact-decimal.js';
 import type { RowView } from './file-columns.js';
 import type { RuleCode } from './rule-catalog.js';
@@ -272,5 +272,5 @@ function isEmptyList(text: string): boolean {
 
 /** The calendar date of a timestamp in its own offset, to compare with a date column. */
 function localDate(timestamp: string): string {
-  return DateTime.fromISO(timestamp, { setZone: true }).toISODate() ?? '';
+  return parseIsoTimestamp(timestamp)?.localDate ?? '';
 }

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { activityWindow, addDays, parseFileDate } from '../../core/file-date.js';
 import { parseDecimal, ZERO, type Decimal } from './exact-decimal.js';
+import { parseIsoTimestamp } from './iso-timestamp.js';
 import type { FileColumns } from './file-columns.js';
 import { finding, type Finding } from './finding.js';
 import { activityFor, addActivity, ROLLED_COLUMNS, ROLLFORWARDS, rollForward, type DayActivity } from './rollforwards.js';
@@ -131,8 +131,8 @@ export interface FileFacts {
   readonly file: string;
   readonly columns: FileColumns;
   readonly fileDate: string;
-  /** Date-named: its effective_at values must fall in T-1. */
-  readonly dated: boolean;
+  /** A date-named file's T-1 (epoch milliseconds), which its effective_at values must fall in. */
+  readonly window?: { readonly start: number; readonly end: number; readonly activityDate: string };
   readonly produced: Map<RecordKind, Map<string, number>>;
   readonly versions: Map<string, { line: number; version: Version }>;
   readonly references: { line: number; column: string; reference: Reference; id: string }[];
@@ -168,8 +168,10 @@ export function createSetState(options: CrossOptions, files: readonly { fileType
 }
 
 export function startFile(state: SetState, file: string, columns: FileColumns, fileDate: string, dated: boolean): FileFacts {
+  const window = dated ? activityWindow(parseFileDate(fileDate)) : undefined;
   const facts: FileFacts = {
-    file, columns, fileDate, dated,
+    file, columns, fileDate,
+    ...(window ? { window: { start: window.start.toMillis(), end: window.end.toMillis(), activityDate: window.activityDate } } : {}),
     produced: new Map(), versions: new Map(), references: [], holders: [], customers: new Map(), balances: new Map(),
     activity: new Map(), unsummable: new Set(), findings: [], passed: false, readable: false,
   };
@@ -224,9 +226,9 @@ export function collectRow(facts: FileFacts, line: number, cell: (fileName: stri
   }
 
   const effectiveAt = value('effective_at');
-  if (facts.dated && effectiveAt !== '') {
-    const window = activityWindow(parseFileDate(facts.fileDate));
-    const at = DateTime.fromISO(effectiveAt, { setZone: true });
+  if (facts.window && effectiveAt !== '') {
+    const window = facts.window;
+    const at = instant(effectiveAt);
     if (at < window.start || at >= window.end) {
       facts.findings.push(finding(facts.file, line, columns.fileName('effective_at')!, 'cross.effective_at_window',
         `${effectiveAt} is outside ${window.activityDate} (America/Chicago), the day the file dated ${facts.fileDate} carries`));
@@ -507,6 +509,7 @@ function snapshotFromHistory(prior: ReadonlyMap<string, PriorBalance> | undefine
   }]));
 }
 
+/** Format has checked the timestamp; one without an offset names no instant and is never compared. */
 function instant(text: string): number {
-  return DateTime.fromISO(text, { setZone: true }).toMillis();
+  return parseIsoTimestamp(text)?.epochMs ?? Number.NaN;
 }
