@@ -1,5 +1,5 @@
-import { rm } from 'node:fs/promises';
-import { posix } from 'node:path';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import type { Transaction } from 'kysely';
 import { activityWindow, addDays, asOfInstant, type ActivityWindow, type FileDate } from '../core/file-date.js';
 import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
@@ -7,6 +7,8 @@ import { archiveFile, buildingPath } from '../load/archive.js';
 import { filesForDate, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
 import { priorLookup, recordSubmittedRows, type LateEntry } from '../load/state/submitted-records.js';
 import { missingDocuments, recordFileDocuments, type DocumentReference } from '../load/documents.js';
+import { stateValidationHistory } from '../load/state/state-validation-history.js';
+import { validateFiles } from '../transform/validation/validate-files.js';
 import { documentIdsIn } from '../transform/format-value.js';
 import type { Workflow } from '../transform/file-type-spec.js';
 import { createRowMapper } from '../transform/map-row.js';
@@ -43,7 +45,9 @@ export interface BuildOutcome {
 
 interface Build {
   readonly type: ProgramFileType;
-  readonly path: string;
+  path: string;
+  name?: string;
+  version?: number;
   readonly written: WrittenFile;
   readonly problems: ProblemLog;
   readonly documents: DocumentReference[];
@@ -120,6 +124,8 @@ export async function buildDateFiles(
     }
   }
 
+  await preflight(ctx, runId, fileDate, builds);
+
   const order = workflowOrder(config.workflows.order);
   const failedAt = Math.min(...builds.filter((b) => b.problems.count > 0).map((b) => order.indexOf(b.type.spec.workflow)));
   const keep = builds.filter((b) => order.indexOf(b.type.spec.workflow) < failedAt);
@@ -131,10 +137,9 @@ export async function buildDateFiles(
     const group = keep.filter((b) => b.type.spec.workflow === workflow);
     if (group.length === 0) continue;
     const records: NewFile[] = [];
-    for (const { type, path, written } of group) {
+    for (const { type, path, written, name, version } of group) {
       const { spec } = type;
-      const version = await nextVersion(ctx.state.db, fileDate, spec.id);
-      const name = fileName(spec.naming === 'batch' ? batchId(fileDate) : fileDate, type, version);
+      if (!name || version === undefined) throw new Error(`${spec.id}: built without a name`);
       const archivePath = await archiveFile({ archiveDir: config.archive.dir, fileDate, name, builtPath: path, sha256: written.sha256 });
       records.push({ fileDate, fileType: spec.id, version, name, sha256: written.sha256, rows: written.rows, bytes: written.bytes, archivePath, remotePath: posix.join(config.sftp?.remoteRoot ?? '/', spec.folder, name) });
     }
@@ -148,6 +153,38 @@ export async function buildDateFiles(
   }
   const all = builds.flatMap((b) => b.problems.problems);
   return { built, problems: all, problemCount: builds.reduce((sum, b) => sum + b.problems.count, 0), notices, late };
+}
+
+/**
+ * Every file is checked as Lead would check it before anything is archived or sent: each build gets its
+ * final name (the next version), and the set of the date is validated against what was sent before
+ * (the state store's history). A finding is a problem of its file's workflow, so that workflow (and any
+ * after it) sends nothing.
+ */
+async function preflight(ctx: JobContext, runId: string, fileDate: FileDate, builds: Build[]): Promise<void> {
+  if (builds.length === 0) return;
+  const dir = join(ctx.config.archive.dir, '.building', runId);
+  await mkdir(dir, { recursive: true });
+  for (const build of builds) {
+    const { spec } = build.type;
+    build.version = await nextVersion(ctx.state.db, fileDate, spec.id);
+    build.name = fileName(spec.naming === 'batch' ? batchId(fileDate) : fileDate, build.type, build.version);
+    const named = join(dir, build.name);
+    await rename(build.path, named);
+    build.path = named;
+  }
+  const history = await stateValidationHistory(ctx.state.db, ctx.config.program.firstFileDate as FileDate | undefined, ctx.config.program.files.map((t) => t.spec.id));
+  const report = await validateFiles(builds.map((b) => b.path), {
+    program: { files: ctx.config.program.files, profile: ctx.config.program.profile },
+    programCurrency: ctx.config.program.currency,
+    history,
+  });
+  for (const finding of report.findings) {
+    const build = builds.find((b) => b.path === finding.file);
+    if (!build) continue;
+    build.problems.add({ fileType: build.type.spec.id, line: finding.line, recordId: '', column: finding.column, rule: finding.rule, message: finding.message });
+  }
+  ctx.logger.info({ runId, fileDate, files: builds.length, findings: report.findings.length }, 'pre-flight validation');
 }
 
 /** Notes every document a kept row references, keeping one reference (the first record) per document. */

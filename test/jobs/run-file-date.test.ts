@@ -42,7 +42,7 @@ describe.each(databaseKinds)('running file dates on %s', (kind) => {
     pipeline = await startPipeline(kind, { days: 5 });
     for (let i = 0; i < 5; i += 1) {
       const result = await runFileDate(pipeline.ctx, day(i));
-      expect(result, result.message).toMatchObject({ outcome: 'ok', problemCount: 0 });
+      expect(result, `${result.message} ${JSON.stringify(result.problems)}`).toMatchObject({ outcome: 'ok', problemCount: 0 });
       expect(result.uploaded.map((f) => f.fileType).sort()).toEqual(['accounts', 'balances', 'non_posted_transactions', 'transactions']);
       await acknowledgeDate(pipeline.ctx.state, pipeline.clock, day(i), { outcome: 'validated', source: 'test' });
     }

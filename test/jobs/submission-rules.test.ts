@@ -23,8 +23,8 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
     pipeline = undefined;
   });
 
-  async function start() {
-    pipeline = await startPipeline(kind, { days: 1, config: { program: { firstFileDate: D[0]!, fileTypes: ['accounts', 'balances', 'transactions'] } } });
+  async function start(fileTypes: string[] = ['accounts', 'balances', 'transactions']) {
+    pipeline = await startPipeline(kind, { days: 1, config: { program: { firstFileDate: D[0]!, fileTypes } } });
     const dir = join(pipeline.dir, 'queries');
     mkdirSync(dir);
     for (const [name, text] of Object.entries(QUERIES)) writeFileSync(join(dir, name), text);
@@ -35,7 +35,7 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
 
   async function sendDay(ctx: PipelineFixture['ctx'], index: number) {
     const result = await runFileDate(ctx, D[index]!);
-    expect(result.outcome, result.message).toBe('ok');
+    expect(result.outcome, `${result.message} ${JSON.stringify(result.problems)}`).toBe('ok');
     await acknowledgeDate(ctx.state, pipeline!.clock, D[index]!, { outcome: 'validated', source: 'test' });
     return result;
   }
@@ -65,7 +65,7 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
 
     // A change the ledger does not date (the product renamed, changed_at untouched) is stamped with the end of T-1.
     await sql`update mini.accounts set product = 'Everyday Plus' where id = 'acc_2'`.execute(db);
-    await sql`update mini.accounts set status = 'closed', status_reason = 'client_closed', changed_at = ${at(D[3]!, '08:00')} where id = 'acc_1'`.execute(db);
+    await sql`update mini.accounts set status = 'closed', status_reason = 'paid_off', changed_at = ${at(D[3]!, '08:00')} where id = 'acc_1'`.execute(db);
     const day3 = await sendDay(ctx, 3);
     expect(rowsOf(day3, 'accounts').map((r) => [r.client_account_id, r.status, r.effective_at])).toEqual([
       ['acc_1', 'closed', '2026-04-03T08:00:00-05:00'],
@@ -79,7 +79,9 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
   });
 
   it('new-only: an entry is sent once, never again when the date is run again or the entry moves, and a late entry is reported, not slipped in', async () => {
-    const ctx = await start();
+    // Transactions alone: moving a sent entry or a late one breaks the balances roll-forward, which
+    // pre-flight validation rightly refuses (tested below).
+    const ctx = await start(['transactions']);
     const db = ctx.ledger.db;
     await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(D[0]!, '08:00')})`.execute(db);
     await sql`insert into mini.entries values ('txn_1', 'bal_1', 100, ${at(D[0]!, '09:00')}), ('txn_2', 'bal_1', -25.5, ${at(D[0]!, '10:00')})`.execute(db);
@@ -108,24 +110,29 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
     expect(rowsOf(day2, 'transactions')).toEqual([]);
   });
 
-  it('daily snapshot: keeps zero balances, drops closed ones, and refuses an empty snapshot the ledger cannot explain', async () => {
+  it('daily snapshot: keeps zero balances, reports a closing balance once and then drops it, and refuses an empty snapshot the ledger cannot explain', async () => {
     const ctx = await start();
     const db = ctx.ledger.db;
+    await sql`insert into mini.accounts values ('acc_1', 'cus_1', 'Everyday', 'active', 'active', ${at(D[0]!, '07:00')}, ${at(D[0]!, '07:00')}),
+                                              ('acc_2', 'cus_2', 'Everyday', 'active', 'active', ${at(D[0]!, '07:00')}, ${at(D[0]!, '07:00')})`.execute(db);
     await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(D[0]!, '08:00')}), ('bal_2', 'acc_2', 'active', 'active', ${at(D[0]!, '08:00')})`.execute(db);
     await sql`insert into mini.entries values ('txn_1', 'bal_1', 100, ${at(D[0]!, '09:00')})`.execute(db);
     const day0 = await sendDay(ctx, 0);
     expect(rowsOf(day0, 'balances').map((r) => [r.client_balance_id, r.balance])).toEqual([['bal_1', '100.00'], ['bal_2', '0.00']]);
 
-    await sql`update mini.balances set status = 'closed', status_reason = 'client_closed' where id = 'bal_2'`.execute(db);
+    // bal_2 closes during the second day: reported once, closed, then never again.
+    await sql`update mini.balances set closed_at = ${at(D[1]!, '16:00')} where id = 'bal_2'`.execute(db);
     const day1 = await sendDay(ctx, 1);
-    expect(rowsOf(day1, 'balances').map((r) => r.client_balance_id)).toEqual(['bal_1']);
+    expect(rowsOf(day1, 'balances').map((r) => [r.client_balance_id, r.status])).toEqual([['bal_1', 'active'], ['bal_2', 'closed']]);
+    const day2 = await sendDay(ctx, 2);
+    expect(rowsOf(day2, 'balances').map((r) => r.client_balance_id)).toEqual(['bal_1']);
 
     // A broken extract: the balances come back empty, and so does the previous day's.
     await sql`alter table mini.balances rename to balances_moved`.execute(db);
     await sql`create table mini.balances (like mini.balances_moved)`.execute(db);
-    const broken = await runFileDate(ctx, D[2]!);
+    const broken = await runFileDate(ctx, D[3]!);
     expect(broken.outcome).toBe('failed');
     expect(broken.problems).toContainEqual(expect.objectContaining({ fileType: 'balances', rule: 'snapshot.empty' }));
-    expect((await filesForDate(ctx.state.db, D[2]!)).filter((f) => f.fileType !== 'accounts')).toEqual([]);
+    expect((await filesForDate(ctx.state.db, D[3]!)).filter((f) => f.fileType !== 'accounts')).toEqual([]);
   });
 });

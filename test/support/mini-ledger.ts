@@ -19,12 +19,16 @@ export const QUERIES: Record<string, string> = {
     from mini.accounts a where a.opened_at < :window_end order by a.id`,
   'balances.sql': `
     select b.account_id, b.id as client_balance_id, null as id, 'Checking' as client_balance_name,
-           null as client_settlement_bank_account_id, b.created_at, b.status, b.status_reason, 'deposit' as type,
+           null as client_settlement_bank_account_id, b.created_at,
+           case when b.closed_at < :window_end then 'closed' else b.status end as status,
+           case when b.closed_at < :window_end then 'client_closed' else b.status_reason end as status_reason, 'deposit' as type,
            coalesce((select sum(t.amount) from mini.entries t where t.balance_id = b.id and t.at < :window_end), 0) as balance,
            null as rewards_balance, null as interest_accrued_balance, null as dispute_balance, null as charge_off_balance,
            null as past_due_balance, null as outstanding_principal, null as outstanding_interest, null as outstanding_fees,
            :as_of::timestamptz as effective_at
-    from mini.balances b where b.created_at < :window_end and b.status <> 'closed' order by b.id`,
+    from mini.balances b
+    -- A balance closed during T-1 is reported once more, closed, so Lead learns it closed; then never again.
+    where b.created_at < :window_end and (b.closed_at is null or b.closed_at >= :window_start) order by b.id`,
   'transactions.sql': `
     select t.id as client_transaction_id, t.balance_id, null as card_id, null as client_settlement_group_id,
            null as client_settlement_bank_account_id, null as bin, t.amount, null as amount_in_usd, 'USD' as currency,
@@ -39,7 +43,8 @@ export async function installMini(db: Kysely<any>) {
     'create schema mini',
     `create table mini.accounts (id text primary key, holder text not null, product text not null, status text not null,
        status_reason text not null, opened_at timestamptz not null, changed_at timestamptz not null)`,
-    `create table mini.balances (id text primary key, account_id text not null, status text not null, status_reason text not null, created_at timestamptz not null)`,
+    `create table mini.balances (id text primary key, account_id text not null, status text not null, status_reason text not null,
+       created_at timestamptz not null, closed_at timestamptz)`,
     `create table mini.entries (id text primary key, balance_id text not null, amount numeric not null, at timestamptz not null)`,
   ]) await sql.raw(statement).execute(db);
 }
