@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseFileDate } from '../core/file-date.js';
-import { FILE_TYPES } from '../transform/file-types/registry.js';
+import { FILE_TYPES, outboundFileTypes } from '../transform/file-types/registry.js';
 
 /**
  * The one typed configuration of lead-etl, with every default in this file. A config file (JSON) is
@@ -27,6 +27,8 @@ const timeZone = z.string().refine((zone) => {
 }, 'must be an IANA time zone such as America/Chicago');
 
 const fileTypeId = z.enum(FILE_TYPES.map((spec) => spec.id) as [string, ...string[]]);
+// A program sends only the files it writes: the Sales Request is Lead's, read from its folder, never built.
+const outboundFileTypeId = z.enum(outboundFileTypes().map((spec) => spec.id) as [string, ...string[]]);
 
 const noPasswordInUrl = (url: string) => {
   try {
@@ -57,7 +59,7 @@ export const configSchema = z
         currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
         /** Lead's Day 0: the first file date; every later date waits for the one before it. */
         firstFileDate: fileDate.optional(),
-        fileTypes: z.array(fileTypeId).min(1).default(['accounts', 'balances', 'transactions', 'non_posted_transactions']),
+        fileTypes: z.array(outboundFileTypeId).min(1).default(['accounts', 'balances', 'transactions', 'non_posted_transactions']),
         /** The zone whose calendar days are Lead's days. Lead says Central Time. */
         timeZone: timeZone.default('America/Chicago'),
       })

@@ -54,7 +54,7 @@ export function formatValue(type: ColumnType, value: unknown, context: FormatCon
     case 'timestamp':
       return formatTimestamp(value, context.timestampZone);
     case 'array':
-      return formatArray(value);
+      return formatArray(value, type.values);
     case 'integer': {
       const text = typeof value === 'string' ? value.trim() : String(value);
       return /^-?\d+$/.test(text) && (typeof value !== 'number' || Number.isSafeInteger(value))
@@ -100,7 +100,7 @@ function formatTimestamp(value: unknown, zone: string): Formatted {
   return { ok: true, text: instant.setZone(zone).toISO({ suppressMilliseconds: true })! };
 }
 
-function formatArray(value: unknown): Formatted {
+function formatArray(value: unknown, allowed: readonly string[] | undefined): Formatted {
   let items: unknown = value;
   if (typeof value === 'string') {
     try {
@@ -111,6 +111,11 @@ function formatArray(value: unknown): Formatted {
   }
   if (!Array.isArray(items) || !items.every((item) => typeof item === 'string' && item !== '')) {
     return { ok: false, rule: 'array.format', message: 'expected an array of non-empty ids (text[] or a JSON array)' };
+  }
+  // Enum items (roles) are codes, not personal data, so the message may quote them.
+  const unknown = allowed ? items.filter((item) => !allowed.includes(item)) : [];
+  if (unknown.length > 0) {
+    return { ok: false, rule: 'array.enum', message: `"${unknown.join('", "')}" not among ${allowed!.join(', ')}` };
   }
   return { ok: true, text: items.length === 0 ? '' : JSON.stringify(items) };
 }

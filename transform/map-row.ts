@@ -1,5 +1,5 @@
 import { LeadEtlError } from '../core/errors.js';
-import type { ColumnSpec, FileTypeSpec } from './file-type-spec.js';
+import { recordIdColumnsOf, type ColumnSpec, type FileTypeSpec } from './file-type-spec.js';
 import { formatValue, isEmpty, type FormatContext } from './format-value.js';
 import type { RowProblem } from './row-problem.js';
 
@@ -17,6 +17,7 @@ export type MappedRow = { ok: true; values: string[] } | { ok: false; problems: 
 
 export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPath: string) {
   const fromQuery = spec.columns.filter((column) => column.filledBy !== 'pipeline');
+  const idColumns = recordIdColumnsOf(spec);
   let shapeChecked = false;
 
   return function mapRow(row: Readonly<Record<string, unknown>>, line: number): MappedRow {
@@ -24,7 +25,8 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
       checkShape(spec, fromQuery, Object.keys(row), queryPath);
       shapeChecked = true;
     }
-    const recordId = isEmpty(row[spec.recordIdColumn]) ? '' : String(row[spec.recordIdColumn]);
+    // A pair (account and entity) names its record by both parts; empty parts stay empty, in place.
+    const recordId = idColumns.every((name) => isEmpty(row[name])) ? '' : idColumns.map((name) => (isEmpty(row[name]) ? '' : String(row[name]))).join('/');
     const values: string[] = [];
     const problems: RowProblem[] = [];
     for (const column of spec.columns) {

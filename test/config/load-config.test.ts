@@ -77,6 +77,13 @@ describe('loadConfig', () => {
     expect(config.format.excessPrecision).toBe('round-half-even');
   });
 
+  it('takes any file type lead-etl sends, but not one Lead sends us', () => {
+    const file = writeConfig({ program: { fileTypes: ['customer', 'applications', 'sales_response'] } });
+    expect(loadConfig({ file, env: {} }).program.fileTypes).toEqual(['customer', 'applications', 'sales_response']);
+    const inbound = writeConfig({ program: { fileTypes: ['sales_request'] } });
+    expect(errorOf(() => loadConfig({ file: inbound, env: {} })).message).toContain('config key program.fileTypes.0');
+  });
+
   it('validates environment overrides like file values', () => {
     const error = errorOf(() => loadConfig({ env: { LEAD_ETL__LOG__LEVL: 'debug' } }));
     expect(error.message).toContain('unknown config key log.levl');

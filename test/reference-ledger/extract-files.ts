@@ -2,14 +2,15 @@ import type { Database, Row } from '../../core/database.js';
 import { activityWindow, type FileDate } from '../../core/file-date.js';
 import { loadPartnerQuery, streamPartnerRows } from '../../extract/partner-query.js';
 import { REFERENCE_LEDGER_QUERIES_DIR } from '../../extract/reference-ledger/paths.js';
-import { FILE_TYPES } from '../../transform/file-types/registry.js';
+import { REFERENCE_LEDGER_FILE_TYPES } from '../../extract/reference-ledger/file-types.js';
+import { fileTypeById } from '../../transform/file-types/registry.js';
 
 /** The rows of every Lead file for one file date, read from the reference ledger in one snapshot. */
 export type DayFiles = Record<string, Row[]>;
 
 export async function extractFiles(database: Database, fileDate: FileDate): Promise<DayFiles> {
   const window = activityWindow(fileDate);
-  const queries = await Promise.all(FILE_TYPES.map((spec) => loadPartnerQuery(REFERENCE_LEDGER_QUERIES_DIR, spec)));
+  const queries = await Promise.all(REFERENCE_LEDGER_FILE_TYPES.map(fileTypeById).map((spec) => loadPartnerQuery(REFERENCE_LEDGER_QUERIES_DIR, spec)));
   return database.db.transaction().execute(async (trx) => {
     const files: DayFiles = {};
     for (const query of queries) {

@@ -41,4 +41,17 @@ export const accounts: FileTypeSpec = {
     optional('available_credit', moneyIn('currency')),
     required('effective_at', timestamp),
   ],
+  // Lead rejects a re-sent account whose effective_at is not later than the last one it took, and any
+  // change to a closed account (accounts.md, validations; statuses: closed cannot be reopened).
+  effectiveAtColumn: 'effective_at',
+  terminal: { column: 'status', values: ['closed'] },
+  // effective_at moves on every re-send without the account changing; it says when, not what.
+  hashExcludes: ['effective_at'],
+  uncertain: [
+    'File-name token: accounts or account (the folder accounts is documented).',
+    'Columns after client_product_name: names, order and requirements come from validation texts, not the schema.',
+    'Units of credit_limit, max_credit_limit and available_credit in the file (the API uses cents).',
+    'Whether the inactive reason is dormant (API, balances) or dormat (as the account statuses page prints it).',
+    'Whether the file has generated_at, a documents column, deposit details or SCRA/MLA columns.',
+  ],
 };

@@ -40,4 +40,13 @@ export const balances: FileTypeSpec = {
     generatedAt,
     required('effective_at', timestamp),
   ],
+  // A closed balance leaves the snapshot, and one whose receivable went to the partner is omitted from
+  // every later Balances file (sales.md): neither comes back once sent so.
+  terminal: { column: 'status', values: ['closed', 'receivable_transferred'] },
+  uncertain: [
+    'File-name token not confirmed by Lead (default: the id; the folder balances is documented).',
+    'Columns after balance: taken from the reconciliation formulas, not the schema.',
+    'generated_at and effective_at are not confirmed for this file.',
+    'No currency column is confirmed: amounts use the program currency.',
+  ],
 };

@@ -1,6 +1,6 @@
 /**
- * Enumerations Lead documents for the financial files (../shared/lead-spec/transactions.md and
- * balances.md). Lead's type tables were only partly captured, so a program profile can extend them.
+ * Enumerations Lead documents for its files (../shared/lead-spec/, one note per file type). Lead's type
+ * tables were only partly captured, so a program profile can extend them.
  */
 export const TRANSFER_TYPES = [
   'ach', 'wire', 'check', 'card', 'oct', 'aft', 'internal_transfer', 'external_transfer',
@@ -38,3 +38,34 @@ export const ACCOUNT_STATUS_REASONS = [
 export const ACCOUNT_HOLDER_TYPES = ['consumer', 'commercial'] as const;
 export const AAN_DELIVERY_METHODS = ['email', 'text', 'other'] as const;
 export const CREDIT_REPORT_SOURCES = ['equifax', 'experian', 'transunion'] as const;
+
+/** Customer file (customers.md). */
+export const CUSTOMER_TYPES = ['individual', 'business', 'sole_prop'] as const;
+/** Items of `inteded_roles`; business and sole_prop customers may only be `account_holder`. */
+export const CUSTOMER_INTENDED_ROLES = ['authorized_user', 'authorized_signer', 'account_holder'] as const;
+/** `sole_prop` is listed for business customers too; a sole_prop customer may only use `sole_prop`. */
+export const BUSINESS_TYPES = ['corporation', 'partnership', 'sole_prop', 'llc', 'trust', 'cooperative', 'other'] as const;
+
+/** Customer Relationship file (customers.md): `deleted` removes an individual from the business. */
+export const RELATIONSHIP_STATUSES = ['active', 'deleted'] as const;
+export const RELATIONSHIP_TYPES = ['beneficial_owner', 'control_person', 'sole_proprietor'] as const;
+
+/**
+ * Applications file (applications.md). The file schema lists all five; api-rules.md says only terminal
+ * outcomes are reported, and those three cannot change afterwards.
+ */
+export const APPLICATION_STATUSES = ['submitted', 'under_review', 'approved', 'declined', 'canceled'] as const;
+export const APPLICATION_TERMINAL_STATUSES = ['approved', 'declined', 'canceled'] as const;
+
+/** Cards file (cards.md). Only `closed` is documented as terminal. */
+export const CARD_TYPES = ['hsa', 'fsa', 'consumer', 'commercial'] as const;
+export const CARD_STATUSES = ['active', 'closed', 'inactive', 'expired'] as const;
+
+/** Authorized Users file: `active` adds the user to the account, `inactive` removes it. */
+export const AUTHORIZED_USER_STATUSES = ['active', 'inactive'] as const;
+
+/** Collaterals file, version B of the schema page (collaterals.md); version A had shares and crypto. */
+export const COLLATERAL_TYPES = ['deposit_balance', 'real_estate'] as const;
+
+/** Sales Response file (sales.md). */
+export const SALE_RESPONSES = ['accepted', 'rejected'] as const;

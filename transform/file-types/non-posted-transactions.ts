@@ -34,4 +34,5 @@ export const nonPostedTransactions: FileTypeSpec = {
     generatedAt,
     required('effective_at', timestamp),
   ],
+  uncertain: ['Remote folder and file-name token not confirmed by Lead (default: the id).'],
 };

@@ -40,4 +40,9 @@ export const transactions: FileTypeSpec = {
     generatedAt,
     required('effective_at', timestamp),
   ],
+  uncertain: [
+    'File-name token not confirmed by Lead (default: the id; the folder transactions is documented).',
+    'Columns after currency: the ones other pages prove; their order and any further columns are not known.',
+    'Lead\'s transaction type tables were only partly captured.',
+  ],
 };
