@@ -10,7 +10,7 @@ import { instantAt, isoInstant, nextBusinessDate, secondAtLocalTime, type Ledger
 import type { AanDeliveryMethod, LeadStatus, LeadStatusReason } from './ledger-rows.js';
 import { BUSINESS_MERCHANTS, FOREIGN_MERCHANTS, MERCHANTS } from './names.js';
 import { addOwnership, addParties } from './open-account.js';
-import { addPerson, addBusiness, planContactChanges } from './people.js';
+import { addPerson, addBusiness, endRelationship, planContactChanges } from './people.js';
 import type { Prng } from './prng.js';
 import { currentCard, isUsable, owed, type CardState, type Party } from './program-model.js';
 
@@ -48,7 +48,7 @@ function planApplication(cs: CreditSimulation, day: LedgerDay, plan: CreditAppli
   const start = secondAtLocalTime(day, prng.int(8, 21), prng.int(0, 59), prng.int(0, 59));
   const submitted = start + prng.int(180, 1_500);
   const reviewStarted = plan.reviewDays > 0 ? submitted + prng.int(60, 180) : undefined;
-  const application: OpenApplication = { plan, id: '', holders: [], signer: undefined, account: undefined };
+  const application: OpenApplication = { plan, id: '', holders: [], signer: undefined, partners: [], account: undefined };
   timeline.at(start, () => startApplication(cs, day, application, start, submitted, reviewStarted));
   if (plan.reviewDays === 0) planDecision(cs, day, application, submitted + prng.int(60, 240), timeline);
   else cs.reviews.push({ decideOn: day.index + plan.reviewDays, application });
@@ -73,7 +73,7 @@ function startApplication(
   if (plan.product.holderType === 'commercial') {
     const business = addBusiness(cs, prng, prng, createdAt, plan.soleProp ? 'sole_prop' : 'business');
     const control = addPerson(cs, prng, prng, createdAt, ['authorized_signer', 'authorized_user']);
-    addOwnership(cs, prng, business, control, plan.soleProp, createdAt, plan.extraOwners);
+    application.partners = addOwnership(cs, prng, business, control, plan.soleProp, createdAt, plan.extraOwners);
     application.holders = [business];
     application.signer = control;
   } else {
@@ -189,6 +189,7 @@ function openCardAccount(cs: CreditSimulation, day: LedgerDay, application: Open
     signer,
     cards: [],
     users: users.map((party) => ({ party, card: undefined, removed: false })),
+    partners: [...application.partners],
   };
   (account as { balance: CreditAccountState['balance'] }).balance = {
     id: balanceId, account, status: 'active', principal: 0n, interest: 0n, fees: 0n, interestCarry: 0n, purchases: [],
@@ -279,6 +280,14 @@ function planAccountDay(cs: CreditSimulation, day: LedgerDay, account: CreditAcc
   if (after === plan.userRemovedAfter) {
     const second = localSecond(prng.int(9, 17));
     timeline.at(second, () => removeUser(cs, account, at(second)));
+  }
+  if (after === plan.ownerLeavesAfter) {
+    const second = localSecond(prng.int(9, 17));
+    timeline.at(second, () => {
+      // Lead's Customer Relationship file keeps the link, marked deleted; the control person stays.
+      const partner = account.partners.pop();
+      if (partner && account.status !== 'closed') endRelationship(cs, partner, at(second));
+    });
   }
   if (after >= 1 && account.status === 'active' && !account.draining) {
     planCardReplacement(cs, day, account, timeline);

@@ -2,7 +2,7 @@ import type { FileDate } from '../../core/file-date.js';
 import type { LedgerBook } from './ledger-book.js';
 import type { ApplicationOutcome, CreditBureau, HolderType } from './ledger-rows.js';
 import type { LedgerWriter } from './ledger-writer.js';
-import type { PeopleRegistry } from './people.js';
+import type { PeopleRegistry, RelationshipPlan } from './people.js';
 import type { Prng } from './prng.js';
 import type { CardState, CreditBalance, DepositBalance, Party, Status } from './program-model.js';
 
@@ -76,6 +76,8 @@ export interface CreditApplicationPlan {
   readonly limitChangeAfter: number | undefined;
   readonly userAddedAfter: number | undefined;
   readonly userRemovedAfter: number | undefined;
+  /** Days after opening one of a business's other owners sells their stake (their link is deleted). */
+  readonly ownerLeavesAfter: number | undefined;
 }
 
 export interface CreditPurchaseMemo {
@@ -116,6 +118,8 @@ export interface CreditAccountState {
   readonly cards: CardState[];
   /** Authorized users other than the signer. */
   readonly users: AuthorizedUser[];
+  /** The holder's beneficial owners other than its control person, while they hold their stake. */
+  readonly partners: RelationshipPlan[];
 }
 
 /** A payment as it was applied, so a returned payment can undo exactly that. */
@@ -147,6 +151,8 @@ export interface OpenApplication {
   holders: Party[];
   /** A commercial card's control person: signer, and cardholder as an authorized user. */
   signer: Party | undefined;
+  /** A business's beneficial owners other than its control person. */
+  partners: RelationshipPlan[];
   /** The account opened from it, once approved and opened. */
   account: CreditAccountState | undefined;
 }

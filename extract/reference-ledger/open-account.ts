@@ -4,7 +4,7 @@ import { isoInstant } from './ledger-day.js';
 import type { LedgerWriter } from './ledger-writer.js';
 import type { PartyRole } from './ledger-rows.js';
 import { CONTROL_TITLES, EMPLOYERS } from './names.js';
-import { addBusiness, addPerson, addRelationship, type PeopleContext } from './people.js';
+import { addBusiness, addPerson, addRelationship, type PeopleContext, type RelationshipPlan } from './people.js';
 import type { Prng } from './prng.js';
 import type { AccountState, ApplicationPlan, BalanceState, CardState, Party, PayrollPlan } from './program-model.js';
 import type { Simulation } from './simulation.js';
@@ -108,18 +108,19 @@ export function addParties(writer: LedgerWriter, accountId: string, at: string, 
  * The people behind a commercial holder, as Lead's Customer Relationship file wants them: a sole
  * proprietorship has exactly its sole proprietor; a business has its control person (the owner who
  * signs) and every beneficial owner of 25% or more, the owner often among them. Additional owners are
- * onboarded with full KYC like the owner.
+ * onboarded with full KYC like the owner; their links are returned.
  */
 export function addOwnership(
   ctx: PeopleContext, prng: Prng, business: Party, owner: Party, soleProp: boolean, at: DateTime, others: number,
-): void {
+): RelationshipPlan[] {
   const establishedOn = at.minus({ years: prng.int(1, 25), days: prng.int(0, 364) }).toISODate()!;
   if (soleProp) {
     addRelationship(ctx, { business, individual: owner, type: 'sole_proprietor', at, title: 'Owner', establishedOn });
-    return;
+    return [];
   }
   addRelationship(ctx, { business, individual: owner, type: 'control_person', at, title: prng.pick(CONTROL_TITLES), establishedOn });
   let left = 100;
+  const partners: RelationshipPlan[] = [];
   if (prng.chance(0.75)) {
     const share = others === 0 ? prng.int(51, 100) : prng.int(25, 100 - 25 * others);
     addRelationship(ctx, { business, individual: owner, type: 'beneficial_owner', at, ownership: share, establishedOn });
@@ -128,9 +129,12 @@ export function addOwnership(
   for (let i = 0; i < others && left >= 25; i += 1) {
     const partner = addPerson(ctx, prng, prng, at, []);
     const share = i === others - 1 ? prng.int(25, left) : 25;
-    addRelationship(ctx, { business, individual: partner, type: 'beneficial_owner', at, ownership: share, establishedOn: at.minus({ years: prng.int(0, 10) }).toISODate()! });
+    partners.push(addRelationship(ctx, {
+      business, individual: partner, type: 'beneficial_owner', at, ownership: share, establishedOn: at.minus({ years: prng.int(0, 10) }).toISODate()!,
+    }));
     left -= share;
   }
+  return partners;
 }
 
 /** A new balance of an open account, active from `createdAt`, starting at zero. */

@@ -130,13 +130,23 @@ export interface RelationshipPlan {
   readonly establishedOn: string;
 }
 
-export function addRelationship(ctx: PeopleContext, plan: RelationshipPlan): void {
+export function addRelationship(ctx: PeopleContext, plan: RelationshipPlan): RelationshipPlan {
+  writeRelationship(ctx, plan, plan.at, 'active');
+  return plan;
+}
+
+/** The person left the role (an owner sold their stake): the link is kept, as deleted. */
+export function endRelationship(ctx: PeopleContext, plan: RelationshipPlan, at: DateTime): void {
+  writeRelationship(ctx, plan, at, 'deleted');
+}
+
+function writeRelationship(ctx: PeopleContext, plan: RelationshipPlan, at: DateTime, status: 'active' | 'deleted'): void {
   ctx.writer.add('customer_relationship_history', {
     business_id: plan.business.customerId,
     individual_id: plan.individual.customerId,
     relationship_type: plan.type,
-    changed_at: isoInstant(plan.at),
-    status: 'active',
+    changed_at: isoInstant(at),
+    status,
     ownership_percentage: plan.ownership === undefined ? null : `${plan.ownership}.00`,
     title: plan.title ?? null,
     established_on: plan.establishedOn,

@@ -31,7 +31,7 @@ export function creditCustomersOf(plan: CreditApplicationPlan): number {
 function planApplication(prng: Prng, days: number): CreditApplicationPlan {
   const day = prng.int(1, days - 1);
   const roll = prng.next();
-  const product: CreditProduct = roll < 0.2 ? CREDIT_PRODUCTS.business : roll < 0.45 ? CREDIT_PRODUCTS.secured : CREDIT_PRODUCTS.consumer;
+  const product: CreditProduct = roll < 0.25 ? CREDIT_PRODUCTS.business : roll < 0.5 ? CREDIT_PRODUCTS.secured : CREDIT_PRODUCTS.consumer;
   const commercial = product.holderType === 'commercial';
   const outcome = (['approved', 'declined', 'canceled'] as const)[prng.weighted([68, 24, 8])]!;
   // A withdrawal happens while a person reviews the file; the rest is mostly decided at once.
@@ -41,10 +41,12 @@ function planApplication(prng: Prng, days: number): CreditApplicationPlan {
   const approved = outcome === 'approved';
   const { creditLimit, maxCreditLimit } = approved ? planLimits(prng, product) : { creditLimit: 0n, maxCreditLimit: 0n };
   const users = approved ? (commercial ? prng.weighted([35, 35, 20, 10]) : prng.chance(0.12) ? 1 : 0) : 0;
+  const soleProp = commercial && prng.chance(0.3);
+  const extraOwners = commercial && !soleProp ? prng.weighted([40, 40, 20]) : 0;
   return {
     day,
     product,
-    soleProp: commercial && prng.chance(0.3),
+    soleProp,
     coApplicant: !commercial && !product.secured && prng.chance(0.06),
     reviewDays,
     outcome,
@@ -56,11 +58,12 @@ function planApplication(prng: Prng, days: number): CreditApplicationPlan {
       ? exceptionApproval ? 'Approved as an exception to the score cutoff by a credit officer' : 'Meets the program underwriting criteria'
       : outcome === 'declined' ? prng.pick(DECLINE_REASONS) : prng.pick(WITHDRAWAL_REASONS),
     usersAtOpening: users,
-    extraOwners: commercial ? prng.weighted([50, 35, 15]) : 0,
+    extraOwners,
     fate: approved ? planFate(prng) : { kind: 'ordinary' },
     limitChangeAfter: approved && !product.secured && prng.chance(0.15) ? prng.int(1, 5) : undefined,
     userAddedAfter: approved && commercial && prng.chance(0.25) ? prng.int(1, 4) : undefined,
     userRemovedAfter: approved && users > 0 && prng.chance(0.25) ? prng.int(1, 5) : undefined,
+    ownerLeavesAfter: approved && extraOwners > 0 && prng.chance(0.6) ? prng.int(1, 3) : undefined,
   };
 }
 
@@ -70,9 +73,9 @@ function planFate(prng: Prng): CreditFate {
     const freezeAfter = prng.int(1, 4);
     return { kind: 'frozen', freezeAfter, unfreezeAfter: prng.chance(0.5) ? freezeAfter + prng.int(1, 3) : undefined };
   }
-  if (roll < 0.14) {
-    const drainAfter = prng.int(1, 4);
-    return { kind: 'closing', drainAfter, closeAfter: drainAfter + prng.int(1, 2), reason: prng.chance(0.6) ? 'paid_off' : 'client_closed' };
+  if (roll < 0.16) {
+    const drainAfter = prng.int(1, 3);
+    return { kind: 'closing', drainAfter, closeAfter: drainAfter + prng.int(1, 2), reason: prng.chance(0.5) ? 'paid_off' : 'client_closed' };
   }
   return { kind: 'ordinary' };
 }

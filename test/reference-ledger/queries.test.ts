@@ -344,7 +344,7 @@ describe.each(databaseKinds)('reference ledger queries on %s', (kind) => {
           expect(at > instant(before[spec.effectiveAtColumn]) && at >= window.start, `${spec.id} ${key} on ${fileDate}`).toBe(true);
         }
       }
-      if (['accounts', 'cards', 'authorized_users'].includes(spec.id)) expect(changed, spec.id).toBeGreaterThan(0);
+      if (['customer_relationship', 'accounts', 'cards', 'authorized_users'].includes(spec.id)) expect(changed, spec.id).toBeGreaterThan(0);
     }
 
     function byKey(spec: (typeof FILE_TYPES)[number], fileDate: FileDate): Map<string, Row> {
@@ -470,6 +470,16 @@ describe.each(databaseKinds)('reference ledger queries on %s', (kind) => {
       }
     }
     expect(links.some((link) => link.relationship_type === 'beneficial_owner')).toBe(true);
+    // An owner who sold their stake stays in the file, deleted, from the day they left.
+    const left = allOf('customer_relationship').filter(({ row }) => row.status === 'deleted');
+    expect(left.length).toBeGreaterThan(0);
+    for (const { fileDate, row } of left) {
+      expect(row.relationship_type).toBe('beneficial_owner');
+      for (const later of FILE_DATES.filter((date) => date > fileDate)) {
+        const again = day(later).customer_relationship!.find((link) => link.client_individual_id === row.client_individual_id && link.relationship_type === row.relationship_type);
+        expect(again?.status).toBe('deleted');
+      }
+    }
   });
 
   it('reports cards whose holder may use the account, closed ones with why and what replaced them', () => {
