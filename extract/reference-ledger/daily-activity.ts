@@ -1,10 +1,12 @@
+import type { DateTime } from 'luxon';
+import type { FileDate } from '../../core/file-date.js';
 import { transferBetween } from './account-lifecycle.js';
 import type { DayTimeline } from './day-timeline.js';
 import { instantAt, nextBusinessDate, secondAtLocalTime, type LedgerDay } from './ledger-day.js';
 import { ATM_LOCATIONS, BILLERS, BUSINESS_MERCHANTS, MERCHANTS } from './names.js';
 import type { Prng } from './prng.js';
 import {
-  INTEREST_DENOMINATOR, SAVINGS_APY_BASIS_POINTS, isOpenForActivity, type AccountState, type BalanceState, type CardState,
+  INTEREST_DENOMINATOR, SAVINGS_APY_BASIS_POINTS, currentCard, isOpenForActivity, type AccountState, type BalanceState, type CardState,
 } from './program-model.js';
 import type { Simulation } from './simulation.js';
 
@@ -15,12 +17,18 @@ import type { Simulation } from './simulation.js';
  * to and from savings, wires for businesses, the monthly cycle (fee, interest payout, cashback
  * redemption) and the nightly interest accrual on savings. Anything the balance cannot cover is
  * declined, so no balance ever goes below zero.
+ *
+ * Two irregularities come from `sim.extras`: a few card purchases clear late (the ledger records them a
+ * day or two after they happened, after that day's files went out), and a few ACH debits and wires
+ * settle a business day later than first recorded (a settlement correction, made on a later day).
  */
 // Card and ATM activity by local hour: quiet at night, busy at lunch and after work.
 const HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 6, 8, 9, 10, 11, 12, 11, 10, 10, 10, 11, 12, 11, 9, 7, 4, 2];
 const RECENT_PURCHASES_KEPT = 10;
 const STANDARD_NOTE = 'Settled into the FBO after the 17:00 CT posting cutoff; posts to the customer in the next business-day batch';
 const UNMATCHED_NOTE = 'Beneficiary name does not match the receiving account; held for review before posting';
+const LATE_CLEARING_CHANCE = 0.02;
+const SETTLEMENT_CORRECTION_CHANCE = 0.12;
 
 export function planAccountActivity(sim: Simulation, day: LedgerDay, account: AccountState, timeline: DayTimeline): void {
   const commercial = account.plan.holderType === 'commercial';
@@ -154,13 +162,16 @@ function planPurchase(
   // Cashback is 1% on merchant offers, for consumer cards only.
   const cashback = account.plan.holderType === 'consumer' && prng.chance(0.3) ? amount / 100n : 0n;
   const second = daytimeSecond(prng, day);
+  const recordedAt = lateClearing(sim, day, account);
   timeline.at(second, () => {
     const checking = account.checking;
-    if (!isOpenForActivity(checking) || card.closed) return;
+    const usedCard = currentCard(card);
+    if (!isOpenForActivity(checking) || usedCard.status === 'closed') return;
     const posted = sim.book.post({
-      balance: checking, eventType: 'CARD_PURCHASE', cents: amount, at: instantAt(day, second), card,
+      balance: checking, eventType: 'CARD_PURCHASE', cents: amount, at: instantAt(day, second), card: usedCard,
       settlementDate: nextBusinessDate(day.date), description: merchant,
       ...(cashback > 0n ? { rewardsCents: cashback } : {}),
+      ...(recordedAt ? { recordedAt } : {}),
     });
     if (posted === undefined) return;
     checking.purchases.push({ cents: amount, cashback, merchant, card });
@@ -173,12 +184,13 @@ function refundRecentPurchase(sim: Simulation, day: LedgerDay, checking: Balance
   const { prng } = sim;
   const index = prng.int(0, checking.purchases.length - 1);
   const purchase = checking.purchases[index]!;
-  if (purchase.card.closed) return;
+  const card = currentCard(purchase.card);
+  if (card.status === 'closed') return;
   checking.purchases.splice(index, 1);
   // The cashback goes back with the refund, as far as it has not been redeemed already.
   const clawback = purchase.cashback < checking.rewards ? purchase.cashback : checking.rewards;
   sim.book.post({
-    balance: checking, eventType: 'CARD_REFUND', cents: purchase.cents, at: instantAt(day, second), card: purchase.card,
+    balance: checking, eventType: 'CARD_REFUND', cents: purchase.cents, at: instantAt(day, second), card,
     settlementDate: nextBusinessDate(day.date), description: `REFUND ${purchase.merchant}`,
     ...(clawback > 0n ? { rewardsCents: -clawback } : {}),
   });
@@ -195,10 +207,11 @@ function planAtm(sim: Simulation, day: LedgerDay, account: AccountState, timelin
   timeline.at(second, () => {
     const checking = account.checking;
     const fee = outOfNetwork ? 250n : 0n;
-    if (!isOpenForActivity(checking) || card.closed || checking.available < amount + fee) return;
+    const usedCard = currentCard(card);
+    if (!isOpenForActivity(checking) || usedCard.status === 'closed' || checking.available < amount + fee) return;
     const settlementDate = nextBusinessDate(day.date);
     sim.book.post({
-      balance: checking, eventType: 'ATM_WITHDRAWAL', cents: amount, at: instantAt(day, second), card, settlementDate,
+      balance: checking, eventType: 'ATM_WITHDRAWAL', cents: amount, at: instantAt(day, second), card: usedCard, settlementDate,
       description: `ATM WITHDRAWAL ${location}`,
     });
     if (fee > 0n) {
@@ -216,10 +229,15 @@ function planAchWithdrawal(
   const second = secondAtLocalTime(day, sim.prng.int(6, 16), sim.prng.int(0, 59), sim.prng.int(0, 59));
   timeline.at(second, () => {
     if (!isOpenForActivity(checking)) return;
-    sim.book.post({
-      balance: checking, eventType: 'ACH_WITHDRAWAL', cents: amount, at: instantAt(day, second),
-      settlementDate: nextBusinessDate(day.date), description: payee,
+    const settlementDate = nextBusinessDate(day.date);
+    const id = sim.book.post({
+      balance: checking, eventType: 'ACH_WITHDRAWAL', cents: amount, at: instantAt(day, second), settlementDate, description: payee,
     });
+    // Held at the receiving bank: it settles a business day after the date first recorded, and the
+    // operations team records the new date on the day it should have settled.
+    if (id !== undefined && sim.extras.chance(SETTLEMENT_CORRECTION_CHANCE)) {
+      scheduleCorrection(sim, id, settlementDate, nextBusinessDate(settlementDate), 'ACH debit held for review at the receiving bank; settled one business day later');
+    }
   });
 }
 
@@ -249,10 +267,15 @@ export function planWire(sim: Simulation, day: LedgerDay, checking: BalanceState
   const second = at ?? secondAtLocalTime(day, sim.prng.int(8, 16), sim.prng.int(0, 59), sim.prng.int(0, 59));
   timeline.at(second, () => {
     if (!isOpenForActivity(checking)) return;
-    sim.book.post({
+    const id = sim.book.post({
       balance: checking, eventType: 'WIRE_IN', cents: amount, at: instantAt(day, second), settlementDate: day.date,
       description: 'INCOMING WIRE',
     });
+    // Credited to the customer at once, but the funds reached the FBO only the next business day.
+    if (id !== undefined && sim.extras.chance(SETTLEMENT_CORRECTION_CHANCE)) {
+      const settled = nextBusinessDate(day.date);
+      scheduleCorrection(sim, id, settled, settled, 'Incoming wire held in sanctions screening at the sending bank; funds arrived the next business day');
+    }
   });
 }
 
@@ -293,8 +316,21 @@ function windingDown(account: AccountState, day: LedgerDay): boolean {
   return account.fate.kind === 'closing' && day.index >= account.fate.drainDay - 5;
 }
 
+/**
+ * When a purchase clears late (an offline terminal, a delayed clearing file), the ledger records it in
+ * the early hours of a later day, after the day's files went out. Never on an account about to close.
+ */
+function lateClearing(sim: Simulation, day: LedgerDay, account: AccountState): DateTime | undefined {
+  if (windingDown(account, day) || !sim.extras.chance(LATE_CLEARING_CHANCE)) return undefined;
+  return day.start.plus({ days: sim.extras.int(1, 2) }).set({ hour: 4, minute: sim.extras.int(0, 59), second: sim.extras.int(0, 59) });
+}
+
+function scheduleCorrection(sim: Simulation, entryId: string, correctOn: FileDate, settlementDate: FileDate, reason: string): void {
+  sim.corrections.push({ entryId, correctOn, settlementDate, reason });
+}
+
 function activeCard(prng: Prng, account: AccountState): CardState | undefined {
-  const cards = account.cards.filter((card) => !card.closed);
+  const cards = account.cards.filter((card) => card.status !== 'closed');
   return cards.length === 0 ? undefined : prng.pick(cards);
 }
 

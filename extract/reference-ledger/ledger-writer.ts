@@ -3,18 +3,11 @@ import { TABLES_IN_INSERT_ORDER, type LedgerTables } from './ledger-rows.js';
 
 /**
  * Collects the generator's rows and writes them as multi-row inserts, table by table in foreign-key
- * order. One insert per few thousand rows is what makes a month at scale 10 quick on PGlite.
+ * order. One insert per few thousand rows is what makes a month at scale 10 quick on PGlite. The ledger
+ * is append-only: whatever changes is a new row of a history table, so the writer never updates.
  */
-export interface CardClosure {
-  readonly cardId: string;
-  readonly closedAt: string;
-  readonly reason: string;
-}
-
 export interface LedgerWriter {
   add<T extends keyof LedgerTables>(table: T, row: LedgerTables[T]): void;
-  /** Cards are inserted when issued; closing one later is the only update the generator makes. */
-  closeCard(closure: CardClosure): void;
   flush(): Promise<void>;
 }
 
@@ -24,14 +17,10 @@ const MAX_ROWS = 2_000;
 
 export function createLedgerWriter(trx: Transaction<any>): LedgerWriter {
   const buffers = new Map<keyof LedgerTables, object[]>(TABLES_IN_INSERT_ORDER.map((table) => [table, []]));
-  let closures: CardClosure[] = [];
 
   return {
     add(table, row) {
       buffers.get(table)!.push(row);
-    },
-    closeCard(closure) {
-      closures.push(closure);
     },
     async flush() {
       for (const table of TABLES_IN_INSERT_ORDER) {
@@ -44,14 +33,6 @@ export function createLedgerWriter(trx: Transaction<any>): LedgerWriter {
         }
         buffers.set(table, []);
       }
-      for (const closure of closures) {
-        await trx
-          .updateTable('ledger.cards')
-          .set({ closed_at: closure.closedAt, closed_reason: closure.reason })
-          .where('card_id', '=', closure.cardId)
-          .execute();
-      }
-      closures = [];
     },
   };
 }

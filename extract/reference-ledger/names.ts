@@ -48,3 +48,57 @@ export const BILLERS = [
 ] as const;
 
 export const ATM_LOCATIONS = ['7-ELEVEN', 'WALGREENS', 'CHASE ATM', 'CARDTRONICS', 'ALLPOINT', 'BMO ATM'] as const;
+
+export const OCCUPATIONS = [
+  'Registered Nurse', 'Software Engineer', 'Teacher', 'Electrician', 'Accountant', 'Warehouse Associate',
+  'Sales Manager', 'Graphic Designer', 'Truck Driver', 'Pharmacist', 'Barista', 'Student', 'Retired',
+  'Chef', 'Paralegal', 'Dental Hygienist', 'Marketing Coordinator', 'Mechanic', 'Real Estate Agent', 'Consultant',
+] as const;
+
+export const STREETS = [
+  'N Clark St', 'W Armitage Ave', 'S Halsted St', 'W Division St', 'N Milwaukee Ave', 'E 53rd St', 'W Belmont Ave',
+  'N Lincoln Ave', 'S Michigan Ave', 'W Fullerton Pkwy', 'Maple Ave', 'Oak St', 'Elm St', 'Washington Blvd',
+  'Lake St', 'Main St', 'Cedar Ln', 'Park Ave', 'Ridge Rd', 'Sheridan Rd',
+] as const;
+
+/** City, USPS state code and the first three digits of its ZIP codes. */
+export const CITIES: readonly (readonly [string, string, string])[] = [
+  ['Chicago', 'IL', '606'], ['Chicago', 'IL', '606'], ['Chicago', 'IL', '606'], ['Evanston', 'IL', '602'],
+  ['Oak Park', 'IL', '603'], ['Naperville', 'IL', '605'], ['Milwaukee', 'WI', '532'], ['Madison', 'WI', '537'],
+  ['Minneapolis', 'MN', '554'], ['St. Louis', 'MO', '631'], ['Kansas City', 'MO', '641'], ['Indianapolis', 'IN', '462'],
+  ['Dallas', 'TX', '752'], ['Austin', 'TX', '787'], ['Houston', 'TX', '770'], ['Denver', 'CO', '802'],
+  ['Nashville', 'TN', '372'], ['Atlanta', 'GA', '303'], ['Columbus', 'OH', '432'], ['Detroit', 'MI', '482'],
+];
+
+/** Telephone area codes for the example numbers 555-0100 to 555-0199, which are reserved for fiction. */
+export const AREA_CODES = ['312', '773', '872', '630', '847', '414', '612', '314', '214', '512', '303', '615', '404', '614'] as const;
+
+export const EMAIL_DOMAINS = ['example.com', 'mail.example.com', 'example.net', 'example.org'] as const;
+
+export const CONTROL_TITLES = ['Chief Executive Officer', 'Managing Member', 'President', 'Owner', 'Chief Financial Officer'] as const;
+
+/** NAICS industry codes of the trades in BUSINESS_TRADES, in the same order. */
+export const TRADE_NAICS = [
+  '311811', '238220', '621210', '561730', '311920', '811111', '541430',
+  '484110', '459310', '713940', '312120', '238210', '611691', '722320', '561720',
+] as const;
+
+/** How each of BUSINESS_SUFFIXES is organised. */
+export const SUFFIX_BUSINESS_TYPES = { LLC: 'llc', Inc: 'corporation', Co: 'partnership', Corp: 'corporation' } as const;
+
+export const FOREIGN_MERCHANTS = [
+  'BOOKING.COM AMSTERDAM', 'UBER *TRIP LONDON', 'FNAC PARIS', 'OXXO CANCUN', 'AIRBNB * DUBLIN', 'SHOPIFY* TORONTO',
+] as const;
+
+export const DECLINE_REASONS = [
+  'Credit score below the program minimum',
+  'Debt-to-income ratio above the program maximum',
+  'Insufficient length of credit history',
+  'Recent delinquency on the credit report',
+  'Too many recent credit inquiries',
+] as const;
+
+export const WITHDRAWAL_REASONS = [
+  'Applicant withdrew the application',
+  'Applicant did not complete identity verification in time',
+] as const;

@@ -1,57 +1,61 @@
 import type { DateTime } from 'luxon';
+import { issueCard } from './cards.js';
 import { isoInstant } from './ledger-day.js';
-import type { CustomerRow } from './ledger-rows.js';
-import {
-  BUSINESS_SUFFIXES, BUSINESS_TRADES, BUSINESS_WORDS, EMPLOYERS, FIRST_NAMES, LAST_NAMES,
-} from './names.js';
-import type { AccountState, ApplicationPlan, BalanceState, CardState, PayrollPlan } from './program-model.js';
+import type { LedgerWriter } from './ledger-writer.js';
+import type { PartyRole } from './ledger-rows.js';
+import { CONTROL_TITLES, EMPLOYERS } from './names.js';
+import { addBusiness, addPerson, addRelationship, type PeopleContext, type RelationshipPlan } from './people.js';
+import type { Prng } from './prng.js';
+import type { AccountState, ApplicationPlan, BalanceState, CardState, Party, PayrollPlan } from './program-model.js';
 import type { Simulation } from './simulation.js';
 
 /**
- * Onboards an application at `openedAt`: its customers (a few minutes earlier, as KYC comes first), the
- * account with its parties, a Checking balance (and Savings when planned), and debit cards a minute
- * later. Money arrives separately: see the opening deposit in simulate-day.ts. The account joins the
- * program's lists (where P2P payments find it) only when its opening instant comes: simulate-day.ts.
+ * Onboards a deposit application at `openedAt`: its customers (a few minutes earlier, as KYC comes
+ * first) and, for a business, the people behind it; the account with its parties, a Checking balance
+ * (and Savings when planned), and debit cards a minute later. Money arrives separately: see the opening
+ * deposit in simulate-day.ts. The account joins the program's lists (where P2P payments find it) only
+ * when its opening instant comes: simulate-day.ts.
  */
 const CONSUMER_BIN = '423871';
 const BUSINESS_BIN = '485340';
 
-interface Party {
-  readonly customerId: string;
-  readonly name: string;
-}
-
 export function openAccount(sim: Simulation, plan: ApplicationPlan, openedAt: DateTime, dayIndex: number): AccountState {
-  const { prng, book, writer } = sim;
-  const onboardedAt = isoInstant(openedAt.minus({ minutes: prng.int(5, 40) }));
-  const opened = isoInstant(openedAt);
+  const { prng, extras, book, writer } = sim;
+  const onboarded = openedAt.minus({ minutes: prng.int(5, 40) });
   const commercial = plan.holderType === 'commercial';
+  const soleProp = commercial && extras.chance(0.25);
 
-  const holder = commercial ? addBusiness(sim, onboardedAt) : addPerson(sim, onboardedAt);
-  const owner = commercial ? addPerson(sim, onboardedAt) : undefined;
-  const joint = plan.jointHolder ? addPerson(sim, onboardedAt) : undefined;
-  const user = plan.authorizedUser ? addPerson(sim, onboardedAt) : undefined;
+  const holder = commercial
+    ? addBusiness(sim, prng, extras, onboarded, soleProp ? 'sole_prop' : 'business')
+    : addPerson(sim, prng, extras, onboarded, ['account_holder']);
+  // A business acts through its owner: the control person, the signer Lead requires, and the person
+  // who carries its card (so an authorized user too: a card's holder must be a holder or user).
+  const owner = commercial ? addPerson(sim, prng, extras, onboarded, ['authorized_signer', 'authorized_user']) : undefined;
+  const joint = plan.jointHolder ? addPerson(sim, prng, extras, onboarded, ['account_holder']) : undefined;
+  const user = plan.authorizedUser ? addPerson(sim, prng, extras, onboarded, ['authorized_user'], 'contact-only') : undefined;
+  if (owner) addOwnership(sim, extras, holder, owner, soleProp, onboarded, extras.weighted([45, 40, 15]));
 
   const accountId = book.newId('account');
+  const opened = isoInstant(openedAt);
   writer.add('accounts', {
     account_id: accountId,
+    application_id: null,
     product_name: commercial ? 'Business Checking' : 'Everyday Checking',
     currency: book.currency,
     holder_type: plan.holderType,
     opened_at: opened,
   });
-  writer.add('account_status_history', { account_id: accountId, changed_at: opened, status: 'active', status_reason: 'active' });
-  const parties: [Party | undefined, 'holder' | 'signer' | 'user'][] = [
+  writer.add('account_status_history', {
+    account_id: accountId, changed_at: opened, status: 'active', status_reason: 'active',
+    aan_delivered_at: null, aan_reason: null, aan_delivery_method: null,
+  });
+  addParties(writer, accountId, opened, [
     [holder, 'holder'],
     [joint, 'holder'],
-    // A business acts through its owner: the signer Lead requires, and the person who carries its card.
     [owner, 'signer'],
     [owner, 'user'],
     [user, 'user'],
-  ];
-  for (const [party, role] of parties) {
-    if (party) writer.add('account_holders', { account_id: accountId, customer_id: party.customerId, role, added_at: opened });
-  }
+  ]);
 
   const account: AccountState = {
     id: accountId,
@@ -65,6 +69,7 @@ export function openAccount(sim: Simulation, plan: ApplicationPlan, openedAt: Da
     maintenanceFee: commercial ? 1500n : prng.chance(0.4) ? 495n : 0n,
     payroll: commercial ? undefined : planPayroll(sim),
     cards: [],
+    users: [owner, user].filter((party) => party !== undefined),
     // An account and its balances point at each other: the checking balance is attached just below.
     checking: undefined as unknown as BalanceState,
     savings: undefined,
@@ -77,10 +82,59 @@ export function openAccount(sim: Simulation, plan: ApplicationPlan, openedAt: Da
     const issuedAt = openedAt.plus({ minutes: 1 });
     const cardholders = [owner ?? holder, joint && prng.chance(0.7) ? joint : undefined, user];
     for (const cardholder of cardholders) {
-      if (cardholder) account.cards.push(issueCard(sim, account, cardholder, issuedAt, commercial));
+      if (cardholder) account.cards.push(issueDebitCard(sim, prng, account.id, cardholder, issuedAt, commercial));
     }
   }
   return account;
+}
+
+export function issueDebitCard(sim: Simulation, prng: Prng, accountId: string, holder: Party, issuedAt: DateTime, commercial: boolean): CardState {
+  return issueCard(sim, prng, {
+    accountId,
+    holder,
+    productName: commercial ? 'Business Debit' : 'Everyday Debit',
+    cardType: commercial ? 'commercial' : 'consumer',
+    bin: commercial ? BUSINESS_BIN : CONSUMER_BIN,
+  }, issuedAt);
+}
+
+export function addParties(writer: LedgerWriter, accountId: string, at: string, parties: readonly (readonly [Party | undefined, PartyRole])[]): void {
+  for (const [party, role] of parties) {
+    if (party) writer.add('account_party_history', { account_id: accountId, customer_id: party.customerId, role, changed_at: at, status: 'active' });
+  }
+}
+
+/**
+ * The people behind a commercial holder, as Lead's Customer Relationship file wants them: a sole
+ * proprietorship has exactly its sole proprietor; a business has its control person (the owner who
+ * signs) and every beneficial owner of 25% or more, the owner often among them. Additional owners are
+ * onboarded with full KYC like the owner; their links are returned.
+ */
+export function addOwnership(
+  ctx: PeopleContext, prng: Prng, business: Party, owner: Party, soleProp: boolean, at: DateTime, others: number,
+): RelationshipPlan[] {
+  const establishedOn = at.minus({ years: prng.int(1, 25), days: prng.int(0, 364) }).toISODate()!;
+  if (soleProp) {
+    addRelationship(ctx, { business, individual: owner, type: 'sole_proprietor', at, title: 'Owner', establishedOn });
+    return [];
+  }
+  addRelationship(ctx, { business, individual: owner, type: 'control_person', at, title: prng.pick(CONTROL_TITLES), establishedOn });
+  let left = 100;
+  const partners: RelationshipPlan[] = [];
+  if (prng.chance(0.75)) {
+    const share = others === 0 ? prng.int(51, 100) : prng.int(25, 100 - 25 * others);
+    addRelationship(ctx, { business, individual: owner, type: 'beneficial_owner', at, ownership: share, establishedOn });
+    left -= share;
+  }
+  for (let i = 0; i < others && left >= 25; i += 1) {
+    const partner = addPerson(ctx, prng, prng, at, []);
+    const share = i === others - 1 ? prng.int(25, left) : 25;
+    partners.push(addRelationship(ctx, {
+      business, individual: partner, type: 'beneficial_owner', at, ownership: share, establishedOn: at.minus({ years: prng.int(0, 10) }).toISODate()!,
+    }));
+    left -= share;
+  }
+  return partners;
 }
 
 /** A new balance of an open account, active from `createdAt`, starting at zero. */
@@ -109,43 +163,6 @@ export function addBalance(sim: Simulation, account: AccountState, kind: 'checki
   };
 }
 
-function addPerson(sim: Simulation, createdAt: string): Party {
-  const { prng, book } = sim;
-  const customerId = book.newId('customer');
-  const first = prng.pick(FIRST_NAMES);
-  const last = prng.pick(LAST_NAMES);
-  addCustomer(sim, {
-    customer_id: customerId,
-    kind: 'individual',
-    first_name: first,
-    last_name: last,
-    business_name: null,
-    email: `${first}.${last}.${customerId.slice(4)}@example.com`.toLowerCase(),
-    created_at: createdAt,
-  });
-  return { customerId, name: `${first} ${last}`.toUpperCase() };
-}
-
-function addBusiness(sim: Simulation, createdAt: string): Party {
-  const { prng, book } = sim;
-  const customerId = book.newId('customer');
-  const name = `${prng.pick(BUSINESS_WORDS)} ${prng.pick(BUSINESS_TRADES)} ${prng.pick(BUSINESS_SUFFIXES)}`;
-  addCustomer(sim, {
-    customer_id: customerId,
-    kind: 'business',
-    first_name: null,
-    last_name: null,
-    business_name: name,
-    email: `billing.${customerId.slice(4)}@${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.example.com`,
-    created_at: createdAt,
-  });
-  return { customerId, name: name.toUpperCase() };
-}
-
-function addCustomer(sim: Simulation, row: CustomerRow): void {
-  sim.writer.add('customers', row);
-}
-
 function planPayroll(sim: Simulation): PayrollPlan | undefined {
   const { prng } = sim;
   if (!prng.chance(0.7)) return undefined;
@@ -155,24 +172,4 @@ function planPayroll(sim: Simulation): PayrollPlan | undefined {
     cents: BigInt(prng.int(600, 3500)) * 100n + BigInt(prng.int(0, 99)),
     employer: prng.pick(EMPLOYERS),
   };
-}
-
-function issueCard(sim: Simulation, account: AccountState, cardholder: Party, issuedAt: DateTime, commercial: boolean): CardState {
-  const { prng, book, writer } = sim;
-  const cardId = book.newId('card');
-  const bin = commercial ? BUSINESS_BIN : CONSUMER_BIN;
-  writer.add('cards', {
-    card_id: cardId,
-    account_id: account.id,
-    customer_id: cardholder.customerId,
-    product_name: commercial ? 'Business Debit' : 'Everyday Debit',
-    bin,
-    last4: String(prng.int(0, 9999)).padStart(4, '0'),
-    is_virtual: prng.chance(0.25),
-    issued_at: isoInstant(issuedAt),
-    expires_on: issuedAt.plus({ years: 4 }).endOf('month').toISODate()!,
-    closed_at: null,
-    closed_reason: null,
-  });
-  return { id: cardId, bin, closed: false };
 }

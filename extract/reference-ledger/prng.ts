@@ -13,11 +13,17 @@ export interface Prng {
   weighted(weights: readonly number[]): number;
 }
 
-export function createPrng(seed: number): Prng {
+/**
+ * `stream` picks one of several independent sequences for the same seed, so a part of the generator
+ * added later draws from its own stream and leaves every draw of the existing parts as it was. Stream 0
+ * is the original sequence.
+ */
+export function createPrng(seed: number, stream = 0): Prng {
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
+  if (!Number.isInteger(stream) || stream < 0 || stream > 0xffff) throw new RangeError(`stream must be 0 to 65535, got ${stream}`);
   const low = seed >>> 0;
   const high = Math.floor(seed / 2 ** 32) >>> 0;
-  const mix = splitmix32(low ^ Math.imul(high, 0x85ebca6b));
+  const mix = splitmix32(low ^ Math.imul(high, 0x85ebca6b) ^ Math.imul(stream, 0x27d4eb2f));
   const next = sfc32(mix(), mix(), mix(), mix());
   // sfc32's first outputs still echo the seed; running it a little mixes the state fully.
   for (let i = 0; i < 16; i += 1) next();

@@ -1,13 +1,21 @@
 import type { DateTime } from 'luxon';
 import type { FileDate } from '../../core/file-date.js';
-import type { EventType } from './event-types.js';
+import type { DepositEventType } from './event-types.js';
+import type { HolderType } from './ledger-rows.js';
 
 /**
- * The generator's picture of the program while it simulates: what each account and balance holds right
- * now, in integer cents. The database only ever receives rows; these records are how the generator
- * keeps balances from going negative and knows what a closing account has to pay out.
+ * The generator's picture of the deposit program while it simulates: what each account and balance
+ * holds right now, in integer cents. The database only ever receives rows; these records are how the
+ * generator keeps balances from going negative and knows what a closing account has to pay out.
  */
-export type HolderType = 'consumer' | 'commercial';
+export type { HolderType } from './ledger-rows.js';
+
+/** A customer as the rest of the simulation refers to it. */
+export interface Party {
+  readonly customerId: string;
+  /** As it appears on statements and on the other side of a P2P payment. */
+  readonly name: string;
+}
 
 /** What becomes of an account after it opens; decided when it is planned, in day indexes. */
 export type AccountFate =
@@ -36,10 +44,26 @@ export interface PayrollPlan {
   readonly employer: string;
 }
 
+export type CardStatus = 'active' | 'inactive' | 'closed';
+
 export interface CardState {
   readonly id: string;
   readonly bin: string;
-  closed: boolean;
+  readonly accountId: string;
+  readonly holder: Party;
+  readonly productName: string;
+  readonly cardType: 'consumer' | 'commercial';
+  /** inactive while its account is frozen; closed is for good. */
+  status: CardStatus;
+  /** The card that replaced this one, once it was reported lost or stolen. */
+  replacedBy?: CardState;
+}
+
+/** The card now in use in place of `card`: itself, or the end of its chain of replacements. */
+export function currentCard(card: CardState): CardState {
+  let current = card;
+  while (current.replacedBy) current = current.replacedBy;
+  return current;
 }
 
 export interface PurchaseMemo {
@@ -51,10 +75,9 @@ export interface PurchaseMemo {
 
 export type Status = 'active' | 'inactive' | 'closed';
 
-export interface BalanceState {
+/** What the book needs of any deposit balance, a secured card's security deposit included. */
+export interface DepositBalance {
   readonly id: string;
-  readonly kind: 'checking' | 'savings';
-  readonly account: AccountState;
   status: Status;
   /** Lead's `balance`: every posted amount except interest accrued. Never below zero. */
   available: bigint;
@@ -64,6 +87,22 @@ export interface BalanceState {
   interestCarry: bigint;
   /** Lead's `rewards_balance`: cashback earned and not yet redeemed. */
   rewards: bigint;
+}
+
+/** What the book needs of a credit balance: what is owed, split as Lead's Balances file splits it. */
+export interface CreditBalance {
+  readonly id: string;
+  status: Status;
+  principal: bigint;
+  interest: bigint;
+  fees: bigint;
+}
+
+export const owed = (balance: CreditBalance): bigint => balance.principal + balance.interest + balance.fees;
+
+export interface BalanceState extends DepositBalance {
+  readonly kind: 'checking' | 'savings';
+  readonly account: AccountState;
   /** Recent card purchases, for refunds. */
   readonly purchases: PurchaseMemo[];
 }
@@ -84,6 +123,8 @@ export interface AccountState {
   readonly maintenanceFee: bigint;
   readonly payroll: PayrollPlan | undefined;
   readonly cards: CardState[];
+  /** Its authorized users (a business's owner carries its card as one), taken off when it closes. */
+  readonly users: Party[];
   readonly checking: BalanceState;
   savings: BalanceState | undefined;
   /** Pending items that will post to this account: it cannot be drained while any remain. */
@@ -95,7 +136,7 @@ export interface PendingItem {
   readonly balance: BalanceState;
   /** False while the beneficiary is not yet identified: the row's balance_id is then null. */
   readonly matched: boolean;
-  readonly eventType: EventType;
+  readonly eventType: DepositEventType;
   readonly cents: bigint;
   readonly settledAt: DateTime;
   readonly settlementDate: FileDate;
@@ -112,3 +153,6 @@ export const INTEREST_DENOMINATOR = 10_000n * 365n;
 export function isOpenForActivity(balance: BalanceState): boolean {
   return balance.status === 'active' && !balance.account.draining;
 }
+
+export const isUsable = (card: CardState): boolean => card.status === 'active';
+

@@ -1,21 +1,42 @@
-import { addSavingsLater, close, drain, freeze, unfreeze } from './account-lifecycle.js';
+import { addSavingsLater, close, drain, freeze, planCardReplacement, unfreeze } from './account-lifecycle.js';
 import { planAccountActivity, planOpeningAchDeposit, planWire } from './daily-activity.js';
 import { createDayTimeline, type DayTimeline } from './day-timeline.js';
-import { instantAt, nextBusinessDate, secondAtLocalTime, type LedgerDay } from './ledger-day.js';
+import { instantAt, isoInstant, nextBusinessDate, secondAtLocalTime, type LedgerDay } from './ledger-day.js';
 import { openAccount } from './open-account.js';
+import { planContactChanges } from './people.js';
 import { isOpenForActivity, type AccountState, type ApplicationPlan } from './program-model.js';
 import type { Simulation } from './simulation.js';
 
 /**
- * Plans and runs one local day: the 07:00 batch that posts credits settled earlier, every open
- * account's lifecycle steps and activity, and the day's new accounts with their first deposit.
+ * Plans and runs one local day of the deposit program: the 07:00 batch that posts credits settled
+ * earlier, the settlement corrections due that day, every open account's lifecycle steps and activity,
+ * the day's new accounts with their first deposit, and customers updating their contact details.
  */
 export function simulateDay(sim: Simulation, day: LedgerDay, openings: readonly ApplicationPlan[]): void {
   const timeline = createDayTimeline();
   planPostingBatch(sim, day, timeline);
+  planCorrections(sim, day, timeline);
   for (const account of sim.accounts) planAccountDay(sim, day, account, timeline);
   planOpenings(sim, day, openings, timeline);
+  planContactChanges(sim, sim.extras, day, timeline, 0.004);
   timeline.run();
+}
+
+/** Corrections are recorded mid-morning of the business day the operations team learns the new date. */
+function planCorrections(sim: Simulation, day: LedgerDay, timeline: DayTimeline): void {
+  const due = sim.corrections.filter((correction) => correction.correctOn === day.date);
+  for (const correction of due) {
+    const second = secondAtLocalTime(day, sim.extras.int(9, 11), sim.extras.int(0, 59), sim.extras.int(0, 59));
+    timeline.at(second, () => {
+      sim.writer.add('settlement_corrections', {
+        entry_id: correction.entryId,
+        corrected_at: isoInstant(instantAt(day, second)),
+        settlement_date: correction.settlementDate,
+        reason: correction.reason,
+      });
+    });
+  }
+  sim.corrections.splice(0, sim.corrections.length, ...sim.corrections.filter((correction) => correction.correctOn !== day.date));
 }
 
 function planPostingBatch(sim: Simulation, day: LedgerDay, timeline: DayTimeline): void {
@@ -54,7 +75,10 @@ function planAccountDay(sim: Simulation, day: LedgerDay, account: AccountState, 
     const second = localSecond(10);
     timeline.at(second, () => addSavingsLater(sim, account, instantAt(day, second)));
   }
-  if (account.status === 'active' && !account.draining) planAccountActivity(sim, day, account, timeline);
+  if (account.status === 'active' && !account.draining) {
+    planCardReplacement(sim, day, account, timeline);
+    planAccountActivity(sim, day, account, timeline);
+  }
 }
 
 /**

@@ -3,18 +3,19 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/database.js';
 import { isLeadEtlError } from '../../core/errors.js';
-import { fileDateForInstant } from '../../core/file-date.js';
+import { activityWindow, fileDateForInstant } from '../../core/file-date.js';
+import { checkEventTypeMap, loadEventTypeMap } from '../../extract/reference-ledger/event-type-map.js';
+import { EVENT_TYPES } from '../../extract/reference-ledger/event-types.js';
 import {
-  generateReferenceLedger, installReferenceLedgerSchema, type GenerateOptions,
+  generateReferenceLedger, installReferenceLedgerSchema, type GenerateOptions, type ReferenceProgram,
 } from '../../extract/reference-ledger/generate.js';
+import { TABLES_IN_INSERT_ORDER } from '../../extract/reference-ledger/ledger-rows.js';
 import { databaseKinds, freshDatabase, type DatabaseKind, type FreshDatabase } from '../support/databases.js';
 
-const TABLES = [
-  'customers', 'accounts', 'account_status_history', 'account_holders', 'balances', 'balance_status_history',
-  'cards', 'event_types', 'ledger_entries', 'pending_entries',
-] as const;
+const TABLES = [...TABLES_IN_INSERT_ORDER, 'event_types'] as const;
 
 const OPTIONS: GenerateOptions = { days: 7, scale: 1, seed: 7 };
+const PROGRAMS: readonly ReferenceProgram[] = ['deposit', 'credit', 'all'];
 
 /** md5 of a whole table, rows as text in UTC, so two ledgers compare by value, on any engine. */
 async function tableDigest(database: Database, table: string): Promise<string> {
@@ -52,31 +53,73 @@ async function count(database: Database, query: RawBuilder<{ n: number }>): Prom
   return rows[0]!.n;
 }
 
+/** Generates into `database` from scratch (the ledger schema replaced) and digests what it wrote. */
+async function digestsOf(database: Database, options: GenerateOptions) {
+  await installReferenceLedgerSchema(database, { replace: true });
+  const summary = await generateReferenceLedger(database, options);
+  return { summary, digests: await ledgerDigests(database) };
+}
+
+/** Running sums per balance in entry order; `where` names the rows that break the rule. */
+const RUNNING = sql`
+  select
+    e.balance_id, b.type,
+    sum(e.amount * t.balance_effect) over w as balance,
+    sum(coalesce(e.rewards_amount, 0)) over w as rewards,
+    sum(e.amount * t.accrued_interest_effect) over w as accrued,
+    sum(coalesce(e.principal_amount, 0)) over w as principal,
+    sum(coalesce(e.interest_amount, 0)) over w as interest,
+    sum(coalesce(e.fee_amount, 0)) over w as fees
+  from ledger.ledger_entries e
+  join ledger.event_types t on t.event_type = e.event_type
+  join ledger.balances b on b.balance_id = e.balance_id
+  window w as (partition by e.balance_id order by e.effective_at, e.entry_id collate "C")`;
+
 describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
   const generated = withDatabases(kind);
   let ledger: Awaited<ReturnType<typeof generated>>;
   beforeAll(async () => {
-    ledger = await generated();
+    ledger = await generated({ ...OPTIONS, program: 'all' });
   });
 
-  it('writes identical rows for the same seed and options, and other rows for another seed', async () => {
-    const again = await generated();
-    const other = await generated({ ...OPTIONS, seed: 8 });
-    const digests = await ledgerDigests(ledger.database);
-    expect(await ledgerDigests(again.database)).toEqual(digests);
-    expect((await ledgerDigests(other.database)).ledger_entries).not.toBe(digests.ledger_entries);
-    expect(again.summary).toEqual(ledger.summary);
+  it.each(PROGRAMS)('writes identical rows for the same seed and options, and other rows for another seed (%s)', async (program) => {
+    // Four days reach every kind of day of both programs (launch, credit opening, reviews decided).
+    const options: GenerateOptions = { ...OPTIONS, days: 4, program };
+    const { database } = await generated({ ...OPTIONS, days: 1 });
+    const first = await digestsOf(database, options);
+    const again = await digestsOf(database, options);
+    const other = await digestsOf(database, { ...options, seed: 8 });
+    expect(again).toEqual(first);
+    expect(other.digests.ledger_entries).not.toBe(first.digests.ledger_entries);
+    expect(first.summary.program).toBe(program);
+  });
+
+  it('generates each program of an \'all\' ledger as it generates it alone, ids apart', async () => {
+    const movements = async (database: Database, product: string) => {
+      const { rows } = await sql<{ t: string }>`
+        select string_agg(concat_ws('|', e.event_type, e.amount, e.principal_amount, e.effective_at, e.settlement_date, e.description), E'\n'
+          order by e.effective_at, e.event_type, e.amount, e.description) as t
+        from ledger.ledger_entries e join ledger.event_types t on t.event_type = e.event_type
+        where t.product = ${product} and not (e.event_type like 'SECURITY_DEPOSIT%')`.execute(database.db);
+      return rows[0]!.t;
+    };
+    const alone = { deposit: await generated(OPTIONS), credit: await generated({ ...OPTIONS, program: 'credit' }) };
+    expect(await movements(ledger.database, 'deposit')).toBe(await movements(alone.deposit.database, 'deposit'));
+    expect(await movements(ledger.database, 'credit')).toBe(await movements(alone.credit.database, 'credit'));
+    expect(ledger.summary.customers).toBe(alone.deposit.summary.customers + alone.credit.summary.customers);
+    expect(ledger.summary.entries).toBe(alone.deposit.summary.entries + alone.credit.summary.entries);
   });
 
   it('reports what it wrote', async () => {
     const { database, summary } = ledger;
     const tableCount = (table: string) =>
       count(database, sql<{ n: number }>`select count(*)::int as n from ${sql.table(`ledger.${table}`)}`);
-    expect(summary).toMatchObject({ firstActivityDate: '2026-03-05', lastActivityDate: '2026-03-11' });
-    expect(summary.customers).toBeGreaterThanOrEqual(100);
-    expect(summary.customers).toBeLessThan(110);
+    expect(summary).toMatchObject({ program: 'all', firstActivityDate: '2026-03-05', lastActivityDate: '2026-03-11' });
+    expect(summary.customers).toBeGreaterThanOrEqual(200);
+    expect(summary.customers).toBeLessThan(260);
     expect({
       customers: await tableCount('customers'),
+      applications: await tableCount('applications'),
       accounts: await tableCount('accounts'),
       balances: await tableCount('balances'),
       cards: await tableCount('cards'),
@@ -84,6 +127,7 @@ describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
       pending: await tableCount('pending_entries'),
     }).toEqual({
       customers: summary.customers,
+      applications: summary.applications,
       accounts: summary.accounts,
       balances: summary.balances,
       cards: summary.cards,
@@ -92,25 +136,42 @@ describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
     });
   });
 
-  it('never lets a balance, its rewards or its accrued interest go below zero, at any instant', async () => {
-    const negative = await count(ledger.database, sql<{ n: number }>`
-      select count(*)::int as n from (
-        select
-          sum(case when t.lead_type = 'interest_accrued' then 0 else e.amount end) over w as balance,
-          sum(coalesce(e.rewards_amount, 0)) over w as rewards,
-          sum(case t.lead_type when 'interest_accrued' then e.amount when 'interest_paid' then -e.amount else 0 end) over w as accrued
-        from ledger.ledger_entries e
-        join ledger.event_types t on t.event_type = e.event_type
-        window w as (partition by e.balance_id order by e.effective_at, e.entry_id collate "C")
-      ) running
-      where balance < 0 or rewards < 0 or accrued < 0`);
-    expect(negative).toBe(0);
+  it('keeps the event vocabulary in step: the generator, ledger.event_types and event-type-map.json', async () => {
+    const { rows } = await sql<{ event_type: string; product: string; direction: string }>`
+      select event_type, product, direction from ledger.event_types order by event_type`.execute(ledger.database.db);
+    expect(Object.fromEntries(rows.map((row) => [row.event_type, { product: row.product, direction: row.direction }]))).toEqual(EVENT_TYPES);
+    const map = await loadEventTypeMap();
+    expect(Object.keys(map).sort()).toEqual(Object.keys(EVENT_TYPES).sort());
+    expect(checkEventTypeMap(map)).toEqual([]);
+    expect(checkEventTypeMap({ X: { type: 'fee', transfer_type: 'ach', fee_type: null, action: 'applied' } })).toEqual(['X: fee_type goes with type fee, and only with it']);
+    // The ledger speaks only its own vocabulary.
+    const { rows: columns } = await sql<{ column_name: string }>`
+      select column_name from information_schema.columns where table_schema = 'ledger' and table_name = 'event_types'`.execute(ledger.database.db);
+    expect(columns.map((c) => c.column_name).filter((name) => name.startsWith('lead_'))).toEqual([]);
   });
 
-  it('signs every amount as its event type says and keeps entries on active balances only', async () => {
+  it('never lets a balance, its rewards, its accrued interest or any part of what a card owes go below zero, at any instant', async () => {
+    const negative = await count(ledger.database, sql<{ n: number }>`
+      select count(*)::int as n from (${RUNNING}) running
+      where balance < 0 or rewards < 0 or accrued < 0 or principal < 0 or interest < 0 or fees < 0`);
+    const unbalanced = await count(ledger.database, sql<{ n: number }>`
+      select count(*)::int as n from (${RUNNING}) running where type = 'credit' and balance <> principal + interest + fees`);
+    const credit = await count(ledger.database, sql<{ n: number }>`select count(*)::int as n from (${RUNNING}) running where type = 'credit'`);
+    expect(negative).toBe(0);
+    expect(unbalanced).toBe(0);
+    expect(credit).toBeGreaterThan(100);
+  });
+
+  it('signs every amount as its event type says, splits only credit entries, and keeps entries on active balances only', async () => {
     const wrongSign = await count(ledger.database, sql<{ n: number }>`
       select count(*)::int as n from ledger.ledger_entries e join ledger.event_types t on t.event_type = e.event_type
-      where (t.direction = 'credit') <> (e.amount > 0)`);
+      where ((t.product = 'deposit') = (t.direction = 'credit')) <> (e.amount > 0)`);
+    const wrongProduct = await count(ledger.database, sql<{ n: number }>`
+      select count(*)::int as n from ledger.ledger_entries e
+      join ledger.event_types t on t.event_type = e.event_type
+      join ledger.balances b on b.balance_id = e.balance_id
+      where t.product <> (case when b.type = 'credit' then 'credit' else 'deposit' end)
+        or (b.type = 'credit') <> (e.principal_amount is not null)`);
     const onInactive = await count(ledger.database, sql<{ n: number }>`
       select count(*)::int as n from ledger.ledger_entries e
       cross join lateral (
@@ -119,20 +180,19 @@ describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
         order by h.changed_at desc limit 1
       ) s
       where s.status is distinct from 'active'`);
-    expect(wrongSign).toBe(0);
-    expect(onInactive).toBe(0);
+    expect([wrongSign, wrongProduct, onInactive]).toEqual([0, 0, 0]);
   });
 
   it('empties a balance on one day and closes it on a later day with no activity in between', async () => {
     const { rows } = await sql<{ balance_id: string; closed_at: Date; total: string; last_entry_at: Date | null }>`
       select h.balance_id, h.changed_at as closed_at,
-        (select coalesce(sum(e.amount), 0)::text from ledger.ledger_entries e
+        (select coalesce(sum(e.amount * t.balance_effect), 0)::text from ledger.ledger_entries e
           join ledger.event_types t on t.event_type = e.event_type
-          where e.balance_id = h.balance_id and t.lead_type <> 'interest_accrued') as total,
+          where e.balance_id = h.balance_id) as total,
         (select max(e.effective_at) from ledger.ledger_entries e where e.balance_id = h.balance_id) as last_entry_at
       from ledger.balance_status_history h
       where h.status = 'closed'`.execute(ledger.database.db);
-    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeGreaterThan(3);
     for (const row of rows) {
       expect(Number(row.total)).toBe(0);
       if (row.last_entry_at) {
@@ -160,6 +220,34 @@ describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
     expect(unmatched).toBeGreaterThan(0);
   });
 
+  it('records a few card purchases a day or more late, and corrects a few settlement dates on a later day', async () => {
+    const { rows: late } = await sql<{ entry_id: string; event_type: string; effective_at: Date; recorded_at: Date }>`
+      select entry_id, event_type, effective_at, recorded_at from ledger.ledger_entries where recorded_at <> effective_at`.execute(ledger.database.db);
+    expect(late.length).toBeGreaterThan(0);
+    for (const entry of late) {
+      expect(entry.event_type).toBe('CARD_PURCHASE');
+      const window = activityWindow(fileDateForInstant(DateTime.fromJSDate(entry.effective_at)));
+      expect(DateTime.fromJSDate(entry.recorded_at) >= window.end, entry.entry_id).toBe(true);
+    }
+    const { rows: corrections } = await sql<{ entry_id: string; event_type: string; corrected_at: Date; effective_at: Date; old_date: string; new_date: string }>`
+      select c.entry_id, e.event_type, c.corrected_at, e.effective_at, e.settlement_date as old_date, c.settlement_date as new_date
+      from ledger.settlement_corrections c join ledger.ledger_entries e on e.entry_id = c.entry_id`.execute(ledger.database.db);
+    expect(corrections.length).toBeGreaterThan(0);
+    for (const correction of corrections) {
+      expect(['ACH_WITHDRAWAL', 'WIRE_IN']).toContain(correction.event_type);
+      expect(correction.new_date > correction.old_date).toBe(true);
+      expect(fileDateForInstant(DateTime.fromJSDate(correction.corrected_at)) > fileDateForInstant(DateTime.fromJSDate(correction.effective_at))).toBe(true);
+    }
+  });
+
+  it('opens the card program the day after the first activity day, so its Day 0 files hold only headers', async () => {
+    const { rows } = await sql<{ first: Date }>`
+      select least(min(a.created_at), min(e.effective_at)) as first
+      from ledger.applications a, ledger.ledger_entries e join ledger.balances b on b.balance_id = e.balance_id
+      where b.type = 'credit'`.execute(ledger.database.db);
+    expect(fileDateForInstant(DateTime.fromJSDate(rows[0]!.first)) > '2026-03-06').toBe(true);
+  });
+
   it('refuses to generate over a ledger that holds data, and starts clean after a replace', async () => {
     const fresh = await generated({ ...OPTIONS, days: 1 });
     await expect(generateReferenceLedger(fresh.database, { ...OPTIONS, days: 1 })).rejects.toSatisfy((error) => isLeadEtlError(error, 'USAGE'));
@@ -170,8 +258,11 @@ describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
   });
 
   it('rejects options it cannot honour before touching the database', async () => {
-    for (const bad of [{ days: 0 }, { days: 1.5 }, { scale: 0 }, { seed: 0.5 }, { firstActivityDate: '2026-02-30' }]) {
-      await expect(generateReferenceLedger(ledger.database, { ...OPTIONS, ...bad })).rejects.toSatisfy((error) =>
+    const bad: Partial<GenerateOptions>[] = [
+      { days: 0 }, { days: 1.5 }, { scale: 0 }, { seed: 0.5 }, { firstActivityDate: '2026-02-30' }, { program: 'loans' as ReferenceProgram },
+    ];
+    for (const options of bad) {
+      await expect(generateReferenceLedger(ledger.database, { ...OPTIONS, ...options })).rejects.toSatisfy((error) =>
         isLeadEtlError(error, 'USAGE') || isLeadEtlError(error, 'DATE_INVALID'));
     }
   });
@@ -182,7 +273,8 @@ describe.runIf(databaseKinds.includes('postgres'))('generateReferenceLedger acro
   const onPostgres = withDatabases('postgres');
 
   it('writes the same rows on PGlite and on PostgreSQL', async () => {
-    const [a, b] = [await onPglite(), await onPostgres()];
+    const options: GenerateOptions = { ...OPTIONS, program: 'all' };
+    const [a, b] = [await onPglite(options), await onPostgres(options)];
     expect(await ledgerDigests(b.database)).toEqual(await ledgerDigests(a.database));
   });
 });

@@ -33,3 +33,17 @@ describe('createPrng', () => {
     expect(() => createPrng(1.5)).toThrow(RangeError);
   });
 });
+
+describe('createPrng streams', () => {
+  it('keeps stream 0 as the original sequence and gives other streams their own', () => {
+    const draw = (seed: number, stream?: number) => {
+      const prng = createPrng(seed, stream);
+      return Array.from({ length: 20 }, () => prng.int(0, 1_000_000));
+    };
+    expect(draw(7, 0)).toEqual(draw(7));
+    expect(draw(7, 1)).toEqual(draw(7, 1));
+    expect(draw(7, 1)).not.toEqual(draw(7));
+    expect(draw(7, 1)).not.toEqual(draw(7, 2));
+    expect(() => createPrng(7, -1)).toThrow(RangeError);
+  });
+});

@@ -40,7 +40,17 @@ export async function freshDatabase(kind: DatabaseKind): Promise<FreshDatabase> 
     async dispose() {
       await database.close();
       if (process.env.LEAD_ETL_TEST_KEEP_DB !== '1') {
-        await withAdmin((client) => client.query(`drop database if exists ${name} with (force)`));
+        await withAdmin(async (client) => {
+          // A closed pool's sockets may still be saying goodbye; forcing the drop then would hit them with
+          // "terminating connection due to administrator command", an unhandled error in the test run.
+          // Wait for them to go (a few seconds at most) and force only what is left after that.
+          for (let attempt = 0; attempt < 50; attempt += 1) {
+            const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+            if (rows[0]!.n === 0) break;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          await client.query(`drop database if exists ${name} with (force)`);
+        });
       }
     },
   };

@@ -1,12 +1,15 @@
 -- Balances (every day, every balance not closed at the end of the activity day, zero ones too), each
--- figure rebuilt from the ledger as of :window_end with the formulas Lead reconciles against
--- (financial-validations.md section 3), so balance(T) = balance(T-1) + that day's Transactions holds by
--- construction:
---   balance                  every posted amount except interest_accrued and dispute_won
---   rewards_balance          rewards_amount of rewards_earned/spent/redeemed, debit, refund, credit
---   interest_accrued_balance interest_accrued minus interest_paid
---   dispute_balance          dispute_provisional, dispute_won, dispute_lost
---   charge_off_balance       charge_off, charge_off_recovery
+-- figure summed from the ledger as of :window_end the way the partner's books keep it (each event type
+-- says how it moves the balance and a deposit's accrued interest), which is what Lead reconciles
+-- against (financial-validations.md sections 3 and 4), so balance(T) = balance(T-1) + that day's
+-- Transactions holds by construction:
+--   balance                  deposit: money held (interest accrued but not yet paid left out);
+--                            credit: what is owed, = outstanding principal + interest + fees
+--   rewards_balance          cashback earned and not yet redeemed
+--   interest_accrued_balance deposit only: interest accrued minus interest paid
+--   outstanding_*            credit only: the principal, interest and fees parts of what is owed
+-- The program has no disputes, charge-offs or delinquency buckets yet, so those figures are 0; a ledger
+-- that has them sums their events here as its own books do.
 with status_at_end as (
   select distinct on (h.balance_id) h.balance_id, h.status, h.status_reason
   from ledger.balance_status_history h
@@ -16,14 +19,12 @@ with status_at_end as (
 posted as (
   select
     e.balance_id,
-    sum(e.amount) filter (where t.lead_type not in ('interest_accrued', 'dispute_won')) as balance,
-    sum(e.rewards_amount) filter (
-      where t.lead_type in ('rewards_earned', 'rewards_spent', 'rewards_redeemed', 'debit', 'refund', 'credit')
-    ) as rewards_balance,
-    sum(case t.lead_type when 'interest_accrued' then e.amount when 'interest_paid' then -e.amount end)
-      as interest_accrued_balance,
-    sum(e.amount) filter (where t.lead_type in ('dispute_provisional', 'dispute_won', 'dispute_lost')) as dispute_balance,
-    sum(e.amount) filter (where t.lead_type in ('charge_off', 'charge_off_recovery')) as charge_off_balance
+    sum(e.amount * t.balance_effect) as balance,
+    sum(e.rewards_amount) as rewards_balance,
+    sum(e.amount * t.accrued_interest_effect) as interest_accrued_balance,
+    sum(e.principal_amount) as outstanding_principal,
+    sum(e.interest_amount) as outstanding_interest,
+    sum(e.fee_amount) as outstanding_fees
   from ledger.ledger_entries e
   join ledger.event_types t on t.event_type = e.event_type
   where e.effective_at < :window_end::timestamptz
@@ -42,14 +43,13 @@ select
   b.type,
   coalesce(posted.balance, 0) as balance,
   coalesce(posted.rewards_balance, 0) as rewards_balance,
-  coalesce(posted.interest_accrued_balance, 0) as interest_accrued_balance,
-  coalesce(posted.dispute_balance, 0) as dispute_balance,
-  coalesce(posted.charge_off_balance, 0) as charge_off_balance,
-  -- Credit-only figures: a deposit program leaves them empty.
-  null::numeric as past_due_balance,
-  null::numeric as outstanding_principal,
-  null::numeric as outstanding_interest,
-  null::numeric as outstanding_fees,
+  case when b.type = 'deposit' then coalesce(posted.interest_accrued_balance, 0) end as interest_accrued_balance,
+  0::numeric as dispute_balance,
+  0::numeric as charge_off_balance,
+  case when b.type = 'credit' then 0::numeric end as past_due_balance,
+  case when b.type = 'credit' then coalesce(posted.outstanding_principal, 0) end as outstanding_principal,
+  case when b.type = 'credit' then coalesce(posted.outstanding_interest, 0) end as outstanding_interest,
+  case when b.type = 'credit' then coalesce(posted.outstanding_fees, 0) end as outstanding_fees,
   :as_of::timestamptz as effective_at
 from status_at_end
 join ledger.balances b on b.balance_id = status_at_end.balance_id
