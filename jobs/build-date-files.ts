@@ -204,8 +204,12 @@ async function* collectDocuments(rows: AsyncIterable<string[]>, spec: ProgramFil
   }
 }
 
-/** The customer workflow names files by batch; the daily run sends one batch per date. */
-export const batchId = (fileDate: FileDate) => `${fileDate}-01`;
+/**
+ * The customer workflow names files by batch. The daily run sends one batch per date, and Lead says the
+ * date can then serve as the batch id, so a batch is named like any daily file (and never reused: the
+ * date is not). A program sending several batches a day needs ids such as `<date>-02` (not built yet).
+ */
+export const batchId = (fileDate: FileDate): string => fileDate;
 
 /** Transactions Update updates Transactions: the updates-only type names the type it updates. */
 const updatedFileType = (id: string) => id.replace(/_update$/, 's').replace(/ss$/, 's');

@@ -7,14 +7,14 @@ import { openDatabases } from './job-context.js';
 /** `lead-etl seed`: the reference ledger, generated into the configured ledger database. */
 export async function seedLedger(
   config: Config,
-  options: GenerateOptions & { reset: boolean; program?: 'deposit' | 'credit' | 'all' },
+  options: GenerateOptions & { reset: boolean },
 ): Promise<GenerateSummary> {
   const databases = await openDatabases(config);
   try {
     const { reset, ...generate } = options;
     // Without --reset the generator refuses a ledger that already holds data, naming the flag.
     await installReferenceLedgerSchema(databases.ledger, { replace: reset });
-    return await generateReferenceLedger(databases.ledger, generate as GenerateOptions);
+    return await generateReferenceLedger(databases.ledger, generate);
   } finally {
     await databases.close();
   }

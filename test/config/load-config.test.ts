@@ -25,7 +25,8 @@ function errorOf(fn: () => unknown): Error & { code?: string } {
 describe('loadConfig', () => {
   it('fills every default from one place when nothing is configured', () => {
     const config = loadConfig({ env: {}, baseDir: '/srv/lead-etl' });
-    expect(config.program.files.map((f) => f.spec.id)).toEqual(['accounts', 'balances', 'transactions', 'non_posted_transactions']);
+    expect(config.program.profile.name).toBe('deposit');
+    expect(config.program.files.map((f) => f.spec.id)).toEqual(['customer', 'accounts', 'cards', 'balances', 'transactions', 'non_posted_transactions', 'transactions_update']);
     expect(config.program.timeZone).toBe('America/Chicago');
     expect(config.ledger).toEqual({ driver: 'pglite', dataDir: '/srv/lead-etl/var/db' });
     expect(config.archive.dir).toBe('/srv/lead-etl/var/archive');
@@ -80,8 +81,8 @@ describe('loadConfig', () => {
   it('narrows the profile to some of its file types, and refuses one the profile does not send', () => {
     const file = writeConfig({ program: { fileTypes: ['transactions', 'balances'] } });
     expect(loadConfig({ file, env: {} }).program.files.map((f) => f.spec.id)).toEqual(['balances', 'transactions']);
-    const other = writeConfig({ program: { fileTypes: ['customer'] } });
-    expect(errorOf(() => loadConfig({ file: other, env: {} })).message).toContain('program.fileTypes: customer is not a file type of profile deposit');
+    const other = writeConfig({ program: { fileTypes: ['applications'] } });
+    expect(errorOf(() => loadConfig({ file: other, env: {} })).message).toContain('program.fileTypes: applications is not a file type of profile deposit');
   });
 
   it('validates environment overrides like file values', () => {

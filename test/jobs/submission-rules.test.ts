@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -24,11 +23,8 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
   });
 
   async function start(fileTypes: string[] = ['accounts', 'balances', 'transactions']) {
-    pipeline = await startPipeline(kind, { days: 1, config: { program: { firstFileDate: D[0]!, fileTypes } } });
-    const dir = join(pipeline.dir, 'queries');
-    mkdirSync(dir);
-    for (const [name, text] of Object.entries(QUERIES)) writeFileSync(join(dir, name), text);
-    const ctx = { ...pipeline.ctx, config: { ...pipeline.ctx.config, queries: { ...pipeline.ctx.config.queries, dir } } };
+    pipeline = await startPipeline(kind, { days: 1 });
+    const ctx = pipeline.withProgram({ profile: { name: 'mini', kind: 'deposit', fileTypes }, queries: QUERIES, firstFileDate: D[0]! });
     await installMini(ctx.ledger.db);
     return ctx;
   }

@@ -260,11 +260,11 @@ describe.each(databaseKinds)('reference ledger queries on %s', (kind) => {
     expect(all.some((row) => cents(row.amount) >= 25_000_000n)).toBe(true);
   });
 
-  it('keeps zero and inactive balances in the file and leaves closed ones out after their last zero', async () => {
+  it('keeps zero and inactive balances, reports a balance closed on its closing day once, at zero, and never again', async () => {
     const all = allOf('balances').map(({ row }) => row);
     expect(all.some((row) => row.status === 'active' && cents(row.balance) === 0n)).toBe(true);
     expect(all.some((row) => row.status === 'inactive' && row.status_reason === 'frozen')).toBe(true);
-    expect(all.some((row) => row.status === 'closed')).toBe(false);
+    expect(all.filter((row) => row.status === 'closed').every((row) => cents(row.balance) === 0n)).toBe(true);
 
     const { rows: closures } = await sql<{ balance_id: string; changed_at: Date }>`
       select balance_id, changed_at from ledger.balance_status_history where status = 'closed'`.execute(fresh.database.db);
@@ -274,7 +274,8 @@ describe.each(databaseKinds)('reference ledger queries on %s', (kind) => {
       if (!FILE_DATES.includes(closedIn) || !FILE_DATES.includes(addDays(closedIn, -1))) continue;
       const lastSeen = byId(day(addDays(closedIn, -1)).balances!, 'client_balance_id').get(closure.balance_id);
       expect(lastSeen && cents(lastSeen.balance), closure.balance_id).toBe(0n);
-      for (const fileDate of FILE_DATES.filter((date) => date >= closedIn)) {
+      expect(byId(day(closedIn).balances!, 'client_balance_id').get(closure.balance_id)?.status).toBe('closed');
+      for (const fileDate of FILE_DATES.filter((date) => date > closedIn)) {
         expect(byId(day(fileDate).balances!, 'client_balance_id').has(closure.balance_id)).toBe(false);
       }
       followed += 1;

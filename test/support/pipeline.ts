@@ -56,7 +56,8 @@ export async function startPipeline(
       baseDir: dir,
       env: { LEAD_ETL_SFTP_PRIVATE_KEY: sftp.clientKey.privateKey },
       input: {
-        program: { firstFileDate: DAY0, ...options.config?.program, ...overrides.program },
+        // The four files of a deposit program's core, unless a test names others.
+        program: { firstFileDate: DAY0, fileTypes: ['accounts', 'balances', 'transactions', 'non_posted_transactions'], ...options.config?.program, ...overrides.program },
         ledger: { driver: 'pglite', dataDir: 'memory://' },
         archive: { dir: 'archive' },
         sftp: { host: sftp.server.host, port: sftp.server.port, username: sftp.username, hostKeyFingerprint: sftp.server.hostKeyFingerprint, connectTimeoutMs: 10_000, ...overrides.sftp },
@@ -83,7 +84,7 @@ export async function startPipeline(
       writeFileSync(join(dir, 'program-profile.json'), JSON.stringify(profile));
       return contextFor(configFor({
         ...config,
-        program: { profile: 'program-profile.json', firstFileDate, ...config?.program },
+        program: { profile: 'program-profile.json', firstFileDate, fileTypes: (profile as { fileTypes: string[] }).fileTypes, ...config?.program },
         queries: { dir: queriesDir },
       }));
     },

@@ -75,8 +75,8 @@ describe('lead-etl validate', () => {
   it('reads tokens and columns from a profile', async () => {
     const deposit = await cli(['validate', '--profile', 'deposit', join(FIXTURES, 'good')]);
     expect(deposit.code).toBe(EXIT.failed);
-    // The deposit profile sends four file types: the others' names are not among its tokens.
-    expect(deposit.stdout).toMatch(/2026-03-06_cards_V1\.csv\s+-\s+-\s+integrity\.file_name/);
+    // The deposit profile does not send applications: their names are not among its tokens.
+    expect(deposit.stdout).toMatch(/2026-03-06_applications_V1\.csv\s+-\s+-\s+integrity\.file_name/);
     expect(deposit.stdout).not.toMatch(/2026-03-06_accounts_V1\.csv/);
   });
 });

@@ -1,4 +1,6 @@
--- Balances (every day, every balance not closed at the end of the activity day, zero ones too), each
+-- Balances (every day, every balance not closed at the end of the activity day, zero ones too; a balance
+-- that closed during the day is reported that once more, closed, so Lead learns it closed: Lead expects
+-- every balance non-terminal on T-1 in the file of T, financial-validations.md section 1), each
 -- figure summed from the ledger as of :window_end the way the partner's books keep it (each event type
 -- says how it moves the balance and a deposit's accrued interest), which is what Lead reconciles
 -- against (financial-validations.md sections 3 and 4), so balance(T) = balance(T-1) + that day's
@@ -11,7 +13,7 @@
 -- The program has no disputes, charge-offs or delinquency buckets yet, so those figures are 0; a ledger
 -- that has them sums their events here as its own books do.
 with status_at_end as (
-  select distinct on (h.balance_id) h.balance_id, h.status, h.status_reason
+  select distinct on (h.balance_id) h.balance_id, h.status, h.status_reason, h.changed_at
   from ledger.balance_status_history h
   where h.changed_at < :window_end::timestamptz
   order by h.balance_id, h.changed_at desc
@@ -55,4 +57,5 @@ from status_at_end
 join ledger.balances b on b.balance_id = status_at_end.balance_id
 left join posted on posted.balance_id = b.balance_id
 where status_at_end.status not in ('closed', 'receivable_transferred')
+   or status_at_end.changed_at >= :window_start::timestamptz
 order by b.balance_id collate "C"
