@@ -102,7 +102,8 @@ export async function buildDateFiles(
         if (spec.rule === 'daily-snapshot' && written.rows === 0) {
           await guardEmptySnapshot(ctx, trx, type, query, fileDate, previousFiles, problems);
         }
-        if (spec.rule === 'new-only') {
+        // Late entries are ledger activity; a file fed by Lead's own request (the Sales Response) has none.
+        if (spec.rule === 'new-only' && !extraParameters.has(spec.id)) {
           late.push(...(await findLateEntries(ctx, trx, type, query, fileDate, sentDates, lookup)));
         }
         ctx.logger.info({ runId, fileDate, fileType: spec.id, rows: written.rows, bytes: written.bytes, problems: problems.count, unchanged: fileNotices.unchanged, alreadySent: fileNotices.alreadySent }, 'file built');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
-import { addDays, type FileDate } from '../core/file-date.js';
+import { activityWindow, addDays, asOfInstant, type FileDate } from '../core/file-date.js';
 import { salesRequest } from '../transform/file-types/sales-request.js';
 
 /**
@@ -12,8 +12,9 @@ import { salesRequest } from '../transform/file-types/sales-request.js';
  * receivables whose disbursements settled `holdDays` before the sale date are sold, one row per balance,
  * with imputed interest for the hold, per ../shared/lead-spec/sales.md:
  *   settlement_amount = outstanding_principal + settled_transactions_amount + imputed_interest_accrued
- * Lead posts a file every day, empty when nothing is sold. Amounts are computed in integer micro-units
- * and written the way Lead writes them: trailing zeros removed.
+ * Lead posts a file every day, empty when nothing is sold. Amounts are computed in integer micro-units;
+ * imputed interest is written with up to 6 decimals (trailing zeros removed, as Lead writes it), the
+ * other amounts in cents (Lead may drop their trailing zeros too; lead-etl reads both).
  */
 export interface SalesRequestOptions {
   /** The folder the SFTP server serves as `/`. */
@@ -46,6 +47,8 @@ export async function postSalesRequest(options: SalesRequestOptions): Promise<{ 
     }
   }
   const generatedAt = options.generatedAt.toISO({ suppressMilliseconds: true })!;
+  // Like the partner's daily files, the request describes T-1: its rows are as of the end of that day.
+  const effectiveAt = asOfInstant(activityWindow(options.fileDate)).toISO({ suppressMilliseconds: true })!;
   const records = [...byBalance.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([balanceId, { principal, currency }]) => {
     const interest = (principal * rateBps * BigInt(hold) + 5000n * 365n) / (10_000n * 365n);
     return {
@@ -53,15 +56,15 @@ export async function postSalesRequest(options: SalesRequestOptions): Promise<{ 
       balance_id: balanceId,
       start_date: startDate,
       sale_date: options.fileDate,
-      funded_amount: fromMicro(principal),
-      outstanding_principal: fromMicro(principal),
-      settled_transactions_amount: '0',
+      funded_amount: cents(principal),
+      outstanding_principal: cents(principal),
+      settled_transactions_amount: '0.00',
       imputed_interest_accrued: fromMicro(interest),
       // Lead gives only imputed interest more decimals than the currency has; the amount due is in cents.
-      settlement_amount: fromMicro(roundToCents(principal + interest)),
+      settlement_amount: cents(roundToCents(principal + interest)),
       currency,
       generated_at: generatedAt,
-      effective_at: generatedAt,
+      effective_at: effectiveAt,
     };
   });
   const dir = join(options.sftpRoot, options.folder ?? salesRequest.folder);
@@ -81,6 +84,13 @@ function roundToCents(micro: bigint): bigint {
   const rest = micro % unit;
   const up = rest > unit / 2n || (rest === unit / 2n && whole % 2n !== 0n);
   return (up ? whole + 1n : whole) * unit;
+}
+
+/** Micro-units (already whole cents) to a decimal with exactly 2 digits. */
+function cents(micro: bigint): string {
+  const negative = micro < 0n;
+  const abs = negative ? -micro : micro;
+  return `${negative ? '-' : ''}${abs / MICRO}.${((abs % MICRO) / 10_000n).toString().padStart(2, '0')}`;
 }
 
 function toMicro(text: string): bigint {

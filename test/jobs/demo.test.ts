@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,19 @@ describe('lead-etl demo', () => {
     }
     expect(checkSentFiles(join(dir, 'sftp'))).toEqual([]);
     expect(out.join('')).toContain('[demo self-ack]');
+  });
+
+  it('sends every file a credit program owes, the Sales Response answering each Sales Request, for a week', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
+    const { out, io: demoIo } = io();
+    const result = await runDemo({ days: 7, dir, scale: 1, seed: 7, program: 'credit' }, demoIo);
+    expect(result.ok, out.join('')).toBe(true);
+    for (const folder of ['customer', 'customer_relationship', 'applications', 'accounts', 'cards', 'authorized_users', 'collaterals', 'balances', 'transactions', 'sales_response']) {
+      expect(readdirSync(join(dir, 'sftp', folder)).sort(), folder).toEqual(result.fileDates.map((d) => `${d}_${folder}_V1.csv`));
+    }
+    expect(checkSentFiles(join(dir, 'sftp'))).toEqual([]);
+    const answered = readdirSync(join(dir, 'sftp', 'sales_response')).map((name) => readFileSync(join(dir, 'sftp', 'sales_response', name), 'utf8').trim().split('\n').length - 1);
+    expect(answered.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 
   it('replaces an earlier demo in the same folder, and refuses a folder that holds something else', async () => {

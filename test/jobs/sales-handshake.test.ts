@@ -63,8 +63,8 @@ describe.each(databaseKinds)('sales handshake on %s', (kind) => {
     await postSalesRequest({ sftpRoot: root, fileDate: D[0]!, holdDays: 1, generatedAt: pipeline.clock.now() });
     const request = parse(readFileSync(join(root, 'sales_request', `${D[0]}_sales_request_V1.csv`), 'utf8'), { delimiter: '|', columns: true }) as Record<string, string>[];
     expect(request.map((r) => [r.balance_id, r.outstanding_principal, r.settlement_amount])).toEqual([
-      ['bal_1', '120.5', '120.56'],
-      ['bal_2', '80', '80.04'],
+      ['bal_1', '120.50', '120.56'],
+      ['bal_2', '80.00', '80.04'],
     ]);
 
     const answered = await runFileDate(ctx, D[0]!);

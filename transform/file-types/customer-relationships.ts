@@ -1,4 +1,4 @@
-import { enumOf, optional, required, text, type FileTypeSpec } from '../file-type-spec.js';
+import { enumOf, optional, required, text, type FileTypeSpec, timestamp } from '../file-type-spec.js';
 import { RELATIONSHIP_STATUSES, RELATIONSHIP_TYPES } from './lead-enums.js';
 
 /**
@@ -37,7 +37,8 @@ export const customerRelationships: FileTypeSpec = {
     required('relationship_type', enumOf(...RELATIONSHIP_TYPES)),
     // Requirement and type are cut off on Lead's page (a date or a datetime): optional text, so the
     // partner's query writes the form Lead confirms.
-    optional('relationship_established_at', text),
+    // Type not given (the page is cut off); every other *_at column of Lead's is an ISO 8601 datetime.
+    optional('relationship_established_at', timestamp),
   ],
   uncertain: [
     'File-name token: customer_relationship or beneficial_owner (Lead\'s one example); remote folder not confirmed (default: the id).',

@@ -15,9 +15,10 @@ select
   case when parent.kind = 'sole_prop' then l.business_id end as client_sole_prop_id,
   l.status,
   l.relationship_type,
-  -- The date the person took the role at the business, YYYY-MM-DD: Lead's page cuts off before saying
-  -- whether it wants a date or a datetime, and the ledger knows a date.
-  l.established_on::text as relationship_established_at
+  -- The day the person took the role at the business. Lead's page cuts off before giving the type; its
+  -- columns ending in _at are ISO 8601 datetimes everywhere else, so the day is sent as its first instant
+  -- in Central Time.
+  (l.established_on::timestamp at time zone 'America/Chicago') as relationship_established_at
 from latest l
 join ledger.customers parent on parent.customer_id = l.business_id
 order by l.individual_id collate "C", l.business_id collate "C", l.relationship_type collate "C"
