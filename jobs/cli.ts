@@ -31,7 +31,7 @@ export interface CliIo {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 interface Command {
   readonly summary: string;
@@ -86,6 +86,11 @@ const requireDate = (values: Values, key = 'date') => {
   } catch (error) {
     throw new LeadEtlError('USAGE', (error as Error).message);
   }
+};
+
+const listOf = (values: Values, key: string): string[] => {
+  const value = values[key];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
 };
 
 const positiveInt = (values: Values, key: string, fallback: number) => {
@@ -227,20 +232,24 @@ ledger as it is now and sends them with the next version.`,
     },
   },
   demo: {
-    summary: 'the whole path on the embedded default: generated ledger, in-process SFTP server',
-    usage: `lead-etl demo [--days N] [--dir DIR] [--program deposit|credit|all] [--scale S] [--seed X]
+    summary: 'the whole path on the embedded default: generated ledger, in-process Lead sandbox',
+    usage: `lead-etl demo [--days N] [--dir DIR] [--program deposit|credit|all] [--scale S] [--seed X] [--reject DAY:TYPE]...
 
-Seeds the reference ledger in an embedded PGlite database, starts an SFTP server in this process (real
-SSH on 127.0.0.1 with a fresh host key that the client pins), and sends Day 0 to Day N-1 in order.
-Until the Lead sandbox exists the demo acknowledges each day itself, and says so.
-Leaves DIR/sftp/<folder>/<files> (what the server received), DIR/archive, and DIR/db.
+Seeds the reference ledger in an embedded PGlite database, starts the Lead sandbox in this process (real
+SSH on 127.0.0.1 with a fresh host key that the client pins, Lead's folders, its channel over HTTP), and
+sends Day 0 to Day N-1 in order: each date goes once Lead's channel said the one before validated.
+Leaves DIR/sftp/<folder>/<files> (what Lead received), DIR/channel.jsonl (what Lead said), DIR/archive,
+and DIR/db.
 
       --days N        file dates to send (default 5)
       --dir DIR       working folder (default var/demo); an earlier demo there is replaced
       --program P     deposit (default), credit, or all: the reference program and its built-in profile
       --scale S       program size (default 1)
-      --seed X        random seed (default 42)`,
-    options: { days: { type: 'string' }, dir: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, program: { type: 'string' } },
+      --seed X        random seed (default 42)
+      --reject D:T    rehearse a rejection: Lead rejects the first version of file type T on Day D (0 is
+                      Day 0); the demo then plays the operator (ack --rejected, run) and sends the next
+                      version. Repeatable`,
+    options: { days: { type: 'string' }, dir: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, program: { type: 'string' }, reject: { type: 'string', multiple: true } },
     async run(values, io) {
       const program = (values.program as string | undefined) ?? 'deposit';
       if (!['deposit', 'credit', 'all'].includes(program)) throw new LeadEtlError('USAGE', `--program must be deposit, credit or all, got "${program}"`);
@@ -250,6 +259,7 @@ Leaves DIR/sftp/<folder>/<files> (what the server received), DIR/archive, and DI
         dir: (values.dir as string | undefined) ?? 'var/demo',
         scale: positiveInt(values, 'scale', 1),
         seed: positiveInt(values, 'seed', 42),
+        rejects: listOf(values, 'reject'),
         ...(values['log-level'] ? { logLevel: values['log-level'] as string } : {}),
       }, io);
       return result.ok ? EXIT.ok : EXIT.failed;
