@@ -10,6 +10,7 @@ import { acknowledgeDate } from './acknowledge-date.js';
 import { runDemo } from './demo.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { runFileDate } from './run-file-date.js';
+import { runSandbox, untilSignal } from './run-sandbox.js';
 import { seedLedger } from './seed-ledger.js';
 import { formatLateEntries, formatStatusTable } from './status-report.js';
 import { openLateEntries } from '../load/state/submitted-records.js';
@@ -28,6 +29,8 @@ export interface CliIo {
   readonly clock: Clock;
   /** Logger override (tests); otherwise pino JSON lines on stderr at the configured level. */
   readonly logger?: Logger;
+  /** When a standing command (`sandbox`) stops; by default on SIGINT or SIGTERM. */
+  readonly untilStopped?: () => Promise<string>;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -86,6 +89,14 @@ const requireDate = (values: Values, key = 'date') => {
   } catch (error) {
     throw new LeadEtlError('USAGE', (error as Error).message);
   }
+};
+
+const wholeNumber = (values: Values, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
+  const text = values[key];
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || n < min || n > max) throw new LeadEtlError('USAGE', `--${key} must be a whole number from ${min} to ${max}, got "${String(text)}"`);
+  return n;
 };
 
 const listOf = (values: Values, key: string): string[] => {
@@ -263,6 +274,49 @@ and DIR/db.
         ...(values['log-level'] ? { logLevel: values['log-level'] as string } : {}),
       }, io);
       return result.ok ? EXIT.ok : EXIT.failed;
+    },
+  },
+  sandbox: {
+    summary: "play Lead's side locally: SFTP with Lead's folders, workflows, and a Slack-like channel over HTTP",
+    usage: `lead-etl sandbox [--dir DIR] [--program P] [--day0 DATE] [--sftp-port N] [--http-port N]
+                 [--quiet-seconds S] [--poll-seconds S] [--reject DATE_OR_DAY:TYPE]...
+
+Starts a local stand-in for Lead's SFTP server and Slack alerts channel, until Ctrl-C (SIGINT) or
+SIGTERM. The partner uploads into Lead's folders (read-only: sales_request, bank-account-reports) with
+key authentication to a host key kept in DIR/keys. Uploads are grouped into Lead's workflows by date or
+batch; a set is processed once nothing arrived for the quiet period, all or nothing, with Lead's rules
+(day T only after T-1 validated; a resubmission carries a higher version and is processed with the other
+files' earlier versions; nothing more once a date validated). Every outcome is posted in the channel,
+readable like Slack's conversations.history. Credit programs get a Sales Request after each Financial
+workflow validates.
+
+      --dir DIR           the sandbox's folder (default var/sandbox): sftp/, channel.jsonl, keys/
+      --program P         deposit (default), credit, all, or a profile JSON file: which folders and workflows
+      --day0 DATE         Lead's Day 0 for the program (default: the first date received)
+      --sftp-port N       SFTP port on 127.0.0.1 (default: a free port)
+      --http-port N       channel API port on 127.0.0.1 (default: a free port)
+      --quiet-seconds S   how long a set must be quiet before it is processed (default 120)
+      --poll-seconds S    how often the folders are checked (default 5)
+      --reject D:T        reject the first version of file type T on date D (or Day index D); repeatable`,
+    options: {
+      dir: { type: 'string' }, program: { type: 'string' }, day0: { type: 'string' }, 'sftp-port': { type: 'string' }, 'http-port': { type: 'string' },
+      'quiet-seconds': { type: 'string' }, 'poll-seconds': { type: 'string' }, reject: { type: 'string', multiple: true },
+    },
+    async run(values, io) {
+      const sftpPort = wholeNumber(values, 'sftp-port', 0, 65535);
+      const httpPort = wholeNumber(values, 'http-port', 0, 65535);
+      await runSandbox({
+        dir: (values.dir as string | undefined) ?? 'var/sandbox',
+        program: (values.program as string | undefined) ?? 'deposit',
+        rejects: listOf(values, 'reject'),
+        quietSeconds: wholeNumber(values, 'quiet-seconds', 0) ?? 120,
+        pollSeconds: wholeNumber(values, 'poll-seconds', 1) ?? 5,
+        ...(values.day0 ? { day0: requireDate(values, 'day0') } : {}),
+        ...(sftpPort !== undefined ? { sftpPort } : {}),
+        ...(httpPort !== undefined ? { httpPort } : {}),
+        ...(values['log-level'] ? { logLevel: values['log-level'] as string } : {}),
+      }, io, io.untilStopped ?? untilSignal);
+      return EXIT.ok;
     },
   },
 };
