@@ -14,6 +14,9 @@ import { runSandbox, untilSignal } from './run-sandbox.js';
 import { seedLedger } from './seed-ledger.js';
 import { formatLateEntries, formatStatusTable } from './status-report.js';
 import { openLateEntries } from '../load/state/submitted-records.js';
+import { loadProfile, type LoadedProfile } from '../config/load-profile.js';
+import { validateFiles } from '../transform/validation/validate-files.js';
+import { formatValidationJson, formatValidationTable } from './validation-report.js';
 
 /**
  * The `lead-etl` command line. Exit codes: 0 done; 1 failed (one line on stderr says why);
@@ -40,7 +43,9 @@ interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: Options;
-  run(values: Values, io: CliIo): Promise<number>;
+  /** The command takes operands (paths) after its options. */
+  readonly positionals?: boolean;
+  run(values: Values, io: CliIo, positionals: readonly string[]): Promise<number>;
 }
 
 const COMMON: Options = {
@@ -242,6 +247,45 @@ ledger as it is now and sends them with the next version.`,
       return EXIT.ok;
     },
   },
+  validate: {
+    summary: 'say what Lead would reject in files or folders, before uploading them',
+    usage: `lead-etl validate PATH... [--json] [--profile P] [--program-currency C] [--from-day0]
+
+Checks Lead files as Lead does (docs/validation-rules.md): file integrity, field formats, rules inside a
+record, and rules across records and files. Folders are read recursively, and every file given is one
+set spanning its dates: references, transaction ids, effective_at order and balance roll-forwards are
+checked across it. A file that fails a stage is not checked by the later ones, as at Lead. Needs no
+config or database; generated and hand-made files alike.
+
+      --json                findings, per-file outcomes and a summary as JSON
+      --profile P           a built-in profile (deposit, credit, all) or a profile JSON file: the
+                            program's tokens and columns (default: every Lead file type, default tokens)
+      --program-currency C  currency of amounts in files without a currency column (default USD)
+      --from-day0           the paths hold every file since the program's Day 0, so a reference to a
+                            record they do not hold is an error (without it, only same-day files such as
+                            Balances settle whether a record exists)
+
+Exit codes: 0 nothing Lead would reject, 1 findings, 2 usage error (no path, a path that does not exist).`,
+    options: { json: { type: 'boolean' }, profile: { type: 'string' }, 'program-currency': { type: 'string' }, 'from-day0': { type: 'boolean' } },
+    positionals: true,
+    async run(values, io, paths) {
+      let program: LoadedProfile | undefined;
+      if (typeof values.profile === 'string') {
+        try {
+          program = loadProfile(values.profile, process.cwd());
+        } catch (error) {
+          throw new LeadEtlError('USAGE', `--profile: ${(error as Error).message}`);
+        }
+      }
+      const report = await validateFiles(paths, {
+        ...(program ? { program } : {}),
+        ...(typeof values['program-currency'] === 'string' ? { programCurrency: values['program-currency'] } : {}),
+        fromDay0: Boolean(values['from-day0']),
+      });
+      io.stdout(values.json ? formatValidationJson(report) : formatValidationTable(report));
+      return report.summary.errors === 0 ? EXIT.ok : EXIT.failed;
+    },
+  },
   demo: {
     summary: 'the whole path on the embedded default: generated ledger, in-process Lead sandbox',
     usage: `lead-etl demo [--days N] [--dir DIR] [--program deposit|credit|all] [--scale S] [--seed X] [--reject DAY:TYPE]...
@@ -348,8 +392,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
   let values: Values;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: [...rest], options: { ...COMMON, ...command.options }, strict: true, allowPositionals: false }) as { values: Values });
+    ({ values, positionals } = parseArgs({ args: [...rest], options: { ...COMMON, ...command.options }, strict: true, allowPositionals: Boolean(command.positionals) }) as { values: Values; positionals: string[] });
   } catch (error) {
     io.stderr(`lead-etl ${name}: ${(error as Error).message}; run lead-etl ${name} --help\n`);
     return EXIT.usage;
@@ -359,7 +404,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   try {
-    return await command.run(values, io);
+    return await command.run(values, io, positionals);
   } catch (error) {
     io.stderr(`lead-etl ${name}: ${describeError(error).replace(/\s*\n\s*/g, ' ')}\n`);
     return isLeadEtlError(error, 'USAGE') ? EXIT.usage : EXIT.failed;

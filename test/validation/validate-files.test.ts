@@ -1,0 +1,181 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { loadProfile } from '../../config/load-profile.js';
+import { packagePath } from '../../core/package-root.js';
+import { byteChecks } from '../../transform/validation/byte-checks.js';
+import { parseIsoTimestamp } from '../../transform/validation/iso-timestamp.js';
+import { validateFiles, type ValidationOptions } from '../../transform/validation/validate-files.js';
+import { memoryHistory } from '../support/memory-history.js';
+
+const GOOD = packagePath('test', 'fixtures', 'validation', 'good');
+const good = (path: string) => readFileSync(join(GOOD, path), 'utf8');
+
+/** Writes files (relative path → text) into a fresh folder and returns it. */
+function set(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lead-etl-validate-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** A CSV field holding quotes, written as Lead's writer writes it. */
+const csvQuoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+async function rules(dir: string, options: ValidationOptions = {}) {
+  return (await validateFiles([dir], options)).findings.map((f) => `${f.file.slice(dir.length + 1)}:${f.line}:${f.column}:${f.rule}`);
+}
+
+const BALANCES_1 = 'balances/2026-03-06_balances_V1.csv';
+const TRANSACTIONS_1 = 'transactions/2026-03-06_transactions_V1.csv';
+const ACCOUNTS_1 = 'accounts/2026-03-06_accounts_V1.csv';
+
+describe('validateFiles', () => {
+  it('reads a program\'s own tokens, version format and column names from its profile', async () => {
+    const dir = set({
+      'acme.json': JSON.stringify({
+        name: 'acme', kind: 'deposit', fileTypes: ['accounts'],
+        files: { accounts: { token: 'account', versionFormat: '{n:3}', columns: { rename: { status_reason: 'reason' }, add: [{ name: 'documents', type: 'documents' }] } } },
+      }),
+    });
+    const program = loadProfile(join(dir, 'acme.json'), dir);
+    const badDocument = csvQuoted(JSON.stringify([{ document_id: '../etc/passwd', type: 'aan' }]));
+    const [header, first, second, third] = good(ACCOUNTS_1).trimEnd().split('\n');
+    const file = [
+      `${header!.replace('|status_reason|', '|reason|')}|documents`,
+      `${first!.replace('|active|active|', '|active|frozen|')}|`,
+      `${second}|${badDocument}`,
+      `${third}|`,
+    ].join('\n') + '\n';
+    const files = set({ 'acct/2026-03-06_account_001.csv': file });
+    expect(await rules(files, { program })).toEqual([
+      'acct/2026-03-06_account_001.csv:2:reason:record.account_status_reason',
+      'acct/2026-03-06_account_001.csv:3:documents:format.documents',
+    ]);
+    // Without the profile the same file is not a known file at all.
+    expect(await rules(files)).toEqual(['acct/2026-03-06_account_001.csv:0::integrity.file_name']);
+  });
+
+  it('lets a deposit transaction carry more decimals than its currency, and only a deposit one', async () => {
+    const transactions = good(TRANSACTIONS_1).replace('|100.00||USD|', '|100.000||USD|');
+    const balances = good(BALANCES_1);
+    expect(await rules(set({ [BALANCES_1]: balances, [TRANSACTIONS_1]: transactions }))).toEqual([]);
+    // On its own the balance's type is unknown, so it must have the digits every program may use...
+    expect(await rules(set({ [TRANSACTIONS_1]: transactions }))).toEqual([`${TRANSACTIONS_1}:2:amount:format.money.decimals`]);
+    // ...unless the program is a deposit one.
+    expect(await rules(set({ [TRANSACTIONS_1]: transactions }), { program: loadProfile('deposit', GOOD) })).toEqual([]);
+    // A credit balance's transactions keep exactly the currency's digits.
+    const credit = good(TRANSACTIONS_1).replace('|45.00||USD|45.00|', '|45.000||USD|45.00|');
+    expect(await rules(set({ [BALANCES_1]: balances, [TRANSACTIONS_1]: credit }))).toEqual([`${TRANSACTIONS_1}:3:amount:format.money.decimals`]);
+  });
+
+  it('takes the latest version of a file as sent, and still checks the earlier one on its own', async () => {
+    const v1 = good(TRANSACTIONS_1).replace('|credit||applied|ach|', '|kredit||applied|ach|');
+    const dir = set({ [TRANSACTIONS_1]: v1, 'transactions/2026-03-06_transactions_V2.csv': good(TRANSACTIONS_1) });
+    const report = await validateFiles([dir]);
+    expect(report.findings.map((f) => [f.file.slice(dir.length + 1), f.rule])).toEqual([[TRANSACTIONS_1, 'format.enum']]);
+    expect(report.files.find((f) => f.version === 'V1')?.notes).toContain('superseded by 2026-03-06_transactions_V2.csv: cross-file rules use the latest version only');
+  });
+
+  it('runs no cross-file rule for a file that failed a field format or a record rule, and says so', async () => {
+    const accounts = good(ACCOUNTS_1).replace('|active|active||||||||||2026-03-05T08:00:00-06:00', '|open|active||||||||||2026-03-04T08:00:00-06:00');
+    const report = await validateFiles([set({ [ACCOUNTS_1]: accounts })]);
+    expect(report.findings.map((f) => f.rule)).toEqual(['format.enum']);
+    expect(report.files[0]!.stages).toEqual({ 1: 'passed', 2: 'failed', 3: 'passed', 4: 'not run' });
+    expect(report.files[0]!.notes).toEqual(['failed a record rule or a field format: as at Lead, cross-file rules did not run']);
+  });
+
+  it('looks back through a ValidationHistory: ids sent, last versions, balances of the day before, complete kinds', async () => {
+    const history = memoryHistory({
+      covers: ['account'],
+      ids: { transaction: ['txn_2'], account: ['acc_1'] },
+      versions: { accounts: { acc_2: { effectiveAt: '2026-03-04T08:00:00-06:00', terminal: true } } },
+      balances: { '2026-03-05': { bal_1: { type: 'deposit', status: 'active', amounts: { balance: '10.00' } } } },
+    });
+    const dir = set({
+      [ACCOUNTS_1]: good(ACCOUNTS_1),
+      [BALANCES_1]: good(BALANCES_1).replace('acc_3|bal_3', 'acc_7|bal_3'),
+      [TRANSACTIONS_1]: good(TRANSACTIONS_1),
+    });
+    expect(await rules(dir, { history })).toEqual([
+      `${ACCOUNTS_1}:3:status:cross.terminal_record_changed`,
+      // bal_1 was 10.00 the day before: 10.00 + 100.00 is not 100.00; bal_2 and bal_3 are new and start from 0.
+      `${BALANCES_1}:2:balance:cross.rollforward.deposit`,
+      `${BALANCES_1}:4:account_id:cross.unknown_account`,
+      `${TRANSACTIONS_1}:3:client_transaction_id:cross.transaction_id_reused`,
+    ]);
+  });
+
+  it('expects a closing balance once, closed, and never again', async () => {
+    const closed = good('balances/2026-03-07_balances_V1.csv').replace('acc_2|bal_2||Checking||2026-03-05T08:00:00-06:00|active|active|', 'acc_2|bal_2||Checking||2026-03-05T08:00:00-06:00|closed|client_closed|');
+    const day3 = (text: string) => text.replaceAll('2026-03-06T23:59:59', '2026-03-07T23:59:59');
+    const without = day3(closed.split('\n').filter((l) => !l.includes('|bal_2|')).join('\n'));
+    const base = { [BALANCES_1]: good(BALANCES_1), 'balances/2026-03-07_balances_V1.csv': closed };
+    expect(await rules(set({ ...base, 'balances/2026-03-08_balances_V1.csv': without }))).toEqual([]);
+    expect(await rules(set({ ...base, 'balances/2026-03-08_balances_V1.csv': day3(closed) }))).toEqual(['balances/2026-03-08_balances_V1.csv:3:status:cross.terminal_record_changed']);
+    // Dropped without being reported closed: Lead still believes it open.
+    expect(await rules(set({ [BALANCES_1]: good(BALANCES_1), 'balances/2026-03-07_balances_V1.csv': closed.split('\n').filter((l) => !l.includes('|bal_2|')).join('\n') })))
+      .toEqual(['balances/2026-03-07_balances_V1.csv:0:client_balance_id:cross.balance_missing']);
+  });
+
+  it('counts lines as a person does: CRLF line ends and values spanning lines', async () => {
+    const lines = good(ACCOUNTS_1).trimEnd().split('\n');
+    lines[1] = lines[1]!.replace('Everyday Checking', '"Everyday\nChecking"');
+    lines[2] = lines[2]!.replace('|active|active|', '|active|frozen|');
+    expect(await rules(set({ [ACCOUNTS_1]: lines.join('\r\n') + '\r\n' }))).toEqual([`${ACCOUNTS_1}:4:status_reason:record.account_status_reason`]);
+  });
+
+  it('does not take Lead\'s own ids for unknown references', async () => {
+    const accounts = good(ACCOUNTS_1).replace('"[""cus_1""]"', '"[""entity_123""]"');
+    expect(await rules(set({ [ACCOUNTS_1]: accounts, 'customer/2026-03-06_customer_V1.csv': good('customer/2026-03-06_customer_V1.csv') }), { fromDay0: true })).toEqual([]);
+  });
+
+  it('streams a large file', async () => {
+    const [header, first] = good(TRANSACTIONS_1).split('\n');
+    const rows = Array.from({ length: 20_000 }, (_, i) => first!.replace('txn_1|', `txn_${i + 1}|`));
+    const report = await validateFiles([set({ [TRANSACTIONS_1]: [header, ...rows].join('\n') + '\n' })]);
+    expect(report.findings).toEqual([]);
+    expect(report.files[0]!.rows).toBe(20_000);
+  });
+});
+
+describe('byteChecks', () => {
+  async function scan(...chunks: number[][]) {
+    const { stream, facts } = byteChecks();
+    for await (const _ of Readable.from(chunks.map((c) => Buffer.from(c))).pipe(stream)) { /* drain */ }
+    return facts;
+  }
+
+  it('reads a character split across chunks as one', async () => {
+    // "é" is C3 A9; "€" is E2 82 AC.
+    expect((await scan([0x61, 0xc3], [0xa9, 0x0a, 0xe2], [0x82, 0xac])).invalidUtf8Line).toBeUndefined();
+  });
+
+  it('finds the line of the first byte that is not UTF-8, a BOM, and a character cut off at the end', async () => {
+    expect((await scan([0x61, 0x0a, 0x62, 0x0a, 0xe9, 0x0a])).invalidUtf8Line).toBe(3);
+    expect((await scan([0xef, 0xbb, 0xbf, 0x61])).bom).toBe(true);
+    expect((await scan([0x61, 0x0a, 0xe2, 0x82])).invalidUtf8Line).toBe(2);
+    // Overlong and surrogate forms are not UTF-8 either.
+    expect((await scan([0xc0, 0xaf])).invalidUtf8Line).toBe(1);
+    expect((await scan([0xed, 0xa0, 0x80])).invalidUtf8Line).toBe(1);
+  });
+});
+
+describe('parseIsoTimestamp', () => {
+  it('reads the instant of a timestamp with an offset, and only the local date of one without', () => {
+    expect(parseIsoTimestamp('2026-03-05T09:30:00-06:00')?.epochMs).toBe(Date.parse('2026-03-05T15:30:00Z'));
+    expect(parseIsoTimestamp('2026-03-05T09:30:00.123456Z')?.epochMs).toBe(Date.parse('2026-03-05T09:30:00.123Z'));
+    expect(parseIsoTimestamp('2026-03-08T03:00:00+0530')?.epochMs).toBe(Date.parse('2026-03-07T21:30:00Z'));
+    expect(parseIsoTimestamp('2026-03-05T09:30:00')).toEqual({ localDate: '2026-03-05' });
+  });
+
+  it('refuses what is not a date and time', () => {
+    for (const text of ['2026-02-30T10:00:00Z', '2026-03-05T24:00:00Z', '2026-03-05 09:30:00Z', '2026-03-05', '2026-03-05T09:30:00+25:00', '']) {
+      expect(parseIsoTimestamp(text), text).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { DateTime } from 'luxon';
+import { namingOf, type FileTypeSpec } from '../file-type-spec.js';
+
+/**
+ * Reads Lead's file name `<date or batch id>_<file type>_<version>.csv` (sftp-process.md §7) back into
+ * the file type, the date T or batch id, and the version. Lead's examples write the version V1, v1 and
+ * 001, so all three are accepted. Tokens may hold underscores (`non_posted_transactions` ends with
+ * `_transactions`), so the longest token the name ends with wins.
+ */
+export type ParsedFileName =
+  | {
+    readonly ok: true;
+    readonly spec: FileTypeSpec;
+    /** The date T of a date-named file; for a batch-named one, the date its batch id starts with, if any. */
+    readonly fileDate?: string;
+    readonly batchId?: string;
+    readonly version: string;
+    /** The version as a number, to tell a resubmission (V2) from the file it replaces (V1). */
+    readonly versionNumber: number;
+  }
+  | { readonly ok: false; readonly rule: 'integrity.file_name' | 'integrity.file_date'; readonly message: string };
+
+const VERSION = /^(?:[Vv](\d+)|(\d+))$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
+
+export function parseFileName(name: string, specs: readonly FileTypeSpec[]): ParsedFileName {
+  const expected = `<date>_<file type>_V<n>.csv, the file type one of ${specs.map((s) => s.token).join(', ')}`;
+  if (!name.endsWith('.csv')) return { ok: false, rule: 'integrity.file_name', message: `the name does not end in .csv; expected ${expected}` };
+  const stem = name.slice(0, -'.csv'.length);
+  const cut = stem.lastIndexOf('_');
+  const version = stem.slice(cut + 1);
+  const versionMatch = cut > 0 ? VERSION.exec(version) : null;
+  if (!versionMatch) return { ok: false, rule: 'integrity.file_name', message: `the name does not end in a version (_V1, _v1 or _001); expected ${expected}` };
+  const rest = stem.slice(0, cut);
+  const spec = [...specs]
+    .sort((a, b) => b.token.length - a.token.length)
+    .find((candidate) => rest.endsWith(`_${candidate.token}`) && rest.length > candidate.token.length + 1);
+  if (!spec) return { ok: false, rule: 'integrity.file_name', message: `no file type of the program has the token in this name; expected ${expected}` };
+  const prefix = rest.slice(0, rest.length - spec.token.length - 1);
+  const versionNumber = Number(versionMatch[1] ?? versionMatch[2]);
+
+  if (namingOf(spec) === 'batch') {
+    if (!BATCH_ID.test(prefix)) {
+      return { ok: false, rule: 'integrity.file_name', message: `"${prefix}" is not a batch id (letters, digits, "-" and "."); a ${spec.id} file is <batch id>_${spec.token}_V<n>.csv` };
+    }
+    const leading = prefix.slice(0, 10);
+    return { ok: true, spec, batchId: prefix, version, versionNumber, ...(isCalendarDate(leading) ? { fileDate: leading } : {}) };
+  }
+  if (!DATE.test(prefix)) {
+    return { ok: false, rule: 'integrity.file_name', message: `a ${spec.id} file is named by its file date: <YYYY-MM-DD>_${spec.token}_V<n>.csv, not "${prefix}"` };
+  }
+  if (!isCalendarDate(prefix)) return { ok: false, rule: 'integrity.file_date', message: `${prefix} is not a calendar date` };
+  return { ok: true, spec, fileDate: prefix, version, versionNumber };
+}
+
+function isCalendarDate(text: string): boolean {
+  return DATE.test(text) && DateTime.fromISO(text, { zone: 'UTC' }).toISODate() === text;
+}

@@ -1,0 +1,57 @@
+import type { RuleCode, ValidationStage } from './rule-catalog.js';
+
+/**
+ * One reason Lead would reject a file. It names the place (file, line, column) and the rule, and says
+ * what to fix; it quotes ids, amounts, codes and dates, never names, e-mail addresses or free text, since
+ * reports travel to people and tickets that should not hold personal data.
+ */
+export interface Finding {
+  /** The path as it was given (or found under a folder given). */
+  readonly file: string;
+  /** 1-based, the header is line 1; 0 when the finding is about the file as a whole (its name, a missing balance). */
+  readonly line: number;
+  /** The column's name in the file; empty when the finding is about the file or a whole line. */
+  readonly column: string;
+  readonly rule: RuleCode;
+  /** Every rule is one Lead rejects a file for; there are no warnings. */
+  readonly severity: 'error';
+  readonly message: string;
+}
+
+export type StageOutcome = 'passed' | 'failed' | 'not run';
+
+/** What happened to one file: what it was taken for, and which stages ran. */
+export interface FileReport {
+  readonly file: string;
+  /** The file type's id, when the name resolved to one. */
+  readonly fileType?: string;
+  /** The date in the name (T), or the batch id of a batch-named file. */
+  readonly fileDate?: string;
+  readonly batchId?: string;
+  readonly version?: string;
+  /** Data rows read (the header not counted). */
+  readonly rows: number;
+  readonly stages: Readonly<Record<ValidationStage, StageOutcome>>;
+  /** Why a stage did not run, or how the file was used; one sentence for a person. */
+  readonly notes: readonly string[];
+}
+
+export interface ValidationSummary {
+  readonly files: number;
+  readonly errors: number;
+  readonly filesWithErrors: number;
+}
+
+export interface ValidationReport {
+  readonly findings: readonly Finding[];
+  readonly files: readonly FileReport[];
+  readonly summary: ValidationSummary;
+}
+
+export const finding = (file: string, line: number, column: string, rule: RuleCode, message: string): Finding =>
+  ({ file, line, column, rule, severity: 'error', message });
+
+/** Lead's order for reading findings: by file, then line, then column. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column.localeCompare(b.column) || a.rule.localeCompare(b.rule);
+}
