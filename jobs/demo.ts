@@ -70,12 +70,12 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
     archive: { dir: 'archive' },
     log: { level: (options.logLevel ?? 'warn') as 'warn' },
   };
-  const programFiles = loadConfig({ baseDir: dir, env: {}, input }).program.files;
+  const { files: programFiles, profile, currency } = loadConfig({ baseDir: dir, env: {}, input }).program;
   const sent = programFiles.filter((t) => directionOf(t.spec) === 'outbound').map((t) => t.spec.id);
   const faults = (options.rejects ?? []).map((text) => parseRejectFault(text, sent));
   // Its SFTP root is DIR/sftp, so what Lead received stays there after the demo.
   const sandbox = await startLeadSandbox({
-    dir, files: programFiles, clock: io.clock, authorizedPublicKeys: [keys.publicKey], day0, quietSeconds: 0, faults, logger,
+    dir, files: programFiles, profile, programCurrency: currency, clock: io.clock, authorizedPublicKeys: [keys.publicKey], day0, quietSeconds: 0, faults, logger,
   });
   try {
     const config = loadConfig({

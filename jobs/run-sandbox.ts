@@ -30,14 +30,14 @@ export async function runSandbox(options: SandboxCommandOptions, io: CliIo, unti
   const dir = resolve(options.dir);
   const shown = (path: string) => relative(process.cwd(), path) || '.';
   const say = (text: string) => io.stdout(`${text}\n`);
-  const { files } = loadProfile(options.program, process.cwd());
+  const { files, profile } = loadProfile(options.program, process.cwd());
   const sent = files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound').map((t) => t.spec.id);
   const faults = options.rejects.map((text) => parseRejectFault(text, sent));
   const keys = await prepareSandboxKeys(dir);
   const logger = io.logger ?? createLogger({ level: options.logLevel ?? 'warn' });
 
   const sandbox = await startLeadSandbox({
-    dir, files, clock: io.clock, logger, faults,
+    dir, files, profile, clock: io.clock, logger, faults,
     authorizedPublicKeys: keys.authorizedPublicKeys, hostPrivateKey: keys.hostPrivateKey, token: keys.token,
     quietSeconds: options.quietSeconds, pollSeconds: options.pollSeconds,
     ...(options.day0 ? { day0: options.day0 } : {}),

@@ -29,7 +29,9 @@ export function workflowRejected(key: string, workflow: Workflow, reason: string
 
 export function fileFailed(file: string, problems: readonly SetProblem[]): string {
   const [first] = problems;
-  const where = first ? `line ${first.line}${first.column ? ` column ${first.column}` : ''}: ${first.rule}: ${first.message}` : 'unknown problem';
+  // Line 0 is the file as a whole (its name, a record missing from it).
+  const place = first ? [first.line > 0 ? `line ${first.line}` : '', first.column ? `column ${first.column}` : ''].filter(Boolean).join(' ') : '';
+  const where = first ? `${place ? `${place}: ` : ''}${first.rule}: ${first.message}` : 'unknown problem';
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
   return `❌ ${basename(file)} failed validation: ${where}${more}`;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Profile } from '../config/profile-schema.js';
 import type { Clock } from '../core/clock.js';
 import { describeError } from '../core/errors.js';
 import { parseFileDate, type FileDate } from '../core/file-date.js';
@@ -16,8 +17,9 @@ import { fileNotAccepted, filePosted, WORKFLOW_TITLES } from './lead-messages.js
 import { processWorkflowSet, readyToProcess, WORKFLOW_ORDER } from './process-workflow-set.js';
 import type { RejectFault } from './reject-faults.js';
 import { postSalesRequest } from './sales-request.js';
+import { createPreflightValidator } from './preflight-validator.js';
 import { readSandboxState, writeSandboxState } from './sandbox-state-file.js';
-import { createBuiltInValidator, type SetValidator } from './set-validator.js';
+import type { FileToValidate, SetValidator } from './set-validator.js';
 import { scanUploads } from './upload-intake.js';
 import { admitFile, filesInPlay, setId, type ReceivedFile, type WorkflowSet } from './workflow-set.js';
 
@@ -38,6 +40,10 @@ export interface LeadSandboxOptions {
   readonly dir: string;
   /** The program's file types, its profile applied: they decide the folders and the workflows. */
   readonly files: readonly ProgramFileType[];
+  /** The program's profile, for the validator (renamed columns, deposit or credit amounts). */
+  readonly profile?: Profile;
+  /** Of amounts in files without a currency column (Balances); default USD. */
+  readonly programCurrency?: string;
   readonly clock: Clock;
   /** OpenSSH public key lines allowed to log in as `username`. */
   readonly authorizedPublicKeys: readonly string[];
@@ -52,7 +58,10 @@ export interface LeadSandboxOptions {
   /** Run processPending() this often; default never (the caller drives it). */
   readonly pollSeconds?: number;
   readonly faults?: readonly RejectFault[];
-  /** Default: createBuiltInValidator over the program's file types. */
+  /**
+   * Default: Lead's checks from the pre-flight validator, each set read with what the sandbox validated
+   * before it (createPreflightValidator); createBuiltInValidator is the minimal one.
+   */
   readonly validator?: SetValidator;
   /** Default 0 (an ephemeral port); both servers bind 127.0.0.1. */
   readonly sftpPort?: number;
@@ -106,7 +115,11 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
   const sets = new Map((saved?.sets ?? []).map((set) => [setId(set.workflow, set.key), set]));
   const salesRequests = new Set(saved?.salesRequests ?? []);
   const quietMs = (options.quietSeconds ?? DEFAULT_QUIET_SECONDS) * 1000;
-  const validator = options.validator ?? createBuiltInValidator(layout.partnerTypes);
+  const validator = options.validator ?? createPreflightValidator({
+    program: { files: options.files, ...(options.profile ? { profile: options.profile } : {}) },
+    ...(options.programCurrency ? { programCurrency: options.programCurrency } : {}),
+    context: (files) => ({ paths: validatedBefore(files), fromDay0: day0 !== undefined }),
+  });
   const faults = options.faults ?? [];
   const username = options.username ?? 'partner';
   const token = options.token ?? `xoxb-sandbox-${randomBytes(16).toString('hex')}`;
@@ -128,6 +141,19 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
   } catch (error) {
     await sftp.close();
     throw error;
+  }
+
+  /**
+   * What Lead holds that a set is checked against: the files of every validated set of an earlier date or
+   * of the same date (another workflow), and every validated batch; for a batch, the validated batches.
+   */
+  function validatedBefore(files: readonly FileToValidate[]): string[] {
+    const key = files[0]?.fileDate ?? '';
+    const dated = files.some((f) => layout.partnerTypes.find((t) => t.id === f.fileType && namingOf(t) === 'date'));
+    return [...sets.values()]
+      .filter((set) => set.state === 'validated' && (set.naming === 'batch' || (dated && set.key <= key)))
+      .sort(processingOrder)
+      .flatMap((set) => filesInPlay(set).map((f) => f.localPath));
   }
 
   async function takeIn(say: (text: string) => Promise<void>): Promise<string[]> {

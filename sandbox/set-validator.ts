@@ -4,10 +4,10 @@ import { parse } from 'csv-parse/sync';
 import { recordIdColumnsOf, type FileTypeSpec } from '../transform/file-type-spec.js';
 
 /**
- * How the sandbox checks a workflow set before it passes it: any function with this shape. The
- * sandbox ships a minimal one; a fuller pre-flight validator can be plugged in without changing it.
- * `fileDate` is the date in the name, or the batch id for a Customer batch. `file` in a problem is the
- * path it was given.
+ * How the sandbox checks a workflow set before it passes it: any function with this shape. By default
+ * the sandbox uses Lead's full checks (preflight-validator.ts); the minimal one here is for files made
+ * by hand that only need to be well formed. `fileDate` is the date in the name, or the batch id for a
+ * Customer batch. `file` in a problem is the path it was given.
  */
 export interface FileToValidate {
   readonly path: string;

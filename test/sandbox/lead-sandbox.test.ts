@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProfile } from '../../config/load-profile.js';
 import { addDays, parseFileDate } from '../../core/file-date.js';
+import { packagePath } from '../../core/package-root.js';
 import { isLeadEtlError } from '../../core/errors.js';
 import { createChannelReader, readChannelHistory } from '../../load/sandbox-acknowledgements.js';
 import { parseRejectFault } from '../../sandbox/reject-faults.js';
@@ -110,6 +111,33 @@ describe('the Lead sandbox', () => {
       { outcome: 'rejected', fileDate: D0, workflow: 'financial', fileType: undefined },
     ]);
     expect(answers[1]!.reason).toBe('line 3 column balance: required: is required but empty');
+  });
+
+  it("checks a set with Lead's full checks against the days it validated before: a balance that does not roll forward is rejected", async () => {
+    const profileDir = mkdtempSync(join(tmpdir(), 'lead-etl-financial-'));
+    const profilePath = join(profileDir, 'financial.json');
+    writeFileSync(profilePath, JSON.stringify({ name: 'financial', kind: 'deposit', fileTypes: ['balances', 'transactions'] }));
+    const program = loadProfile(profilePath, profileDir);
+    f = await startSandboxFixture({ day0: D0, files: program.files, profile: program.profile, leadChecks: true });
+    const good = packagePath('test', 'fixtures', 'validation', 'good');
+    const wrong = packagePath('test', 'fixtures', 'validation', 'cases', 'cross-rollforward-deposit');
+    const upload = (root: string, folder: string, name: string) => f!.upload(folder, name, readFileSync(join(root, folder, name), 'utf8'));
+    await upload(good, 'balances', `${D0}_balances_V1.csv`);
+    await upload(good, 'transactions', `${D0}_transactions_V1.csv`);
+    await f.sandbox.processPending();
+    expect(texts(f)).toEqual([`✅ ${D0} Financial files processed successfully: ${D0}_balances_V1.csv, ${D0}_transactions_V1.csv`]);
+
+    // Read against Day 0, which Lead holds: bal_1 does not roll forward. The corrected V2 does, which it
+    // could not if Day 0's balances were not read with it.
+    await upload(wrong, 'balances', `${D1}_balances_V1.csv`);
+    await upload(wrong, 'transactions', `${D1}_transactions_V1.csv`);
+    await f.sandbox.processPending();
+    expect(stateOf(f, 'financial', D1)).toBe('rejected');
+    expect(texts(f)[1]).toMatch(new RegExp(`^❌ ${D1}_balances_V1\\.csv failed validation: line 2 column balance: cross\\.rollforward\\.deposit: `));
+
+    await f.upload('balances', `${D1}_balances_V2.csv`, readFileSync(join(good, 'balances', `${D1}_balances_V1.csv`), 'utf8'));
+    await f.sandbox.processPending();
+    expect(texts(f).at(-1)).toBe(`✅ ${D1} Financial files processed successfully: ${D1}_balances_V2.csv, ${D1}_transactions_V1.csv`);
   });
 
   it('reports a header that is not the agreed one, and a line with too few values', async () => {

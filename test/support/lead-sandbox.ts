@@ -10,6 +10,7 @@ import type { ChannelEndpoint } from '../../load/sandbox-acknowledgements.js';
 import { openSftpSession, type SftpSession } from '../../load/sftp-session.js';
 import { generateKeyPair } from '../../load/ssh-keys.js';
 import { startLeadSandbox, type LeadSandbox, type LeadSandboxOptions } from '../../sandbox/lead-sandbox.js';
+import { createBuiltInValidator } from '../../sandbox/set-validator.js';
 import type { FileTypeSpec } from '../../transform/file-type-spec.js';
 import type { ProgramFileType } from '../../transform/program-file-types.js';
 
@@ -29,7 +30,11 @@ export interface SandboxFixture {
   dispose(): Promise<void>;
 }
 
-export type SandboxFixtureOptions = Partial<Omit<LeadSandboxOptions, 'dir' | 'clock' | 'authorizedPublicKeys'>> & { readonly dir?: string };
+export type SandboxFixtureOptions = Partial<Omit<LeadSandboxOptions, 'dir' | 'clock' | 'authorizedPublicKeys'>> & {
+  readonly dir?: string;
+  /** Lead's full checks (the sandbox's default) instead of the minimal ones. */
+  readonly leadChecks?: boolean;
+};
 
 export function depositFiles(): ProgramFileType[] {
   return loadProfile('deposit', process.cwd()).files;
@@ -39,8 +44,13 @@ export async function startSandboxFixture(options: SandboxFixtureOptions = {}): 
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'lead-etl-sandbox-')));
   const clock = fixedClock('2026-03-06T12:00:00Z');
   const clientKey = generateKeyPair();
+  const { leadChecks, ...sandboxOptions } = options;
+  const files = options.files ?? depositFiles();
+  // Files a test makes by hand (leadCsv) are only as consistent as the minimal checks need; a test of
+  // Lead's full checks (the sandbox's default validator) asks for them and brings consistent files.
+  const validator = leadChecks ? {} : { validator: createBuiltInValidator(files.map((t) => t.spec)) };
   const sandbox = await startLeadSandbox({
-    files: depositFiles(), quietSeconds: 0, logger: silentLogger(), ...options,
+    files, quietSeconds: 0, logger: silentLogger(), ...validator, ...sandboxOptions,
     dir, clock, authorizedPublicKeys: [clientKey.publicKey],
   });
   const sessions: SftpSession[] = [];
