@@ -258,8 +258,8 @@ checked across it. A file that fails a stage is not checked by the later ones, a
 config or database; generated and hand-made files alike.
 
       --json                findings, per-file outcomes and a summary as JSON
-      --profile P           a built-in profile (deposit, credit, all) or a profile JSON file: the
-                            program's tokens and columns (default: every Lead file type, default tokens)
+      --profile P           a built-in profile name or a profile JSON file: the program's file types,
+                            tokens and columns (default: every Lead file type by its default token)
       --program-currency C  currency of amounts in files without a currency column (default USD)
       --from-day0           the paths hold every file since the program's Day 0, so a reference to a
                             record they do not hold is an error (without it, only same-day files such as

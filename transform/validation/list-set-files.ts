@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LeadEtlError } from '../../core/errors.js';
 
 /**
@@ -16,16 +16,20 @@ export async function listSetFiles(paths: readonly string[]): Promise<string[]> 
     if ((await stat(path)).isDirectory()) await walk(path, files);
     else files.push(path);
   }
-  return [...new Set(files)];
+  // A file named twice (a folder and a file in it) is read once, under the first name it was given.
+  const seen = new Set<string>();
+  return files.filter((file) => !seen.has(resolve(file)) && seen.add(resolve(file)));
 }
 
 async function walk(dir: string, files: string[]): Promise<void> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
+  const names = (await readdir(dir)).sort((a, b) => a.localeCompare(b));
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    // stat, not the directory entry's type, so a symbolic link is read as what it points at.
+    const entry = await stat(path);
     if (entry.isDirectory()) {
-      if (basename(path) !== 'documents') await walk(path, files);
+      if (name !== 'documents') await walk(path, files);
     } else if (entry.isFile()) {
       files.push(path);
     }

@@ -122,7 +122,3 @@ export const VALIDATION_RULES = [
 ] as const satisfies readonly ValidationRule[];
 
 export type RuleCode = (typeof VALIDATION_RULES)[number]['code'];
-
-export function ruleByCode(code: RuleCode): ValidationRule {
-  return VALIDATION_RULES.find((r) => r.code === code)!;
-}

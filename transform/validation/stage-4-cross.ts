@@ -131,6 +131,8 @@ export interface FileFacts {
   readonly file: string;
   readonly columns: FileColumns;
   readonly fileDate: string;
+  /** How a message names this file to a later one ("the file dated 2026-03-06"), one string per file. */
+  readonly where: string;
   /** A date-named file's T-1 (epoch milliseconds), which its effective_at values must fall in. */
   readonly window?: { readonly start: number; readonly end: number; readonly activityDate: string };
   readonly produced: Map<RecordKind, Map<string, number>>;
@@ -171,6 +173,7 @@ export function startFile(state: SetState, file: string, columns: FileColumns, f
   const window = dated ? activityWindow(parseFileDate(fileDate)) : undefined;
   const facts: FileFacts = {
     file, columns, fileDate,
+    where: fileDate ? `the file dated ${fileDate}` : 'an earlier batch',
     ...(window ? { window: { start: window.start.toMillis(), end: window.end.toMillis(), activityDate: window.activityDate } } : {}),
     produced: new Map(), versions: new Map(), references: [], holders: [], customers: new Map(), balances: new Map(),
     activity: new Map(), unsummable: new Set(), findings: [], passed: false, readable: false,
@@ -209,7 +212,7 @@ export function collectRow(facts: FileFacts, line: number, cell: (fileName: stri
       const immutable = spec.immutableColumns ? Object.fromEntries(spec.immutableColumns.map((c) => [c, failed(c) ? '' : cell(c)])) : undefined;
       facts.versions.set(key, {
         line,
-        version: { ...(atText ? { at: instant(atText), atText } : {}), terminal, ...(immutable ? { immutable } : {}), where: facts.fileDate ? `the file dated ${facts.fileDate}` : 'an earlier batch' },
+        version: { ...(atText ? { at: instant(atText), atText } : {}), terminal, ...(immutable ? { immutable } : {}), where: facts.where },
       });
     }
   }
