@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'SFTP_OPERATION'
   | 'SFTP_PERMISSION_DENIED'
   | 'NOT_ACKNOWLEDGED'
+  | 'LEAD_CHANNEL'
   | 'INTERNAL';
 
 export class LeadEtlError extends Error {

@@ -16,6 +16,7 @@ import { slackAcknowledgements } from '../load/slack-acknowledgements.js';
 import { markUploaded } from './mark-uploaded.js';
 import { planRerun, rerunDate } from './rerun-date.js';
 import { withDateLock } from '../load/state/date-lock.js';
+import { runSandbox, untilSignal } from './run-sandbox.js';
 import { seedLedger } from './seed-ledger.js';
 import { formatLateEntries, formatStatusTable } from './status-report.js';
 import { openLateEntries } from '../load/state/submitted-records.js';
@@ -37,10 +38,12 @@ export interface CliIo {
   readonly clock: Clock;
   /** Logger override (tests); otherwise pino JSON lines on stderr at the configured level. */
   readonly logger?: Logger;
+  /** When a standing command (`sandbox`) stops; by default on SIGINT or SIGTERM. */
+  readonly untilStopped?: () => Promise<string>;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 interface Command {
   readonly summary: string;
@@ -97,6 +100,19 @@ const requireDate = (values: Values, key = 'date') => {
   } catch (error) {
     throw new LeadEtlError('USAGE', (error as Error).message);
   }
+};
+
+const wholeNumber = (values: Values, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
+  const text = values[key];
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || n < min || n > max) throw new LeadEtlError('USAGE', `--${key} must be a whole number from ${min} to ${max}, got "${String(text)}"`);
+  return n;
+};
+
+const listOf = (values: Values, key: string): string[] => {
+  const value = values[key];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
 };
 
 const positiveInt = (values: Values, key: string, fallback: number) => {
@@ -363,20 +379,24 @@ Exit codes: 0 nothing Lead would reject, 1 findings, 2 usage error (no path, a p
     },
   },
   demo: {
-    summary: 'the whole path on the embedded default: generated ledger, in-process SFTP server',
-    usage: `lead-etl demo [--days N] [--dir DIR] [--program deposit|credit|all] [--scale S] [--seed X]
+    summary: 'the whole path on the embedded default: generated ledger, in-process Lead sandbox',
+    usage: `lead-etl demo [--days N] [--dir DIR] [--program deposit|credit|all] [--scale S] [--seed X] [--reject DAY:TYPE]...
 
-Seeds the reference ledger in an embedded PGlite database, starts an SFTP server in this process (real
-SSH on 127.0.0.1 with a fresh host key that the client pins), and sends Day 0 to Day N-1 in order.
-Until the Lead sandbox exists the demo acknowledges each day itself, and says so.
-Leaves DIR/sftp/<folder>/<files> (what the server received), DIR/archive, and DIR/db.
+Seeds the reference ledger in an embedded PGlite database, starts the Lead sandbox in this process (real
+SSH on 127.0.0.1 with a fresh host key that the client pins, Lead's folders, its channel over HTTP), and
+sends Day 0 to Day N-1 in order: each date goes once Lead's channel said the one before validated.
+Leaves DIR/sftp/<folder>/<files> (what Lead received), DIR/channel.jsonl (what Lead said), DIR/archive,
+and DIR/db.
 
       --days N        file dates to send (default 5)
       --dir DIR       working folder (default var/demo); an earlier demo there is replaced
       --program P     deposit (default), credit, or all: the reference program and its built-in profile
       --scale S       program size (default 1)
-      --seed X        random seed (default 42)`,
-    options: { days: { type: 'string' }, dir: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, program: { type: 'string' } },
+      --seed X        random seed (default 42)
+      --reject D:T    rehearse a rejection: Lead rejects the first version of file type T on Day D (0 is
+                      Day 0); the demo then plays the operator (ack --rejected, run) and sends the next
+                      version. Repeatable`,
+    options: { days: { type: 'string' }, dir: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, program: { type: 'string' }, reject: { type: 'string', multiple: true } },
     async run(values, io) {
       const program = (values.program as string | undefined) ?? 'deposit';
       if (!['deposit', 'credit', 'all'].includes(program)) throw new LeadEtlError('USAGE', `--program must be deposit, credit or all, got "${program}"`);
@@ -386,9 +406,53 @@ Leaves DIR/sftp/<folder>/<files> (what the server received), DIR/archive, and DI
         dir: (values.dir as string | undefined) ?? 'var/demo',
         scale: positiveInt(values, 'scale', 1),
         seed: positiveInt(values, 'seed', 42),
+        rejects: listOf(values, 'reject'),
         ...(values['log-level'] ? { logLevel: values['log-level'] as string } : {}),
       }, io);
       return result.ok ? EXIT.ok : EXIT.failed;
+    },
+  },
+  sandbox: {
+    summary: "play Lead's side locally: SFTP with Lead's folders, workflows, and a Slack-like channel over HTTP",
+    usage: `lead-etl sandbox [--dir DIR] [--program P] [--day0 DATE] [--sftp-port N] [--http-port N]
+                 [--quiet-seconds S] [--poll-seconds S] [--reject DATE_OR_DAY:TYPE]...
+
+Starts a local stand-in for Lead's SFTP server and Slack alerts channel, until Ctrl-C (SIGINT) or
+SIGTERM. The partner uploads into Lead's folders (read-only: sales_request, bank-account-reports) with
+key authentication to a host key kept in DIR/keys. Uploads are grouped into Lead's workflows by date or
+batch; a set is processed once nothing arrived for the quiet period, all or nothing, with Lead's rules
+(day T only after T-1 validated; a resubmission carries a higher version and is processed with the other
+files' earlier versions; nothing more once a date validated). Every outcome is posted in the channel,
+readable like Slack's conversations.history. Credit programs get a Sales Request after each Financial
+workflow validates.
+
+      --dir DIR           the sandbox's folder (default var/sandbox): sftp/, channel.jsonl, keys/
+      --program P         deposit (default), credit, all, or a profile JSON file: which folders and workflows
+      --day0 DATE         Lead's Day 0 for the program (default: the first date received)
+      --sftp-port N       SFTP port on 127.0.0.1 (default: a free port)
+      --http-port N       channel API port on 127.0.0.1 (default: a free port)
+      --quiet-seconds S   how long a set must be quiet before it is processed (default 120)
+      --poll-seconds S    how often the folders are checked (default 5)
+      --reject D:T        reject the first version of file type T on date D (or Day index D); repeatable`,
+    options: {
+      dir: { type: 'string' }, program: { type: 'string' }, day0: { type: 'string' }, 'sftp-port': { type: 'string' }, 'http-port': { type: 'string' },
+      'quiet-seconds': { type: 'string' }, 'poll-seconds': { type: 'string' }, reject: { type: 'string', multiple: true },
+    },
+    async run(values, io) {
+      const sftpPort = wholeNumber(values, 'sftp-port', 0, 65535);
+      const httpPort = wholeNumber(values, 'http-port', 0, 65535);
+      await runSandbox({
+        dir: (values.dir as string | undefined) ?? 'var/sandbox',
+        program: (values.program as string | undefined) ?? 'deposit',
+        rejects: listOf(values, 'reject'),
+        quietSeconds: wholeNumber(values, 'quiet-seconds', 0) ?? 120,
+        pollSeconds: wholeNumber(values, 'poll-seconds', 1) ?? 5,
+        ...(values.day0 ? { day0: requireDate(values, 'day0') } : {}),
+        ...(sftpPort !== undefined ? { sftpPort } : {}),
+        ...(httpPort !== undefined ? { httpPort } : {}),
+        ...(values['log-level'] ? { logLevel: values['log-level'] as string } : {}),
+      }, io, io.untilStopped ?? untilSignal);
+      return EXIT.ok;
     },
   },
 };

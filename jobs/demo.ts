@@ -2,24 +2,31 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
+import type { ConfigInput } from '../config/schema.js';
 import { LeadEtlError } from '../core/errors.js';
 import { addDays, parseFileDate, type FileDate } from '../core/file-date.js';
 import { createLogger } from '../core/log.js';
-import { startEmbeddedSftpServer } from '../load/embedded-sftp-server.js';
+import { createChannelReader } from '../load/sandbox-acknowledgements.js';
 import { openSftpSession } from '../load/sftp-session.js';
 import { generateKeyPair } from '../load/ssh-keys.js';
-import { filesForDate as filesOfDate, migrateStateStore } from '../load/state/state-store.js';
-import { acknowledgeDate } from './acknowledge-date.js';
+import { filesForDate, isDateValidated, liveFile, migrateStateStore } from '../load/state/state-store.js';
+import { startLeadSandbox } from '../sandbox/lead-sandbox.js';
+import { parseRejectFault } from '../sandbox/reject-faults.js';
+import { directionOf } from '../transform/file-type-spec.js';
 import type { CliIo } from './cli.js';
 import { openDatabases, type JobContext } from './job-context.js';
+import { recordLeadAnswers } from './record-lead-answers.js';
 import { runFileDate } from './run-file-date.js';
 import { seedLedger } from './seed-ledger.js';
-import { postSalesRequest } from '../sandbox/sales-request.js';
 
 /**
  * `lead-etl demo`: the real path, with the two outside parties played in-process: the partner's ledger
- * is the generated reference ledger in PGlite, and Lead's SFTP server is an ssh2 server on loopback with
- * a fresh host key that the client pins exactly as it would pin Lead's.
+ * is the generated reference ledger in PGlite, and Lead is the local Lead sandbox (sandbox/): an SFTP
+ * server on loopback with Lead's folders and a fresh host key that the client pins exactly as it would
+ * pin Lead's, which processes each upload and answers in its channel. The demo reads every answer over
+ * the channel's HTTP API, records it as an operator would (source `sandbox`), and sends a date only
+ * once the one before validated. When Lead rejects a file, it plays the operator: records the
+ * rejection, runs the date again (which sends the next version of the rejected file), and goes on.
  */
 export interface DemoOptions {
   readonly days: number;
@@ -31,11 +38,16 @@ export interface DemoOptions {
   readonly logLevel?: string;
   /** First activity day; the first file date (Day 0) is the day after. */
   readonly firstActivityDate?: string;
+  /** `<day index>:<file type>` (or `<date>:<file type>`): the sandbox rejects the first version of that file. */
+  readonly rejects?: readonly string[];
 }
 
 const MARKER = '.lead-etl-demo';
-const DEMO_SELF_ACK =
-  'demo self-acknowledgement: no Lead sandbox yet, so the demo marks each uploaded day validated itself';
+const INDENT = '          ';
+// Rounds of run → Lead's answer for one date: the files, a rerun after a rejection, the Sales Response.
+const MAX_ROUNDS = 6;
+// A file rejected again after the operator sent its next version needs a person, not another rerun.
+const MAX_RERUNS = 1;
 
 export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: boolean; dir: string; fileDates: FileDate[] }> {
   const dir = resolve(options.dir);
@@ -52,24 +64,34 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
   await chmod(keyFile, 0o600);
 
   const logger = io.logger ?? createLogger({ level: options.logLevel ?? 'warn' });
-  await mkdir(join(dir, 'sftp'), { recursive: true });
-  const server = await startEmbeddedSftpServer({ rootDir: join(dir, 'sftp'), username: 'partner', authorizedPublicKeys: [keys.publicKey], logger });
+  const input: ConfigInput = {
+    program: { name: `demo-${program}`, profile: program, firstFileDate: day0 },
+    ledger: { driver: 'pglite', dataDir: 'db' },
+    archive: { dir: 'archive' },
+    log: { level: (options.logLevel ?? 'warn') as 'warn' },
+  };
+  const { files: programFiles, profile, currency } = loadConfig({ baseDir: dir, env: {}, input }).program;
+  const sent = programFiles.filter((t) => directionOf(t.spec) === 'outbound').map((t) => t.spec.id);
+  const faults = (options.rejects ?? []).map((text) => parseRejectFault(text, sent));
+  // Its SFTP root is DIR/sftp, so what Lead received stays there after the demo.
+  const sandbox = await startLeadSandbox({
+    dir, files: programFiles, profile, programCurrency: currency, clock: io.clock, authorizedPublicKeys: [keys.publicKey], day0, quietSeconds: 0, faults, logger,
+  });
   try {
     const config = loadConfig({
       baseDir: dir,
       env: {},
       input: {
-        program: { name: `demo-${program}`, profile: program, firstFileDate: day0 },
-        ledger: { driver: 'pglite', dataDir: 'db' },
-        archive: { dir: 'archive' },
-        sftp: { host: server.host, port: server.port, username: 'partner', privateKeyFile: keyFile, hostKeyFingerprint: server.hostKeyFingerprint, connectTimeoutMs: 10_000 },
-        log: { level: (options.logLevel ?? 'warn') as 'warn' },
+        ...input,
+        sftp: { host: sandbox.sftp.host, port: sandbox.sftp.port, username: sandbox.sftp.username, privateKeyFile: keyFile, hostKeyFingerprint: sandbox.sftp.hostKeyFingerprint, connectTimeoutMs: 10_000 },
       },
     });
 
     say(`lead-etl demo in ${relative(process.cwd(), dir) || '.'}`);
     say(`  ledger   embedded PGlite (${relative(dir, join(dir, 'db'))}/), reference ${program} program, seed ${options.seed}, scale ${options.scale}`);
-    say(`  sftp     in-process server sftp://partner@${server.host}:${server.port}/ host key pinned as ${server.hostKeyFingerprint}`);
+    say(`  lead     in-process Lead sandbox: sftp://${sandbox.sftp.username}@${sandbox.sftp.host}:${sandbox.sftp.port}/ host key pinned as ${sandbox.sftp.hostKeyFingerprint}`);
+    say(`           channel ${sandbox.channel.url}/api/conversations.history?channel=${sandbox.channel.id}, Day 0 ${day0}` +
+      (faults.length ? `, rejecting ${(options.rejects ?? []).join(' ')} (rehearsal)` : ''));
     const summary = await seedLedger(config, { days: options.days, scale: options.scale, seed: options.seed, firstActivityDate, program, reset: true });
     say(`  seeded   ${summary.customers} customers, ${summary.accounts} accounts, ${summary.entries} entries, activity ${summary.firstActivityDate} .. ${summary.lastActivityDate}`);
 
@@ -82,45 +104,76 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
         config, ledger: databases.ledger, state: databases.state, clock: io.clock, logger,
         connectRemote: () => openSftpSession(config.sftp!, logger),
       };
-      const sells = config.program.files.some((t) => t.spec.id === 'sales_response');
+      const reader = createChannelReader(
+        { url: sandbox.channel.url, token: sandbox.channel.token, channel: sandbox.channel.id },
+        { specs: config.program.files.map((t) => t.spec) },
+      );
+      const answersSales = config.program.files.some((t) => t.spec.id === 'sales_response');
+
       for (let day = 0; day < options.days; day += 1) {
         const fileDate = addDays(day0, day);
-        say(`Day ${day}  ${fileDate}`);
-        // Lead's order within a day: each workflow goes once the one before it validated, then Lead
-        // posts its Sales Request and the Sales Response answers it. The demo plays Lead's answers.
-        let requestPosted = !sells;
-        for (let round = 1; round <= 8; round += 1) {
+        let reruns = 0;
+        let done = false;
+        for (let round = 0; round < MAX_ROUNDS && !done; round += 1) {
           const result = await runFileDate(ctx, fileDate);
+          // `waiting` here is the next workflow of the date waiting for Lead's answer on the one before.
           if (result.outcome === 'failed') {
             for (const p of result.problems) io.stderr(`  ${p.fileType} line ${p.line} record ${p.recordId} column ${p.column}: ${p.rule}: ${p.message}\n`);
             io.stderr(`lead-etl demo: Day ${day} (${fileDate}): ${result.message}\n`);
             return { ok: false, dir, fileDates };
           }
-          for (const f of result.uploaded) say(`          sent ${f.remotePath}  (${f.rows} rows, ${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`);
-          for (const e of result.late) say(`          late entry ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate} (already sent): reported, not sent`);
-          const waiting = (await filesOfDate(databases.state.db, fileDate)).filter((f) => f.status === 'uploaded');
-          if (waiting.length > 0) {
-            await acknowledgeDate(databases.state, io.clock, fileDate, { outcome: 'validated', source: 'demo-self-ack', note: DEMO_SELF_ACK });
-            say(`          [demo self-ack] marked ${waiting.map((f) => f.fileType).join(', ')} validated; a real run waits for Lead`);
+          if (round === 0) say(`Day ${day}  ${fileDate}  ${result.uploaded.map((f) => `${f.fileType}=${f.rows}`).join('  ')}`);
+          for (const f of result.uploaded) say(`${INDENT}sent ${f.remotePath}  (${f.rows} row(s), ${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`);
+          for (const e of result.late) say(`${INDENT}late entry ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate} (already sent): reported, not sent`);
+
+          await sandbox.processPending();
+          const answers = await reader.read();
+          for (const answer of answers) say(`${INDENT}lead  ${answer.text}`);
+          const recorded = await recordLeadAnswers(databases.state, io.clock, answers, { source: 'sandbox' });
+          for (const v of recorded.validated) say(`${INDENT}recorded: ${v.workflow} of ${v.fileDate} validated (source sandbox)`);
+          const refused = recorded.notes.filter((n) => n.answer.outcome === 'not_accepted');
+          if (refused.length > 0) {
+            io.stderr(`lead-etl demo: Day ${day} (${fileDate}): Lead did not accept ${refused.map((n) => n.answer.file).join(', ')}; the pipeline sent something it should not have. Stopping.\n`);
+            return { ok: false, dir, fileDates };
+          }
+
+          if (recorded.rejected.length > 0) {
+            reruns += 1;
+            if (reruns > MAX_RERUNS) {
+              io.stderr(`lead-etl demo: Day ${day} (${fileDate}) was rejected again after a rerun: ${recorded.rejected.flatMap((r) => r.reasons).join(' | ')}. ` +
+                'Fix the ledger or the query, record the rejection (lead-etl ack --rejected) and run the date again.\n');
+              return { ok: false, dir, fileDates };
+            }
+            // What an operator does on a rejection today: record it, then run the date again, which
+            // rebuilds the rejected file types from the ledger and sends them as the next version.
+            say(`${INDENT}operator: Lead rejected ${recorded.rejected.map((r) => r.fileTypes.join(', ')).join('; ')} of ${fileDate}; the demo plays the operator:`);
+            for (const r of recorded.rejected) say(`${INDENT}  $ lead-etl ack --date ${r.fileDate} --rejected --file ${r.fileTypes.join(',')}   (recorded from the channel, source sandbox)`);
+            say(`${INDENT}  $ lead-etl run --date ${fileDate}`);
             continue;
           }
-          if (!requestPosted) {
-            const posted = await postSalesRequest({ sftpRoot: join(dir, 'sftp'), fileDate, generatedAt: io.clock.now() });
-            say(`          [demo stand-in for Lead] posted ${relative(join(dir, 'sftp'), posted.path)} (${posted.rows} sale(s))`);
-            requestPosted = true;
-            continue;
+
+          const files = await filesForDate(databases.state.db, fileDate);
+          const awaitingSales = answersSales && !liveFile(files, 'sales_response');
+          if (isDateValidated(files) && !awaitingSales) {
+            done = true;
+          } else if (result.uploaded.length === 0 && recorded.validated.length === 0) {
+            io.stderr(`lead-etl demo: Day ${day} (${fileDate}): nothing left to send and Lead has not validated the date; see ${relative(process.cwd(), join(dir, 'channel.jsonl'))}.\n`);
+            return { ok: false, dir, fileDates };
           }
-          break;
+        }
+        if (!done) {
+          io.stderr(`lead-etl demo: Day ${day} (${fileDate}) was not validated after ${MAX_ROUNDS} rounds.\n`);
+          return { ok: false, dir, fileDates };
         }
         fileDates.push(fileDate);
       }
     } finally {
       await databases.close();
     }
-    say(`Done: ${fileDates.length} file date(s) sent in order. Files as the server received them: ${relative(process.cwd(), join(dir, 'sftp')) || 'sftp'}/<folder>/<file>`);
+    say(`Done: ${fileDates.length} file date(s) sent in order, each validated by the Lead sandbox. Files as Lead received them: ${relative(process.cwd(), join(dir, 'sftp')) || 'sftp'}/<folder>/<file>; its channel: ${relative(process.cwd(), join(dir, 'channel.jsonl'))}`);
     return { ok: true, dir, fileDates };
   } finally {
-    await server.close();
+    await sandbox.close();
   }
 }
 
@@ -131,7 +184,7 @@ async function prepareDir(dir: string): Promise<void> {
     if (entries.length > 0 && !entries.includes(MARKER)) {
       throw new LeadEtlError('USAGE', `${dir} is not empty and holds no earlier demo; choose an empty or new --dir`);
     }
-    for (const entry of ['db', 'sftp', 'archive', 'keys']) await rm(join(dir, entry), { recursive: true, force: true });
+    for (const entry of ['db', 'sftp', 'archive', 'keys', 'channel.jsonl', 'sandbox-state.json']) await rm(join(dir, entry), { recursive: true, force: true });
   }
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, MARKER), 'This folder is managed by `lead-etl demo`; the next demo run replaces it.\n');

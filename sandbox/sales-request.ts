@@ -24,6 +24,11 @@ export interface SalesRequestOptions {
   /** Annual rate of imputed interest, in basis points. */
   readonly imputedRateBps?: number;
   readonly transactionsFolder?: string;
+  /**
+   * The Transactions files Lead processed (local paths); by default every file in the folder. A
+   * version Lead rejected never reached its books, so it must not count.
+   */
+  readonly transactionsFiles?: readonly string[];
   readonly folder?: string;
   readonly token?: string;
   readonly generatedAt: DateTime;
@@ -37,8 +42,10 @@ export async function postSalesRequest(options: SalesRequestOptions): Promise<{ 
   const startDate = addDays(options.fileDate, -hold);
   const byBalance = new Map<string, { principal: bigint; currency: string }>();
   const transactionsDir = join(options.sftpRoot, options.transactionsFolder ?? 'transactions');
-  for (const name of existsSync(transactionsDir) ? readdirSync(transactionsDir).filter((n) => n.endsWith('.csv')) : []) {
-    const rows = parse(readFileSync(join(transactionsDir, name), 'utf8'), { delimiter: '|', columns: true }) as Record<string, string>[];
+  const files = options.transactionsFiles ??
+    (existsSync(transactionsDir) ? readdirSync(transactionsDir).filter((n) => n.endsWith('.csv')).map((n) => join(transactionsDir, n)) : []);
+  for (const file of files) {
+    const rows = parse(readFileSync(file, 'utf8'), { delimiter: '|', columns: true }) as Record<string, string>[];
     for (const row of rows) {
       if (row.type !== 'disbursement' || row.settlement_date !== startDate) continue;
       const entry = byBalance.get(row.balance_id!) ?? { principal: 0n, currency: row.currency ?? 'USD' };

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ function io() {
 }
 
 describe('lead-etl demo', () => {
-  it('sends Day 0 to Day N-1 in order through a real SFTP server and leaves DIR/sftp/<folder>/<files>', async () => {
+  it('sends Day 0 to Day N-1 in order to the Lead sandbox, each after Lead validated the one before, and leaves DIR/sftp/<folder>/<files>', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
     const { out, io: demoIo } = io();
     const result = await runDemo({ days: 3, dir, scale: 1, seed: 42 }, demoIo);
@@ -23,7 +23,33 @@ describe('lead-etl demo', () => {
       expect(readdirSync(join(dir, 'sftp', folder)).sort()).toEqual(result.fileDates.map((d) => `${d}_${folder}_V1.csv`));
     }
     expect(checkSentFiles(join(dir, 'sftp'))).toEqual([]);
-    expect(out.join('')).toContain('[demo self-ack]');
+    // Each date went once the Lead sandbox's channel said the one before validated.
+    const text = out.join('');
+    expect(text).toContain('lead  ✅ 2026-03-07 Financial files processed successfully: 2026-03-07_balances_V1.csv, 2026-03-07_transactions_V1.csv, 2026-03-07_non_posted_transactions_V1.csv');
+    expect(text).toContain('recorded: financial of 2026-03-08 validated (source sandbox)');
+    expect(text).not.toContain('self-ack');
+    const channel = readFileSync(join(dir, 'channel.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { text: string });
+    // Three workflows a day (customer, compliance, financial) for three days.
+    expect(channel).toHaveLength(9);
+    expect(channel.every((m) => m.text.startsWith('✅ '))).toBe(true);
+  });
+
+  it('plays the operator when Lead rejects a file (--reject): records the rejection, reruns the date, sends V2, and goes on', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
+    const { out, io: demoIo } = io();
+    const result = await runDemo({ days: 3, dir, scale: 1, seed: 42, rejects: ['1:balances'] }, demoIo);
+    const text = out.join('');
+    expect(result.ok, text).toBe(true);
+    expect(result.fileDates).toEqual(['2026-03-06', '2026-03-07', '2026-03-08']);
+    expect(readdirSync(join(dir, 'sftp', 'balances')).sort()).toEqual(['2026-03-06_balances_V1.csv', '2026-03-07_balances_V1.csv', '2026-03-07_balances_V2.csv', '2026-03-08_balances_V1.csv']);
+    expect(readdirSync(join(dir, 'sftp', 'transactions')).sort()).toEqual(result.fileDates.map((d) => `${d}_transactions_V1.csv`));
+    expect(text).toMatch(/lead {2}❌ 2026-03-07_balances_V1\.csv failed validation: line 2 column balance: .*\(injected by --reject\)/);
+    expect(text).toContain('$ lead-etl ack --date 2026-03-07 --rejected --file balances');
+    expect(text).toContain('$ lead-etl run --date 2026-03-07');
+    expect(text).toContain('sent /balances/2026-03-07_balances_V2.csv');
+    expect(text).toContain('lead  ✅ 2026-03-07 Financial files processed successfully: 2026-03-07_balances_V2.csv, 2026-03-07_transactions_V1.csv, 2026-03-07_non_posted_transactions_V1.csv');
+    // Day 2 went only after that.
+    expect(text.indexOf('Day 2  2026-03-08')).toBeGreaterThan(text.indexOf('2026-03-07_balances_V2.csv, '));
   });
 
   it('sends every file a credit program owes, the Sales Response answering each Sales Request, for a week', async () => {
