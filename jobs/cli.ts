@@ -13,6 +13,7 @@ import { runFileDate, type RunResult } from './run-file-date.js';
 import { backfill } from './backfill.js';
 import { cronTicker, startDaemon } from './daemon.js';
 import { slackAcknowledgements } from '../load/slack-acknowledgements.js';
+import { configuredPatterns } from '../load/lead-message-patterns.js';
 import { markUploaded } from './mark-uploaded.js';
 import { planRerun, rerunDate } from './rerun-date.js';
 import { withDateLock } from '../load/state/date-lock.js';
@@ -211,8 +212,8 @@ daemon.httpHost:daemon.httpPort. Stops cleanly on SIGINT or SIGTERM.`,
         const slack = config.acknowledgements.slack;
         const ackSources = slack ? [slackAcknowledgements({
           name: 'slack', baseUrl: slack.baseUrl, token: slack.token, channel: slack.channel, db: ctx.state.db, clock: ctx.clock, logger: ctx.logger,
-          fileTypeOfToken: (token) => config.program.files.find((t) => t.spec.token === token)?.spec.id,
-          ...(slack.patterns ? { patterns: slack.patterns } : {}),
+          specs: config.program.files.map((t) => t.spec),
+          ...(slack.patterns ? { patterns: configuredPatterns(slack.patterns) } : {}),
         })] : [];
         const daemon = await startDaemon(ctx, { ticker: cronTicker(config.schedule.tickMinutes), ackSources });
         io.stdout(`lead-etl daemon: ticking every ${config.schedule.tickMinutes} min; health on http://${config.daemon.httpHost}:${daemon.httpPort}/healthz\n`);

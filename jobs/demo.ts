@@ -16,6 +16,7 @@ import { directionOf } from '../transform/file-type-spec.js';
 import type { CliIo } from './cli.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { recordLeadAnswers } from './record-lead-answers.js';
+import { rerunDate } from './rerun-date.js';
 import { runFileDate } from './run-file-date.js';
 import { seedLedger } from './seed-ledger.js';
 
@@ -144,11 +145,14 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
                 'Fix the ledger or the query, record the rejection (lead-etl ack --rejected) and run the date again.\n');
               return { ok: false, dir, fileDates };
             }
-            // What an operator does on a rejection today: record it, then run the date again, which
-            // rebuilds the rejected file types from the ledger and sends them as the next version.
+            // What an operator does on a rejection: record it (here read from Lead's channel), then rerun the
+            // date, which rebuilds the rejected file types from the ledger and sends them as the next version.
             say(`${INDENT}operator: Lead rejected ${recorded.rejected.map((r) => r.fileTypes.join(', ')).join('; ')} of ${fileDate}; the demo plays the operator:`);
             for (const r of recorded.rejected) say(`${INDENT}  $ lead-etl ack --date ${r.fileDate} --rejected --file ${r.fileTypes.join(',')}   (recorded from the channel, source sandbox)`);
-            say(`${INDENT}  $ lead-etl run --date ${fileDate}`);
+            say(`${INDENT}  $ lead-etl rerun --date ${fileDate}`);
+            const { plans, result: rerun } = await rerunDate(ctx, fileDate);
+            for (const p of plans) say(`${INDENT}    next version ${p.nextName}`);
+            for (const f of rerun.uploaded) say(`${INDENT}sent ${f.remotePath}  (${f.rows} row(s), ${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`);
             continue;
           }
 

@@ -4,7 +4,7 @@ import type { FileDate } from '../core/file-date.js';
 import { notifyOnce, type Alert, type WebhookPost } from '../load/notify.js';
 import { withDateLock } from '../load/state/date-lock.js';
 import { filesForDate, liveFile } from '../load/state/state-store.js';
-import { acknowledgeDate } from './acknowledge-date.js';
+import { recordLeadAnswers } from './record-lead-answers.js';
 import type { AckSource } from '../load/ack-source.js';
 import { dueDates, findAlerts } from './deadline-watch.js';
 import type { JobContext } from './job-context.js';
@@ -31,19 +31,10 @@ export async function reconcileTick(
 ): Promise<TickReport> {
   let acknowledged = 0;
   for (const source of deps.ackSources ?? []) {
-    for (const message of await source.poll()) {
-      try {
-        const moved = await acknowledgeDate(ctx.state, ctx.clock, message.fileDate, {
-          outcome: message.outcome, source: source.name,
-          ...(message.note ? { note: message.note } : {}),
-          ...(message.fileTypes ? { fileTypes: message.fileTypes } : {}),
-        });
-        acknowledged += moved.length;
-      } catch (error) {
-        // An answer about files already answered (or never sent) is not news; anything else is.
-        if (!isLeadEtlError(error, 'NOT_ACKNOWLEDGED')) throw error;
-      }
-    }
+    // Only the versions in play and uploaded are answered; anything else becomes a note in the log.
+    const recorded = await recordLeadAnswers(ctx.state, ctx.clock, await source.poll(), { source: source.name });
+    acknowledged += recorded.validated.length + recorded.rejected.length;
+    for (const note of recorded.notes) ctx.logger.info({ source: source.name, ts: note.answer.ts }, note.note);
     await source.commit?.();
   }
 

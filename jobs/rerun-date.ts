@@ -60,5 +60,5 @@ export async function rerunDate(ctx: JobContext, fileDate: FileDate, only?: read
       await moveFile(ctx.state.db, plan.current, 'uploaded', 'superseded', ctx.clock, { reason: 'replaced by an operator rerun' });
     }
   }
-  return { plans, result: await runFileDate(ctx, fileDate) };
+  return { plans, result: await runFileDate(ctx, fileDate, { rebuild: plans.map((p) => p.fileType) }) };
 }

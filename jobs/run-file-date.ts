@@ -37,7 +37,12 @@ export interface RunResult {
   readonly late: readonly LateEntry[];
 }
 
-export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: { upload?: boolean } = {}): Promise<RunResult> {
+export async function runFileDate(
+  ctx: JobContext,
+  fileDate: FileDate,
+  /** `rebuild`: file types Lead rejected that an operator asked to send again (`lead-etl rerun`). */
+  options: { upload?: boolean; rebuild?: readonly string[] } = {},
+): Promise<RunResult> {
   const { config, clock } = ctx;
   const runId = newRunId(clock);
   const log = ctx.logger.child({ runId, fileDate });
@@ -60,7 +65,9 @@ export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: 
     const types = config.program.files.filter((type) => (type.spec.direction ?? 'outbound') === 'outbound');
     const existing = await filesForDate(stateDb, fileDate);
     const sales = await salesRequestFor(ctx, fileDate, existing, log);
-    const due = types.filter((type) => !liveFile(existing, type.spec.id) && (type.spec.id !== 'sales_response' || sales !== undefined));
+    // A type Lead rejected waits for a person: sending the same data again would only be rejected again.
+    const rejectedWaiting = types.filter((type) => !liveFile(existing, type.spec.id) && existing.some((f) => f.fileType === type.spec.id && f.status === 'rejected') && !options.rebuild?.includes(type.spec.id));
+    const due = types.filter((type) => !liveFile(existing, type.spec.id) && !rejectedWaiting.includes(type) && (type.spec.id !== 'sales_response' || sales !== undefined));
     if (due.length > 0) {
       const extra = new Map(sales ? [['sales_response', { sales_request: sales }]] : []);
       const outcome = await buildDateFiles(ctx, runId, fileDate, due, extra);
@@ -84,10 +91,14 @@ export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: 
     const gate = await previousDateGate(ctx, fileDate);
     if (gate) return finish('waiting', gate);
 
+
     const upload = await uploadDue(ctx, fileDate, types, log);
     uploaded = upload.uploaded;
     if (upload.waitingFor) {
       return finish('waiting', `${uploaded.length ? `uploaded ${uploaded.length} file(s) for ${fileDate}; ` : ''}${upload.waitingFor}`);
+    }
+    if (rejectedWaiting.length > 0) {
+      return finish('waiting', `${uploaded.length ? `uploaded ${uploaded.length} file(s) for ${fileDate}; ` : ''}Lead rejected the ${rejectedWaiting.map((t) => t.spec.id).join(', ')} file(s) of ${fileDate}; fix the cause, then \`lead-etl rerun --date ${fileDate}\` sends the next version`);
     }
     const waitingForSales = types.some((t) => t.spec.id === 'sales_response') && sales === undefined &&
       !liveFile(await filesForDate(stateDb, fileDate), 'sales_response');

@@ -36,7 +36,7 @@ export interface LeadAnswer {
   readonly text: string;
 }
 
-interface Pattern {
+export interface LeadMessagePattern {
   readonly outcome: LeadOutcome;
   /** Named groups: `key` and `workflow` (workflow messages), `file`, `files`, `reason`. */
   readonly pattern: RegExp;
@@ -47,7 +47,7 @@ const FAIL = '(?:❌|:x:|:red_circle:)';
 const POSTED = '(?:📥|:inbox_tray:)';
 const WORKFLOW = '(?<workflow>Customer|Compliance|Financial|Sales)';
 
-export const LEAD_MESSAGE_PATTERNS: readonly Pattern[] = [
+export const LEAD_MESSAGE_PATTERNS: readonly LeadMessagePattern[] = [
   { outcome: 'validated', pattern: new RegExp(`^${OK}\\s*(?<key>\\S+) ${WORKFLOW} files processed successfully: (?<files>.+)$`, 's') },
   { outcome: 'rejected', pattern: new RegExp(`^${FAIL}\\s*(?<key>\\S+) ${WORKFLOW} files rejected: (?<reason>.+)$`, 's') },
   { outcome: 'rejected', pattern: new RegExp(`^${FAIL}\\s*(?<file>\\S+) failed validation: (?<reason>.+)$`, 's') },
@@ -64,8 +64,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function classifyLeadMessage(
   message: { readonly ts: string; readonly text: string },
   specs: readonly FileTypeSpec[] = FILE_TYPES,
+  /** The program's own patterns first (Lead's real wording, when it differs), then the defaults. */
+  patterns: readonly LeadMessagePattern[] = LEAD_MESSAGE_PATTERNS,
 ): LeadAnswer | undefined {
-  for (const { outcome, pattern } of LEAD_MESSAGE_PATTERNS) {
+  for (const { outcome, pattern } of patterns) {
     const groups = pattern.exec(message.text.trim())?.groups;
     if (!groups) continue;
     const base = { outcome, ts: message.ts, text: message.text, ...(groups.reason ? { reason: groups.reason.trim() } : {}) };
@@ -87,4 +89,9 @@ export function classifyLeadMessage(
 
 function keyOf(key: string): { fileDate: FileDate } | { batchId: string } {
   return DATE.test(key) ? { fileDate: key as FileDate } : { batchId: key };
+}
+
+/** Patterns from configuration: a regex with the same named groups, tried before the defaults. */
+export function configuredPatterns(rows: readonly { outcome: 'validated' | 'rejected'; regex: string }[]): LeadMessagePattern[] {
+  return [...rows.map((row) => ({ outcome: row.outcome, pattern: new RegExp(row.regex, 's') })), ...LEAD_MESSAGE_PATTERNS];
 }

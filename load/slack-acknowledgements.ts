@@ -1,28 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import { LeadEtlError } from '../core/errors.js';
-import { parseFileDate } from '../core/file-date.js';
 import type { Logger } from '../core/log.js';
-import type { AckMessage, AckSource } from './ack-source.js';
+import type { FileTypeSpec } from '../transform/file-type-spec.js';
+import type { AckSource } from './ack-source.js';
+import { classifyLeadMessage, LEAD_MESSAGE_PATTERNS, type LeadAnswer, type LeadMessagePattern } from './lead-message-patterns.js';
 
 /**
  * Lead reports each file's outcome in the program's Slack alerts channel. This source reads that channel
  * through Slack's Web API (conversations.history, with a bot token), oldest unread message first, and
- * classifies each message by patterns kept as data: validated, rejected (with the file and reason), or
- * not recognised — reported, never guessed at. Lead's exact wording is not documented, so the patterns
- * are configuration; the defaults match the sandbox's messages and the phrasing Lead's docs suggest.
+ * classifies each message with the shared table of Lead's message patterns (load/lead-message-patterns.ts,
+ * extended by configuration): validated, rejected (with the file and reason), or not recognised, which
+ * is kept for a person and never guessed at. The local sandbox serves the same API, so this reads it too.
  */
-export interface AckPattern {
-  readonly outcome: 'validated' | 'rejected';
-  /** Named groups: `date` (YYYY-MM-DD) required; `token` (file-name token) and `reason` optional. */
-  readonly regex: string;
-}
-
-export const DEFAULT_ACK_PATTERNS: readonly AckPattern[] = [
-  { outcome: 'rejected', regex: String.raw`(?<file>(?<date>\d{4}-\d{2}-\d{2})_(?<token>[a-z_]+?)_[Vv]?\d+\.csv)\b.*?\b(failed|rejected|error)\b[^:]*:?\s*(?<reason>.*)` },
-  { outcome: 'validated', regex: String.raw`(?<date>\d{4}-\d{2}-\d{2})\b.*\b(processed successfully|passed validation|validated successfully|were validated|was validated)\b` },
-];
-
 export interface SlackHistoryMessage {
   readonly ts: string;
   readonly text?: string;
@@ -37,42 +27,17 @@ export interface SlackReaderOptions {
   readonly db: Kysely<any>;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Maps a file-name token to the program's file type id. */
-  readonly fileTypeOfToken: (token: string) => string | undefined;
-  readonly patterns?: readonly AckPattern[];
+  /** The program's file types, to read dates, types and workflows from the file names in messages. */
+  readonly specs: readonly FileTypeSpec[];
+  readonly patterns?: readonly LeadMessagePattern[];
   /** Waits between retries after a rate-limit answer (injectable so tests need not sleep). */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly maxRetries?: number;
   readonly pageSize?: number;
 }
 
-export function classify(text: string, patterns: readonly AckPattern[], fileTypeOfToken: (token: string) => string | undefined): AckMessage | undefined {
-  for (const pattern of patterns) {
-    const match = new RegExp(pattern.regex, 'is').exec(text);
-    const date = match?.groups?.date;
-    if (!match || !date) continue;
-    let fileDate;
-    try {
-      fileDate = parseFileDate(date);
-    } catch {
-      continue;
-    }
-    const token = match.groups?.token;
-    const fileType = token ? fileTypeOfToken(token) : undefined;
-    if (token && !fileType) continue;
-    const reason = match.groups?.reason?.trim();
-    return {
-      fileDate,
-      outcome: pattern.outcome,
-      ...(fileType ? { fileTypes: [fileType] } : {}),
-      ...(reason ? { note: reason.slice(0, 500) } : {}),
-    };
-  }
-  return undefined;
-}
-
 export function slackAcknowledgements(options: SlackReaderOptions): AckSource {
-  const patterns = options.patterns ?? DEFAULT_ACK_PATTERNS;
+  const patterns = options.patterns ?? LEAD_MESSAGE_PATTERNS;
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   let pendingCursor: string | undefined;
 
@@ -113,11 +78,11 @@ export function slackAcknowledgements(options: SlackReaderOptions): AckSource {
 
       // Slack returns newest first; Lead's story is told oldest first (a rejection, then the validation of V2).
       const messages = collected.filter((m) => Number(m.ts) > Number(oldest)).sort((a, b) => Number(a.ts) - Number(b.ts));
-      const acks: AckMessage[] = [];
+      const answers: LeadAnswer[] = [];
       for (const message of messages) {
-        const ack = message.text ? classify(message.text, patterns, options.fileTypeOfToken) : undefined;
-        if (ack) {
-          acks.push(ack);
+        const answer = message.text ? classifyLeadMessage({ ts: message.ts, text: message.text }, options.specs, patterns) : undefined;
+        if (answer) {
+          answers.push(answer);
           continue;
         }
         // Not recognised: kept for an operator (the text is Lead's alert, not ledger data), never guessed at.
@@ -127,7 +92,7 @@ export function slackAcknowledgements(options: SlackReaderOptions): AckSource {
         options.logger.warn({ source: options.name, ts: message.ts }, 'a message in the Lead channel was not recognised; see lead_etl.unrecognized_message');
       }
       pendingCursor = messages.at(-1)?.ts;
-      return acks;
+      return answers;
     },
     async commit() {
       if (!pendingCursor) return;

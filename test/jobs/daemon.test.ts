@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addDays, parseFileDate, type FileDate } from '../../core/file-date.js';
 import type { AckSource } from '../../load/ack-source.js';
+import type { Workflow } from '../../transform/file-type-spec.js';
 import { startDaemon, type Ticker } from '../../jobs/daemon.js';
 import { listFiles } from '../../load/state/state-store.js';
 import { databaseKinds } from '../support/databases.js';
@@ -19,13 +20,22 @@ const DATES = Array.from({ length: 8 }, (_, i) => addDays(FIRST_FILE_DATE, i));
 
 const manualTicker = (): Ticker => ({ start: () => undefined, stop: async () => undefined });
 
+/** Lead, played by the test: every uploaded workflow of every date is validated, in Lead's words. */
 function leadValidatesEverything(pipeline: PipelineFixture): AckSource {
   return {
     name: 'test-lead',
     async poll() {
-      const files = await listFiles(pipeline.ctx.state.db);
-      const dates = [...new Set(files.filter((f) => f.status === 'uploaded').map((f) => f.fileDate))];
-      return dates.map((fileDate) => ({ fileDate, outcome: 'validated' as const }));
+      const uploaded = (await listFiles(pipeline.ctx.state.db)).filter((f) => f.status === 'uploaded');
+      const groups = new Map<string, typeof uploaded>();
+      for (const f of uploaded) {
+        const workflow = pipeline.ctx.config.program.files.find((t) => t.spec.id === f.fileType)!.spec.workflow;
+        groups.set(`${f.fileDate}|${workflow}`, [...(groups.get(`${f.fileDate}|${workflow}`) ?? []), f]);
+      }
+      return [...groups.entries()].map(([key, files]) => {
+        const [fileDate, workflow] = key.split('|') as [FileDate, Workflow];
+        const text = `✅ ${fileDate} ${workflow[0]!.toUpperCase()}${workflow.slice(1)} files processed successfully: ${files.map((f) => f.name).join(', ')}`;
+        return { outcome: 'validated' as const, fileDate, workflow, files: files.map((f) => f.name), ts: `${Date.now()}`, text };
+      });
     },
   };
 }

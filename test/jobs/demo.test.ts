@@ -45,7 +45,7 @@ describe('lead-etl demo', () => {
     expect(readdirSync(join(dir, 'sftp', 'transactions')).sort()).toEqual(result.fileDates.map((d) => `${d}_transactions_V1.csv`));
     expect(text).toMatch(/lead {2}❌ 2026-03-07_balances_V1\.csv failed validation: line 2 column balance: .*\(injected by --reject\)/);
     expect(text).toContain('$ lead-etl ack --date 2026-03-07 --rejected --file balances');
-    expect(text).toContain('$ lead-etl run --date 2026-03-07');
+    expect(text).toContain('$ lead-etl rerun --date 2026-03-07');
     expect(text).toContain('sent /balances/2026-03-07_balances_V2.csv');
     expect(text).toContain('lead  ✅ 2026-03-07 Financial files processed successfully: 2026-03-07_balances_V2.csv, 2026-03-07_transactions_V1.csv, 2026-03-07_non_posted_transactions_V1.csv');
     // Day 2 went only after that.

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseFileDate, type FileDate } from '../../core/file-date.js';
 import { acknowledgeDate } from '../../jobs/acknowledge-date.js';
+import { rerunDate } from '../../jobs/rerun-date.js';
 import { runFileDate } from '../../jobs/run-file-date.js';
 import { filesForDate, moveFile } from '../../load/state/state-store.js';
 import { databaseKinds } from '../support/databases.js';
@@ -153,12 +154,17 @@ describe.each(databaseKinds)('running file dates on %s', (kind) => {
 });
 
 describe.each(databaseKinds)('a rejected file on %s', (kind) => {
-  it('is rebuilt from the ledger as it is now and sent as the next version; the other files and V1 stay as they were', async () => {
+  it('waits for the operator, whose rerun rebuilds it from the ledger as it is now and sends it as the next version; the other files and V1 stay as they were', async () => {
     const pipeline = await startPipeline(kind, { days: 2 });
     try {
       await runFileDate(pipeline.ctx, day(0));
       await acknowledgeDate(pipeline.ctx.state, pipeline.clock, day(0), { outcome: 'rejected', source: 'test', note: 'bad row', fileTypes: ['balances'] });
-      const rerun = await runFileDate(pipeline.ctx, day(0));
+      // Left alone, the rejected file waits for a person: the same data would only be rejected again.
+      const waiting = await runFileDate(pipeline.ctx, day(0));
+      expect(waiting.outcome).toBe('waiting');
+      expect(waiting.message).toContain(`Lead rejected the balances file(s) of ${day(0)}; fix the cause, then \`lead-etl rerun --date ${day(0)}\``);
+      expect(waiting.uploaded).toEqual([]);
+      const { result: rerun } = await rerunDate(pipeline.ctx, day(0));
       expect(rerun.outcome, rerun.message).toBe('ok');
       expect(rerun.uploaded.map((f) => f.name)).toEqual([`${day(0)}_balances_V2.csv`]);
       const files = remoteFiles(pipeline.sftp.rootDir).filter((f) => f.startsWith('/balances/'));

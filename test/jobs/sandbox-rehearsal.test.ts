@@ -10,6 +10,7 @@ import { silentLogger } from '../../core/log.js';
 import { generateReferenceLedger, installReferenceLedgerSchema } from '../../extract/reference-ledger/generate.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { recordLeadAnswers } from '../../jobs/record-lead-answers.js';
+import { rerunDate } from '../../jobs/rerun-date.js';
 import { runFileDate } from '../../jobs/run-file-date.js';
 import { createChannelReader } from '../../load/sandbox-acknowledgements.js';
 import { openSftpSession } from '../../load/sftp-session.js';
@@ -69,8 +70,8 @@ describe.each(databaseKinds)('a rehearsal against the Lead sandbox on %s', (kind
   it("records Lead's rejection of Day 2 from the channel and sends nothing of Day 3 until the rerun was validated", async () => {
     const { ctx, sandbox, db, clock } = await setUp();
     const reader = createChannelReader({ url: sandbox.channel.url, token: sandbox.channel.token, channel: sandbox.channel.id });
-    const exchange = async (date: FileDate) => {
-      const run = await runFileDate(ctx, date);
+    const exchange = async (date: FileDate, operatorRerun = false) => {
+      const run = operatorRerun ? (await rerunDate(ctx, date)).result : await runFileDate(ctx, date);
       await sandbox.processPending();
       return { run, recorded: await recordLeadAnswers(db.database, clock, await reader.read(), { source: 'sandbox' }) };
     };
@@ -110,7 +111,7 @@ describe.each(databaseKinds)('a rehearsal against the Lead sandbox on %s', (kind
     expect(dayThreeOnServer).toEqual([]);
 
     // The operator's rerun sends Balances V2; Lead processes it with the V1 of the others.
-    const rerun = await exchange(day(2));
+    const rerun = await exchange(day(2), true);
     expect(rerun.run.uploaded.map((f) => f.name)).toEqual(['2026-03-08_balances_V2.csv']);
     expect(rerun.recorded.validated).toEqual([{
       fileDate: day(2), workflow: 'financial',
