@@ -61,7 +61,7 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
     return pipeline;
   }
 
-  it('sends every date of a DST week exactly once, in order, each after its build time, catching up after a restart', async () => {
+  it('sends every date of the November DST week exactly once, in order, each after its build time, catching up after a restart', async () => {
     const p = await start();
     const sources = [leadValidatesEverything(p)];
     let daemon = await startDaemon(p.ctx, { ticker: manualTicker(), ackSources: sources, httpPort: 0 });
@@ -98,6 +98,29 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
     // Dates went out in order.
     const firstUpload = (d: FileDate) => Math.min(...files.filter((f) => f.fileDate === d).map((f) => Date.parse(f.uploadedAt!)));
     for (let i = 1; i < DATES.length; i += 1) expect(firstUpload(DATES[i]!)).toBeGreaterThanOrEqual(firstUpload(DATES[i - 1]!));
+  });
+
+  it('runs every tick and sends every date exactly once over the March DST week (a 23-hour day)', async () => {
+    const first = parseFileDate('2026-03-05');
+    const dates = Array.from({ length: 7 }, (_, i) => addDays(first, i));
+    pipeline = await startPipeline(kind, {
+      days: dates.length, firstActivityDate: '2026-03-04', startAt: '2026-03-05T05:00:00Z',
+      config: { program: { firstFileDate: first }, workflows: { waitForPrevious: true } },
+    });
+    const p = pipeline;
+    const daemon = await startDaemon(p.ctx, { ticker: manualTicker(), ackSources: [leadValidatesEverything(p)], httpPort: 0 });
+    let ticks = 1;
+    // Ticks every 20 minutes of real time across 2026-03-08, when 02:00-03:00 CT does not exist.
+    while (p.clock.now() < DateTime.fromISO('2026-03-11T12:00:00Z')) {
+      p.clock.advance({ minutes: 20 });
+      await daemon.tick();
+      ticks += 1;
+    }
+    await daemon.close();
+    expect(daemon.status).toMatchObject({ ticks, skipped: 0, lastTickOk: true });
+    expect(sentFiles(p.sftp.rootDir)).toEqual(dates.flatMap((d) => ['accounts', 'balances', 'non_posted_transactions', 'transactions'].map((t) => `${d}_${t}_V1.csv`)).sort());
+    const files = await listFiles(p.ctx.state.db);
+    expect(files.every((f) => f.status === 'validated' && f.version === 1)).toBe(true);
   });
 
   it('answers health and readiness over HTTP', async () => {
