@@ -39,13 +39,13 @@ export interface PipelineFixture {
 
 export async function startPipeline(
   kind: DatabaseKind,
-  options: { days: number; logger?: Logger; config?: ConfigInput; firstActivityDate?: string; startAt?: string },
+  options: { days: number; logger?: Logger; config?: ConfigInput; firstActivityDate?: string; startAt?: string; program?: 'deposit' | 'credit' | 'all' },
 ): Promise<PipelineFixture> {
   const db = await freshDatabase(kind);
   const sftp = await startSftpFixture();
   const dir = await mkdtemp(join(tmpdir(), 'lead-etl-pipeline-'));
   await installReferenceLedgerSchema(db.database);
-  await generateReferenceLedger(db.database, { days: options.days, scale: 1, seed: 7, firstActivityDate: options.firstActivityDate ?? FIRST_ACTIVITY_DATE });
+  await generateReferenceLedger(db.database, { days: options.days, scale: 1, seed: 7, firstActivityDate: options.firstActivityDate ?? FIRST_ACTIVITY_DATE, ...(options.program ? { program: options.program } : {}) });
   const migrated = await migrateStateStore(db.database.db);
   if (migrated.error) throw migrated.error;
   const clock = fixedClock(options.startAt ?? '2026-03-06T07:00:00Z');
