@@ -152,7 +152,7 @@ export async function buildDateFiles(
       }
     })));
   }
-  const all = builds.flatMap((b) => b.problems.problems);
+  const all = builds.flatMap((b) => b.problems.problems.map((p) => (b.name ? { ...p, file: b.name } : p)));
   return { built, problems: all, problemCount: builds.reduce((sum, b) => sum + b.problems.count, 0), notices, late };
 }
 

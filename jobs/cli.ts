@@ -20,6 +20,7 @@ import { withDateLock } from '../load/state/date-lock.js';
 import { runSandbox, untilSignal } from './run-sandbox.js';
 import { seedLedger } from './seed-ledger.js';
 import { formatLateEntries, formatStatusTable } from './status-report.js';
+import { describeRowProblem } from '../transform/row-problem.js';
 import { openLateEntries } from '../load/state/submitted-records.js';
 import { loadProfile, type LoadedProfile } from '../config/load-profile.js';
 import { validateFiles } from '../transform/validation/validate-files.js';
@@ -461,7 +462,7 @@ workflow validates.
 /** Prints a run's outcome for people and picks the exit code. */
 function reportRun(result: RunResult, io: CliIo): number {
   for (const p of result.problems) {
-    io.stderr(`${p.fileType} line ${p.line} record ${p.recordId || '(no id)'} column ${p.column}: ${p.rule}: ${p.message}\n`);
+    io.stderr(`${describeRowProblem(p)}\n`);
   }
   if (result.problemCount > result.problems.length) io.stderr(`... and ${result.problemCount - result.problems.length} more problem(s)\n`);
   for (const f of result.built) io.stdout(`built     ${f.name}  rows=${f.rows} bytes=${f.bytes} sha256=${f.sha256}\n`);

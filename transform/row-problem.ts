@@ -4,6 +4,8 @@
  */
 export interface RowProblem {
   readonly fileType: string;
+  /** The file the problem is in, once it has its name. */
+  readonly file?: string;
   /** 1-based line in the file being built (the header is line 1). */
   readonly line: number;
   readonly recordId: string;
@@ -13,5 +15,5 @@ export interface RowProblem {
 }
 
 export function describeRowProblem(problem: RowProblem): string {
-  return `${problem.fileType} line ${problem.line} record ${problem.recordId || '(no id)'} column ${problem.column}: ${problem.rule}: ${problem.message}`;
+  return `${problem.file ?? problem.fileType} line ${problem.line} record ${problem.recordId || '(no id)'} column ${problem.column}: ${problem.rule}: ${problem.message}`;
 }

@@ -110,7 +110,7 @@ export async function recordProblems(db: Db, runId: string, fileDate: FileDate, 
   if (problems.length === 0) return;
   await db.withSchema(STATE_SCHEMA).insertInto('run_problem').values(problems.map((p) => ({
     run_id: runId, file_date: fileDate, file_type: p.fileType, line: p.line, record_id: p.recordId || null,
-    column_name: p.column, rule: p.rule, message: p.message,
+    column_name: p.column, rule: p.rule, message: p.file ? `${p.file}: ${p.message}` : p.message,
   }))).execute();
 }
 
