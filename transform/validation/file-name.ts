@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { namingOf, type FileTypeSpec } from '../file-type-spec.js';
+import { splitLeadFileName } from '../lead-file-name.js';
 
 /**
  * Reads Lead's file name `<date or batch id>_<file type>_<version>.csv` (sftp-process.md §7) back into
@@ -20,25 +21,21 @@ export type ParsedFileName =
   }
   | { readonly ok: false; readonly rule: 'integrity.file_name' | 'integrity.file_date'; readonly message: string };
 
-const VERSION = /^(?:[Vv](\d+)|(\d+))$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
 
 export function parseFileName(name: string, specs: readonly FileTypeSpec[]): ParsedFileName {
   const expected = `<date>_<file type>_V<n>.csv, the file type one of ${specs.map((s) => s.token).join(', ')}`;
-  if (!name.endsWith('.csv')) return { ok: false, rule: 'integrity.file_name', message: `the name does not end in .csv; expected ${expected}` };
-  const stem = name.slice(0, -'.csv'.length);
-  const cut = stem.lastIndexOf('_');
-  const version = stem.slice(cut + 1);
-  const versionMatch = cut > 0 ? VERSION.exec(version) : null;
-  if (!versionMatch) return { ok: false, rule: 'integrity.file_name', message: `the name does not end in a version (_V1, _v1 or _001); expected ${expected}` };
-  const rest = stem.slice(0, cut);
-  const spec = [...specs]
-    .sort((a, b) => b.token.length - a.token.length)
-    .find((candidate) => rest.endsWith(`_${candidate.token}`) && rest.length > candidate.token.length + 1);
-  if (!spec) return { ok: false, rule: 'integrity.file_name', message: `no file type of the program has the token in this name; expected ${expected}` };
-  const prefix = rest.slice(0, rest.length - spec.token.length - 1);
-  const versionNumber = Number(versionMatch[1] ?? versionMatch[2]);
+  const split = splitLeadFileName(name, specs);
+  if (!split.ok) {
+    const why = {
+      extension: 'the name does not end in .csv',
+      version: 'the name does not end in a version (_V1, _v1 or _001)',
+      token: 'no file type of the program has the token in this name',
+    }[split.missing];
+    return { ok: false, rule: 'integrity.file_name', message: `${why}; expected ${expected}` };
+  }
+  const { spec, key: prefix, versionText: version, version: versionNumber } = split;
 
   if (namingOf(spec) === 'batch') {
     if (!BATCH_ID.test(prefix)) {
