@@ -75,7 +75,7 @@ export async function generateReferenceLedger(database: Database, options: Gener
   return database.db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ used: boolean }>`select exists (select 1 from ledger.customers) as used`.execute(trx);
     if (rows[0]?.used) {
-      throw new LeadEtlError('USAGE', `the ledger in ${database.label} already holds data; reinstall it with { replace: true } to generate again`);
+      throw new LeadEtlError('USAGE', `the ledger in ${database.label} already holds data; add --reset to lead-etl seed to generate it again`);
     }
     const writer = createLedgerWriter(trx);
     const book = createLedgerBook(writer, PROGRAM_CURRENCY);
