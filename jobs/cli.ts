@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { describeError, isLeadEtlError, LeadEtlError } from '../core/errors.js';
-import { parseFileDate } from '../core/file-date.js';
+import { parseFileDate, type FileDate } from '../core/file-date.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { openSftpSession } from '../load/sftp-session.js';
 import { assertStateStoreReady, listFiles, migrateStateStore } from '../load/state/state-store.js';
@@ -24,6 +24,7 @@ import { describeRowProblem } from '../transform/row-problem.js';
 import { openLateEntries } from '../load/state/submitted-records.js';
 import { loadProfile, type LoadedProfile } from '../config/load-profile.js';
 import { validateFiles } from '../transform/validation/validate-files.js';
+import { stateValidationHistory } from '../load/state/state-validation-history.js';
 import { formatValidationJson, formatValidationTable } from './validation-report.js';
 
 /**
@@ -348,8 +349,10 @@ now and sends them with the next version.`,
 Checks Lead files as Lead does (docs/validation-rules.md): file integrity, field formats, rules inside a
 record, and rules across records and files. Folders are read recursively, and every file given is one
 set spanning its dates: references, transaction ids, effective_at order and balance roll-forwards are
-checked across it. A file that fails a stage is not checked by the later ones, as at Lead. Needs no
-config or database; generated and hand-made files alike.
+checked across it. A file that fails a stage is not checked by the later ones, as at Lead. Generated
+and hand-made files alike. With a config (--config or LEAD_ETL_CONFIG), the files are also checked
+against the state store's history (ids already sent, the last version of each record, the balances of
+the day before) and the program's profile; without one, on the files alone.
 
       --json                findings, per-file outcomes and a summary as JSON
       --profile P           a built-in profile name or a profile JSON file: the program's file types,
@@ -363,7 +366,7 @@ Exit codes: 0 nothing Lead would reject, 1 findings, 2 usage error (no path, a p
     options: { json: { type: 'boolean' }, profile: { type: 'string' }, 'program-currency': { type: 'string' }, 'from-day0': { type: 'boolean' } },
     positionals: true,
     async run(values, io, paths) {
-      let program: LoadedProfile | undefined;
+      let program: Pick<LoadedProfile, 'files' | 'profile'> | undefined;
       if (typeof values.profile === 'string') {
         try {
           program = loadProfile(values.profile, process.cwd());
@@ -371,11 +374,19 @@ Exit codes: 0 nothing Lead would reject, 1 findings, 2 usage error (no path, a p
           throw new LeadEtlError('USAGE', `--profile: ${(error as Error).message}`);
         }
       }
-      const report = await validateFiles(paths, {
-        ...(program ? { program } : {}),
+      const options = {
         ...(typeof values['program-currency'] === 'string' ? { programCurrency: values['program-currency'] } : {}),
         fromDay0: Boolean(values['from-day0']),
-      });
+      };
+      const configured = (values.config as string | undefined) ?? io.env.LEAD_ETL_CONFIG;
+      const report = configured
+        ? await withContext(configFrom(values, io), io, async (ctx) => validateFiles(paths, {
+          program: program ?? { files: ctx.config.program.files, profile: ctx.config.program.profile },
+          programCurrency: ctx.config.program.currency,
+          ...options,
+          history: await stateValidationHistory(ctx.state.db, ctx.config.program.firstFileDate as FileDate | undefined, ctx.config.program.files.map((t) => t.spec.id)),
+        }))
+        : await validateFiles(paths, { ...(program ? { program } : {}), ...options });
       io.stdout(values.json ? formatValidationJson(report) : formatValidationTable(report));
       return report.summary.errors === 0 ? EXIT.ok : EXIT.failed;
     },

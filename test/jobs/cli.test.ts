@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,5 +61,34 @@ describe('lead-etl command line', () => {
     expect(migrate.stdout).toContain('applied  0001_files');
     const status = await cli(['status'], env);
     expect(status).toMatchObject({ code: EXIT.ok, stdout: 'No files recorded yet.\n' });
+  });
+});
+
+describe('lead-etl validate with a state store', () => {
+  it("checks files against what was sent before when a config names the state store, and on the files alone without", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lead-etl-cli-history-'));
+    const config = join(dir, 'lead-etl.json');
+    writeFileSync(config, JSON.stringify({
+      program: { firstFileDate: '2026-03-06', fileTypes: ['accounts', 'balances', 'transactions', 'non_posted_transactions'] },
+      ledger: { dataDir: 'db' },
+      archive: { dir: 'archive' },
+    }));
+    expect((await cli(['seed', '--config', config, '--days', '2'])).code).toBe(EXIT.ok);
+    expect((await cli(['migrate', '--config', config])).code).toBe(EXIT.ok);
+    const built = await cli(['run', '--config', config, '--date', '2026-03-06', '--no-upload']);
+    expect(built.code, built.stderr).toBe(EXIT.ok);
+
+    // A hand-made file for the next day that reuses an id sent on Day 0.
+    const sent = readFileSync(join(dir, 'archive', '2026-03-06', '2026-03-06_transactions_V1.csv'), 'utf8').split('\n');
+    const reused = sent[1]!.replace(/2026-03-05T/g, '2026-03-06T').replace(/\|2026-03-05\|/, '|2026-03-06|');
+    const handMade = join(dir, 'next', '2026-03-07_transactions_V1.csv');
+    mkdirSync(join(dir, 'next'));
+    writeFileSync(handMade, `${sent[0]}\n${reused}\n`);
+
+    const alone = await cli(['validate', '--json', '--profile', 'deposit', handMade]);
+    expect(JSON.parse(alone.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain('cross.transaction_id_reused');
+    const withHistory = await cli(['validate', '--json', '--config', config, handMade]);
+    expect(withHistory.code).toBe(EXIT.failed);
+    expect(JSON.parse(withHistory.stdout).findings.map((f: { rule: string }) => f.rule)).toContain('cross.transaction_id_reused');
   });
 });
