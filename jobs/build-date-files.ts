@@ -62,15 +62,17 @@ export async function buildDateFiles(
   due: readonly ProgramFileType[],
   /** Query parameters beyond the window's, per file type (the Sales Request rows for the Sales Response). */
   extraParameters: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map(),
+  /** An extra Customer batch of the day: its id, and its window (the day so far). */
+  batch?: { readonly id: string; readonly window: ActivityWindow },
 ): Promise<BuildOutcome> {
   const { config, clock } = ctx;
-  const window = activityWindow(fileDate, config.program.timeZone);
+  const window = batch?.window ?? activityWindow(fileDate, config.program.timeZone);
   const queries = new Map<string, PartnerQuery>();
   for (const type of due) queries.set(type.spec.id, await loadPartnerQuery(config.queries.dir, type.spec));
   const generatedAt = clock.now().setZone(config.format.timestampZone).toISO({ suppressMilliseconds: true })!;
   const asOfText = asOfInstant(window).setZone(config.format.timestampZone).toISO({ suppressMilliseconds: true })!;
   const previousFiles = await filesForDate(ctx.state.db, addDays(fileDate, -1));
-  const sentDates = await datesWithFiles(ctx, fileDate);
+  const sentDates = batch ? [] : await datesWithFiles(ctx, fileDate);
 
   const builds: Build[] = [];
   const notices: FileNotices[] = [];
@@ -125,7 +127,7 @@ export async function buildDateFiles(
     }
   }
 
-  await preflight(ctx, runId, fileDate, builds);
+  await preflight(ctx, runId, fileDate, builds, batch?.id);
 
   const order = workflowOrder(config.workflows.order);
   const failedAt = Math.min(...builds.filter((b) => b.problems.count > 0).map((b) => order.indexOf(b.type.spec.workflow)));
@@ -142,7 +144,10 @@ export async function buildDateFiles(
       const { spec } = type;
       if (!name || version === undefined) throw new Error(`${spec.id}: built without a name`);
       const archivePath = await archiveFile({ archiveDir: config.archive.dir, fileDate, name, builtPath: path, sha256: written.sha256 });
-      records.push({ fileDate, fileType: spec.id, version, name, sha256: written.sha256, rows: written.rows, bytes: written.bytes, archivePath, remotePath: posix.join(config.sftp?.remoteRoot ?? '/', spec.folder, name) });
+      records.push({
+        fileDate, fileType: spec.id, version, name, sha256: written.sha256, rows: written.rows, bytes: written.bytes, archivePath,
+        remotePath: posix.join(config.sftp?.remoteRoot ?? '/', spec.folder, name), ...(batch ? { batchId: batch.id } : {}),
+      });
     }
     built.push(...(await recordBuiltFiles(ctx.state.db, runId, records, clock, async (trx, files) => {
       for (const file of files) {
@@ -162,14 +167,14 @@ export async function buildDateFiles(
  * (the state store's history). A finding is a problem of its file's workflow, so that workflow (and any
  * after it) sends nothing.
  */
-async function preflight(ctx: JobContext, runId: string, fileDate: FileDate, builds: Build[]): Promise<void> {
+async function preflight(ctx: JobContext, runId: string, fileDate: FileDate, builds: Build[], batchId?: string): Promise<void> {
   if (builds.length === 0) return;
   const dir = join(ctx.config.archive.dir, '.building', runId);
   await mkdir(dir, { recursive: true });
   for (const build of builds) {
     const { spec } = build.type;
-    build.version = await nextVersion(ctx.state.db, fileDate, spec.id);
-    build.name = fileName(spec.naming === 'batch' ? batchId(fileDate) : fileDate, build.type, build.version);
+    build.version = await nextVersion(ctx.state.db, fileDate, spec.id, batchId ?? null);
+    build.name = fileName(batchId ?? (spec.naming === 'batch' ? dailyBatchId(fileDate) : fileDate), build.type, build.version);
     const named = join(dir, build.name);
     await rename(build.path, named);
     build.path = named;
@@ -210,7 +215,7 @@ async function* collectDocuments(rows: AsyncIterable<string[]>, spec: ProgramFil
  * date can then serve as the batch id, so a batch is named like any daily file (and never reused: the
  * date is not). A program sending several batches a day needs ids such as `<date>-02` (not built yet).
  */
-export const batchId = (fileDate: FileDate): string => fileDate;
+export const dailyBatchId = (fileDate: FileDate): string => fileDate;
 
 /** Transactions Update updates Transactions: the updates-only type names the type it updates. */
 const updatedFileType = (id: string) => id.replace(/_update$/, 's').replace(/ss$/, 's');

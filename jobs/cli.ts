@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -11,6 +12,7 @@ import { runDemo } from './demo.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { runFileDate, type RunResult } from './run-file-date.js';
 import { backfill } from './backfill.js';
+import { acknowledgeBatch, sendCustomerBatch } from './send-batch.js';
 import { cronTicker, startDaemon } from './daemon.js';
 import { slackAcknowledgements } from '../load/slack-acknowledgements.js';
 import { configuredPatterns } from '../load/lead-message-patterns.js';
@@ -228,6 +230,31 @@ daemon.httpHost:daemon.httpPort. Stops cleanly on SIGINT or SIGTERM.`,
       return EXIT.ok;
     },
   },
+  batch: {
+    summary: 'send an extra Customer batch now: customers new or changed since they were last sent',
+    usage: `lead-etl batch [--date T]
+
+Lead takes Customer (and Customer Relationship) files as often as needed in a day, each batch under
+its own id. This builds the customers (and relationships) new or changed since they were last sent, as
+of now, names the batch <T>-02, <T>-03... (the daily batch is named by the date itself; both files of a
+batch share its id, never reused), checks it and sends it at once. Nothing is sent when nothing changed.
+
+      --date T        the date the batch belongs to (default: today in the program's zone)`,
+    options: { date: { type: 'string' } },
+    async run(values, io) {
+      const config = configFrom(values, io);
+      const date = values.date ? requireDate(values) : (io.clock.now().setZone(config.program.timeZone).toISODate()! as FileDate);
+      const result = await withContext(config, io, (ctx) => withDateLock(ctx.state, `batch:${date}`, () => sendCustomerBatch(ctx, date)));
+      for (const p of result.problems) io.stderr(`${describeRowProblem(p)}\n`);
+      for (const f of result.uploaded) io.stdout(`uploaded  ${f.remotePath}\n`);
+      if (result.outcome === 'ok') {
+        io.stdout(`${result.message}\n`);
+        return EXIT.ok;
+      }
+      io.stderr(`lead-etl batch: ${result.message}\n`);
+      return EXIT.failed;
+    },
+  },
   'mark-uploaded': {
     summary: 'record a file an operator sent to Lead by hand, so it is neither re-sent nor lost',
     usage: `lead-etl mark-uploaded --date T --file TYPE --path FILE [--sha256 HEX] [--note TEXT]
@@ -322,8 +349,19 @@ now and sends them with the next version.`,
       note: { type: 'string' }, reason: { type: 'string' }, file: { type: 'string' },
     },
     async run(values, io) {
-      // A customer batch id begins with its date (lead-etl names batches <date>-NN).
-      if (typeof values.batch === 'string' && !values.date) values.date = values.batch.slice(0, 10);
+      // An extra Customer batch (<date>-NN) is answered on its own; the daily batch is named by its date.
+      if (typeof values.batch === 'string' && values.batch.length > 10) {
+        if (Boolean(values.validated) === Boolean(values.rejected)) throw new LeadEtlError('USAGE', 'give exactly one of --validated or --rejected');
+        const batchId = values.batch;
+        const config = configFrom(values, io);
+        const moved = await withContext(config, io, (ctx) => acknowledgeBatch(ctx, batchId, {
+          outcome: values.validated ? 'validated' : 'rejected', source: 'operator',
+          ...(typeof values.reason === 'string' ? { note: values.reason } : typeof values.note === 'string' ? { note: values.note } : {}),
+        }));
+        for (const f of moved) io.stdout(`${f.status}  ${f.name}\n`);
+        return EXIT.ok;
+      }
+      if (typeof values.batch === 'string' && !values.date) values.date = values.batch;
       const date = requireDate(values);
       if (typeof values.reason === 'string') values.note = values.reason;
       if (Boolean(values.validated) === Boolean(values.rejected)) throw new LeadEtlError('USAGE', 'give exactly one of --validated or --rejected');
@@ -378,7 +416,8 @@ Exit codes: 0 nothing Lead would reject, 1 findings, 2 usage error (no path, a p
         ...(typeof values['program-currency'] === 'string' ? { programCurrency: values['program-currency'] } : {}),
         fromDay0: Boolean(values['from-day0']),
       };
-      const configured = (values.config as string | undefined) ?? io.env.LEAD_ETL_CONFIG;
+      // --config always; LEAD_ETL_CONFIG only when it names a file, so validate also runs where nothing is set up.
+      const configured = (values.config as string | undefined) ?? (io.env.LEAD_ETL_CONFIG && existsSync(io.env.LEAD_ETL_CONFIG) ? io.env.LEAD_ETL_CONFIG : undefined);
       const report = configured
         ? await withContext(configFrom(values, io), io, async (ctx) => validateFiles(paths, {
           program: program ?? { files: ctx.config.program.files, profile: ctx.config.program.profile },

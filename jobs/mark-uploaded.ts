@@ -5,7 +5,7 @@ import type { FileDate } from '../core/file-date.js';
 import { archiveFile, buildingPath, sha256OfFile } from '../load/archive.js';
 import { filesForDate, liveFile, moveFile, newRunId, nextVersion, recordBuiltFiles, startRun, finishRun, type FileRecord } from '../load/state/state-store.js';
 import { recordSubmittedRows } from '../load/state/submitted-records.js';
-import { batchId } from './build-date-files.js';
+import { dailyBatchId } from './build-date-files.js';
 import type { JobContext } from './job-context.js';
 
 /**
@@ -20,7 +20,7 @@ export async function markUploaded(
   const type = ctx.config.program.files.find((t) => t.spec.id === args.fileType && (t.spec.direction ?? 'outbound') === 'outbound');
   if (!type) throw new LeadEtlError('USAGE', `--file: ${args.fileType} is not a file type this program sends`);
   const name = basename(args.localPath);
-  const prefix = type.spec.naming === 'batch' ? batchId(args.fileDate) : args.fileDate;
+  const prefix = type.spec.naming === 'batch' ? dailyBatchId(args.fileDate) : args.fileDate;
   const versionPattern = type.versionFormat.replace(/\{n(?::\d)?\}/, '(\\d+)');
   const match = new RegExp(`^${escape(`${prefix}_${type.spec.token}_`)}${versionPattern}\\.csv$`).exec(name);
   if (!match) {

@@ -6,6 +6,7 @@ import { filesForDate, liveFile, type FileRecord } from '../load/state/state-sto
 import type { Workflow } from '../transform/file-type-spec.js';
 import { fileTypeById } from '../transform/file-types/registry.js';
 import { acknowledgeDate } from './acknowledge-date.js';
+import { acknowledgeBatch } from './send-batch.js';
 
 /**
  * Records what Lead answered (read from its channel) in the state store, through acknowledgeDate, so
@@ -53,8 +54,19 @@ export async function recordLeadAnswers(
   }
 
   for (const answer of answers) {
+    if (answer.batchId && (answer.outcome === 'validated' || (answer.outcome === 'rejected' && !answer.file))) {
+      // An extra Customer batch of the day (the daily batch is named by its date).
+      try {
+        const moved = await acknowledgeBatch({ state, clock }, answer.batchId, { outcome: answer.outcome, source: options.source, note: answer.reason ?? answer.text });
+        if (answer.outcome === 'validated') validated.push({ fileDate: moved[0]!.fileDate, workflow: 'customer', files: moved.map((f) => f.name) });
+        else rejected.push({ fileDate: moved[0]!.fileDate, workflow: 'customer', fileTypes: moved.map((f) => f.fileType), reasons: [answer.reason ?? answer.text] });
+      } catch (error) {
+        notes.push({ answer, note: (error as Error).message });
+      }
+      continue;
+    }
     if (!answer.fileDate || !answer.workflow) {
-      notes.push({ answer, note: answer.batchId ? 'a Customer batch answer: batches are not tracked by date' : 'names no file date' });
+      notes.push({ answer, note: answer.batchId ? 'a Customer batch file answer; the batch message that follows records it' : 'names no file date' });
       continue;
     }
     const { fileDate, workflow } = answer;

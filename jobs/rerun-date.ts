@@ -2,7 +2,7 @@ import { LeadEtlError } from '../core/errors.js';
 import type { FileDate } from '../core/file-date.js';
 import { filesForDate, liveFile, moveFile, nextVersion, type FileRecord } from '../load/state/state-store.js';
 import { fileName } from '../transform/program-file-types.js';
-import { batchId } from './build-date-files.js';
+import { dailyBatchId } from './build-date-files.js';
 import type { JobContext } from './job-context.js';
 import { runFileDate, type RunResult } from './run-file-date.js';
 
@@ -47,7 +47,7 @@ export async function planRerun(ctx: JobContext, fileDate: FileDate, only?: read
     plans.push({
       fileType: type.spec.id,
       ...(current ? { current } : {}),
-      nextName: fileName(type.spec.naming === 'batch' ? batchId(fileDate) : fileDate, type, version),
+      nextName: fileName(type.spec.naming === 'batch' ? dailyBatchId(fileDate) : fileDate, type, version),
     });
   }
   return plans;

@@ -189,7 +189,7 @@ async function uploadDue(
   }
 }
 
-async function uploadOne(ctx: JobContext, remote: RemoteStore, file: FileRecord, log: JobContext['logger']): Promise<FileRecord> {
+export async function uploadOne(ctx: JobContext, remote: RemoteStore, file: FileRecord, log: JobContext['logger']): Promise<FileRecord> {
   const { clock } = ctx;
   let current = file;
   if (current.status === 'uploading') {

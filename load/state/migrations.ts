@@ -288,6 +288,45 @@ const m0007_ack_cursors: Migration = {
   },
 };
 
+/**
+ * Customer batches: besides the daily batch (named by its date), a program may send more batches in a
+ * day (`<date>-02`, ...). Versions and the version in play are counted per batch.
+ */
+const m0008_batches: Migration = {
+  async up(db) {
+    await run(db, [
+      `alter table lead_etl.file add column batch_id text`,
+      `alter table lead_etl.file drop constraint file_file_date_file_type_version_key`,
+      `create unique index file_version_per_batch on lead_etl.file (file_date, file_type, coalesce(batch_id, ''), version)`,
+      `drop index lead_etl.file_one_live_version`,
+      `create unique index file_one_live_version on lead_etl.file (file_date, file_type, coalesce(batch_id, ''))
+         where status not in (${quoteList(REPLACEABLE_STATUSES)})`,
+      `create or replace function lead_etl.guard_file() returns trigger language plpgsql as $$
+       begin
+         if tg_op = 'DELETE' then
+           raise exception 'lead_etl.file rows are never deleted: a version number is never reused' using errcode = 'restrict_violation';
+         end if;
+         if (new.file_date, new.file_type, new.version, new.name, new.sha256, new.byte_count, new.row_count, new.batch_id)
+            is distinct from (old.file_date, old.file_type, old.version, old.name, old.sha256, old.byte_count, old.row_count, old.batch_id) then
+           raise exception 'file %: its identity and content fields never change', old.name using errcode = 'check_violation';
+         end if;
+         if new.status <> old.status and not exists (
+              select 1 from lead_etl.file_transition t where t.from_status = old.status and t.to_status = new.status) then
+           raise exception 'file %: % -> % is not an allowed transition', old.name, old.status, new.status using errcode = 'check_violation';
+         end if;
+         return new;
+       end $$`,
+    ]);
+  },
+  async down(db) {
+    await run(db, [
+      `drop index lead_etl.file_version_per_batch`,
+      `alter table lead_etl.file add constraint file_file_date_file_type_version_key unique (file_date, file_type, version)`,
+      `alter table lead_etl.file drop column batch_id`,
+    ]);
+  },
+};
+
 export const stateMigrations: MigrationProvider = {
   async getMigrations() {
     return {
@@ -298,6 +337,7 @@ export const stateMigrations: MigrationProvider = {
       '0005_superseded': m0005_superseded,
       '0006_notifications': m0006_notifications,
       '0007_ack_cursors': m0007_ack_cursors,
+      '0008_batches': m0008_batches,
     };
   },
 };

@@ -26,6 +26,8 @@ export interface FileRecord {
   readonly remotePath: string;
   readonly runId: string;
   readonly reason: string | null;
+  /** An extra Customer batch of the day (`<date>-02`...); null for the daily files. */
+  readonly batchId: string | null;
   readonly builtAt: string;
   readonly uploadStartedAt: string | null;
   readonly uploadedAt: string | null;
@@ -42,6 +44,7 @@ export interface NewFile {
   readonly bytes: number;
   readonly archivePath: string;
   readonly remotePath: string;
+  readonly batchId?: string;
 }
 
 type Db = Kysely<any> | Transaction<any>;
@@ -64,6 +67,7 @@ function toRecord(row: Record<string, any>): FileRecord {
     remotePath: row.remote_path,
     runId: row.run_id,
     reason: row.reason ?? null,
+    batchId: row.batch_id ?? null,
     builtAt: iso(row.built_at)!,
     uploadStartedAt: iso(row.upload_started_at),
     uploadedAt: iso(row.uploaded_at),
@@ -127,17 +131,21 @@ export async function listFiles(db: Db, range: { from?: FileDate; to?: FileDate 
   return rows.map(toRecord);
 }
 
-/** The version in play for a date and type: the newest one not rejected or abandoned. */
-export function liveFile(files: readonly FileRecord[], fileType: string): FileRecord | undefined {
-  return files.filter((f) => f.fileType === fileType && !REPLACEABLE_STATUSES.includes(f.status)).at(-1);
+/**
+ * The version in play for a date and type: the newest one not rejected or abandoned. Extra Customer
+ * batches of the day are their own files: named by `batchId`, they are left out otherwise.
+ */
+export function liveFile(files: readonly FileRecord[], fileType: string, batchId: string | null = null): FileRecord | undefined {
+  return files.filter((f) => f.fileType === fileType && f.batchId === batchId && !REPLACEABLE_STATUSES.includes(f.status)).at(-1);
 }
 
-/** The next unused version; versions of rejected and abandoned files count, so a number is never reused. */
-export async function nextVersion(db: Db, fileDate: FileDate, fileType: string): Promise<number> {
-  const row = await table(db, 'file')
+/** The next unused version (per batch); versions of rejected and abandoned files count, so a number is never reused. */
+export async function nextVersion(db: Db, fileDate: FileDate, fileType: string, batchId: string | null = null): Promise<number> {
+  let query = table(db, 'file')
     .select(sql<number>`coalesce(max(version), 0)`.as('max'))
-    .where('file_date', '=', fileDate).where('file_type', '=', fileType)
-    .executeTakeFirstOrThrow();
+    .where('file_date', '=', fileDate).where('file_type', '=', fileType);
+  query = batchId === null ? query.where('batch_id', 'is', null) : query.where('batch_id', '=', batchId);
+  const row = await query.executeTakeFirstOrThrow();
   return Number(row.max) + 1;
 }
 
@@ -156,7 +164,7 @@ export async function recordBuiltFiles(
       const rows = await trx.withSchema(STATE_SCHEMA).insertInto('file').values(files.map((f) => ({
         file_date: f.fileDate, file_type: f.fileType, version: f.version, name: f.name, status: 'built',
         sha256: f.sha256, row_count: f.rows, byte_count: f.bytes, archive_path: f.archivePath, remote_path: f.remotePath,
-        run_id: runId, built_at: now, updated_at: now,
+        run_id: runId, built_at: now, updated_at: now, batch_id: f.batchId ?? null,
       }))).returningAll().execute();
       const records = rows.map(toRecord);
       await alsoRecord?.(trx, records);
@@ -221,8 +229,8 @@ export async function recordAcknowledgement(db: Kysely<any>, ack: Acknowledgemen
   });
 }
 
-/** A date is validated when it has files and every file in play for it is validated. */
+/** A date is validated when it has files and every daily file in play for it is validated. */
 export function isDateValidated(files: readonly FileRecord[]): boolean {
-  const live = files.filter((f) => !REPLACEABLE_STATUSES.includes(f.status));
+  const live = files.filter((f) => f.batchId === null && !REPLACEABLE_STATUSES.includes(f.status));
   return live.length > 0 && live.every((f) => f.status === 'validated');
 }
