@@ -164,7 +164,8 @@ export const configSchema = z
         slack: z
           .object({
             channel: z.string().min(1),
-            baseUrl: z.string().url().default('https://slack.com/api'),
+            /** The Web API's base (its methods live under /api/): Slack, or the local sandbox's channel URL. */
+            baseUrl: z.string().url().default('https://slack.com'),
             tokenFile: z.string().optional(),
             /** Message patterns (regex with named groups date, token, reason), when Lead's wording differs from the defaults. */
             patterns: z.array(z.object({ outcome: z.enum(['validated', 'rejected']), regex: z.string().min(1) }).strict()).optional(),

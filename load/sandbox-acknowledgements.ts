@@ -30,7 +30,12 @@ interface HistoryBody {
   readonly response_metadata?: { readonly next_cursor?: string };
 }
 
-export type Fetch = (url: string, init: { headers: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+export type Fetch = (url: string, init: { headers: Record<string, string> }) => Promise<{
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+  readonly headers?: { get(name: string): string | null };
+}>;
 
 const PAGE = 200;
 // A runaway cursor (a server that always answers has_more) must not loop forever.
@@ -39,9 +44,17 @@ const MAX_PAGES = 10_000;
 /** Every message newer than `oldest` (all when absent), oldest first, following `next_cursor`. */
 export async function readChannelHistory(
   endpoint: ChannelEndpoint,
-  options: { readonly oldest?: string; readonly limit?: number; readonly fetch?: Fetch } = {},
+  options: {
+    readonly oldest?: string;
+    readonly limit?: number;
+    readonly fetch?: Fetch;
+    /** Waits out a rate-limit answer (429 with Retry-After); injectable so tests need not sleep. */
+    readonly sleep?: (ms: number) => Promise<void>;
+    readonly maxRetries?: number;
+  } = {},
 ): Promise<ChannelMessage[]> {
-  const get: Fetch = options.fetch ?? ((url, init) => fetch(url, init));
+  const get: Fetch = options.fetch ?? ((url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(15_000) }));
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const messages: ChannelMessage[] = [];
   let cursor = '';
   for (let page = 0; page < MAX_PAGES; page += 1) {
@@ -51,7 +64,12 @@ export async function readChannelHistory(
     const url = `${endpoint.url.replace(/\/$/, '')}/api/conversations.history?${query}`;
     let body: HistoryBody;
     try {
-      const response = await get(url, { headers: { authorization: `Bearer ${endpoint.token}` } });
+      let response = await get(url, { headers: { authorization: `Bearer ${endpoint.token}` } });
+      // Slack answers 429 with Retry-After when read too often: wait as told, a bounded number of times.
+      for (let retry = 0; response.status === 429 && retry < (options.maxRetries ?? 5); retry += 1) {
+        await sleep(Math.max(0, Number(response.headers?.get('retry-after') ?? '1')) * 1000);
+        response = await get(url, { headers: { authorization: `Bearer ${endpoint.token}` } });
+      }
       if (!response.ok) throw new LeadEtlError('LEAD_CHANNEL', `HTTP ${response.status}`);
       body = (await response.json()) as HistoryBody;
     } catch (error) {

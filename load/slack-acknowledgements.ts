@@ -1,26 +1,22 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
-import { LeadEtlError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { FileTypeSpec } from '../transform/file-type-spec.js';
 import type { AckSource } from './ack-source.js';
 import { classifyLeadMessage, LEAD_MESSAGE_PATTERNS, type LeadAnswer, type LeadMessagePattern } from './lead-message-patterns.js';
+import { readChannelHistory } from './sandbox-acknowledgements.js';
 
 /**
  * Lead reports each file's outcome in the program's Slack alerts channel. This source reads that channel
- * through Slack's Web API (conversations.history, with a bot token), oldest unread message first, and
+ * through Slack's Web API (conversations.history, with a bot token, paged and rate-limited by
+ * readChannelHistory), oldest unread message first, keeps a cursor in the state store, and
  * classifies each message with the shared table of Lead's message patterns (load/lead-message-patterns.ts,
  * extended by configuration): validated, rejected (with the file and reason), or not recognised, which
  * is kept for a person and never guessed at. The local sandbox serves the same API, so this reads it too.
  */
-export interface SlackHistoryMessage {
-  readonly ts: string;
-  readonly text?: string;
-  readonly subtype?: string;
-}
-
 export interface SlackReaderOptions {
   readonly name: string;
+  /** The API's base: https://slack.com, or the local sandbox's http://127.0.0.1:PORT. */
   readonly baseUrl: string;
   readonly token: string;
   readonly channel: string;
@@ -38,46 +34,19 @@ export interface SlackReaderOptions {
 
 export function slackAcknowledgements(options: SlackReaderOptions): AckSource {
   const patterns = options.patterns ?? LEAD_MESSAGE_PATTERNS;
-  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   let pendingCursor: string | undefined;
-
-  async function call(params: URLSearchParams): Promise<{ messages: SlackHistoryMessage[]; has_more?: boolean; response_metadata?: { next_cursor?: string } }> {
-    for (let attempt = 0; ; attempt += 1) {
-      const response = await fetch(`${options.baseUrl.replace(/\/$/, '')}/conversations.history?${params}`, {
-        headers: { authorization: `Bearer ${options.token}` },
-        signal: AbortSignal.timeout(15_000),
-      });
-      if (response.status === 429 && attempt < (options.maxRetries ?? 5)) {
-        const seconds = Number(response.headers.get('retry-after') ?? '1');
-        options.logger.warn({ source: options.name, retryAfter: seconds }, 'Slack asked us to slow down; waiting');
-        await sleep(Math.max(0, seconds) * 1000);
-        continue;
-      }
-      const body = (await response.json().catch(() => ({}))) as { ok?: boolean; error?: string; messages?: SlackHistoryMessage[] };
-      if (!response.ok || !body.ok) {
-        throw new LeadEtlError('NOT_ACKNOWLEDGED', `${options.name}: reading channel ${options.channel} failed: ${body.error ?? `HTTP ${response.status}`}`);
-      }
-      return body as { messages: SlackHistoryMessage[]; has_more?: boolean; response_metadata?: { next_cursor?: string } };
-    }
-  }
 
   return {
     name: options.name,
     async poll() {
       const cursorRow = await options.db.withSchema('lead_etl').selectFrom('ack_cursor').select('last_ts').where('source', '=', options.name).executeTakeFirst();
       const oldest = cursorRow?.last_ts ?? '0';
-      const collected: SlackHistoryMessage[] = [];
-      let cursor: string | undefined;
-      do {
-        const params = new URLSearchParams({ channel: options.channel, oldest, limit: String(options.pageSize ?? 200), inclusive: 'false' });
-        if (cursor) params.set('cursor', cursor);
-        const page = await call(params);
-        collected.push(...page.messages);
-        cursor = page.has_more ? page.response_metadata?.next_cursor || undefined : undefined;
-      } while (cursor);
-
-      // Slack returns newest first; Lead's story is told oldest first (a rejection, then the validation of V2).
-      const messages = collected.filter((m) => Number(m.ts) > Number(oldest)).sort((a, b) => Number(a.ts) - Number(b.ts));
+      const collected = await readChannelHistory({ url: options.baseUrl, token: options.token, channel: options.channel }, {
+        oldest, limit: options.pageSize ?? 200,
+        ...(options.sleep ? { sleep: options.sleep } : {}), ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      });
+      // Oldest first, as Lead told the story (a rejection, then the validation of V2).
+      const messages = collected.filter((m) => Number(m.ts) > Number(oldest));
       const answers: LeadAnswer[] = [];
       for (const message of messages) {
         const answer = message.text ? classifyLeadMessage({ ts: message.ts, text: message.text }, options.specs, patterns) : undefined;

@@ -61,7 +61,7 @@ describe('a rehearsed week: the daemon against the Lead sandbox', () => {
       input: {
         ...input,
         sftp: { host: sandbox.sftp.host, port: sandbox.sftp.port, username: sandbox.sftp.username, hostKeyFingerprint: sandbox.sftp.hostKeyFingerprint },
-        acknowledgements: { slack: { channel: sandbox.channel.id, baseUrl: `${sandbox.channel.url}/api` } },
+        acknowledgements: { slack: { channel: sandbox.channel.id, baseUrl: sandbox.channel.url } },
       },
     });
     const ctx: JobContext = { config, ledger: db.database, state: db.database, clock, logger, connectRemote: () => openSftpSession(config.sftp!, logger) };

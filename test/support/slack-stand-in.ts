@@ -49,7 +49,7 @@ export async function startSlackStandIn(options: { token: string; channel: strin
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${address.port}/api`,
+    url: `http://127.0.0.1:${address.port}`,
     post(text) {
       tick += 1;
       const ts = `${tick}.000100`;
