@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DatabaseTarget } from '../core/database.js';
 import { LeadEtlError } from '../core/errors.js';
-import { REFERENCE_LEDGER_QUERIES_DIR } from '../extract/reference-ledger/paths.js';
+import { REFERENCE_LEDGER_QUERIES_DIR } from '../reference-program/paths.js';
 import type { Profile } from './profile-schema.js';
 import { loadProfile } from './load-profile.js';
 import type { ProgramFileType } from '../transform/program-file-types.js';

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,10 +9,20 @@ import { fileURLToPath } from 'node:url';
 function findPackageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'extract'))) return dir;
+    if (isLeadEtlPackage(join(dir, 'package.json'))) return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error('lead-etl: cannot find the package root from ' + fileURLToPath(import.meta.url));
     dir = parent;
+  }
+}
+
+// dist/ has no package.json of its own, and an installed package has no source folders: the name decides.
+function isLeadEtlPackage(file: string): boolean {
+  if (!existsSync(file)) return false;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 'lead-etl';
+  } catch {
+    return false;
   }
 }
 

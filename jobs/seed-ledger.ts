@@ -1,7 +1,7 @@
 import type { Config } from '../config/load-config.js';
 import {
   generateReferenceLedger, installReferenceLedgerSchema, type GenerateOptions, type GenerateSummary,
-} from '../extract/reference-ledger/generate.js';
+} from '../reference-program/generate.js';
 import { openDatabases } from './job-context.js';
 
 /** `lead-etl seed`: the reference ledger, generated into the configured ledger database. */

@@ -7,7 +7,7 @@ import { LeadEtlError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { settlesWithin, withDeadline, withIdleDeadline } from './deadlines.js';
 import { isRemoteAbsent, libraryErrorCode, sftpOperationError } from './sftp-errors.js';
-import { fingerprintOfPublicKey, normalizeFingerprint } from './ssh-keys.js';
+import { fingerprintOfPublicKey, normalizeFingerprint } from '../core/ssh-keys.js';
 
 export interface SftpSettings {
   host: string;

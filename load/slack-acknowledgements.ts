@@ -4,7 +4,7 @@ import type { Logger } from '../core/log.js';
 import type { FileTypeSpec } from '../transform/file-type-spec.js';
 import type { AckSource } from './ack-source.js';
 import { classifyLeadMessage, LEAD_MESSAGE_PATTERNS, type LeadAnswer, type LeadMessagePattern } from './lead-message-patterns.js';
-import { readChannelHistory } from './sandbox-acknowledgements.js';
+import { readChannelHistory } from './slack-channel-history.js';
 
 /**
  * Lead reports each file's outcome in the program's Slack alerts channel. This source reads that channel

@@ -6,7 +6,7 @@ import type { Clock } from '../core/clock.js';
 import { describeError } from '../core/errors.js';
 import { parseFileDate, type FileDate } from '../core/file-date.js';
 import { silentLogger, type Logger } from '../core/log.js';
-import { startEmbeddedSftpServer } from '../load/embedded-sftp-server.js';
+import { startEmbeddedSftpServer } from './sftp/sftp-server.js';
 import { namingOf, type Workflow } from '../transform/file-type-spec.js';
 import { parseLeadFileName } from '../transform/lead-file-name.js';
 import type { ProgramFileType } from '../transform/program-file-types.js';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LeadEtlError } from '../core/errors.js';
-import { generateKeyPair, parseSshKey } from '../load/ssh-keys.js';
+import { generateKeyPair, parseSshKey } from '../core/ssh-keys.js';
 
 /**
  * The secrets a standing sandbox (`lead-etl sandbox --dir DIR`) keeps in DIR/keys, made on first start

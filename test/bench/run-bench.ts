@@ -16,7 +16,7 @@ import { fixedClock } from '../../core/clock.js';
 import { openDatabase } from '../../core/database.js';
 import { parseFileDate } from '../../core/file-date.js';
 import { silentLogger } from '../../core/log.js';
-import { generateReferenceLedger, installReferenceLedgerSchema } from '../../extract/reference-ledger/generate.js';
+import { generateReferenceLedger, installReferenceLedgerSchema } from '../../reference-program/generate.js';
 import { runFileDate } from '../../jobs/run-file-date.js';
 import { migrateStateStore } from '../../load/state/state-store.js';
 

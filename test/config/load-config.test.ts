@@ -32,7 +32,7 @@ describe('loadConfig', () => {
     expect(config.archive.dir).toBe('/srv/lead-etl/var/archive');
     expect(config.state).toBe(config.ledger);
     expect(config.format.excessPrecision).toBe('error');
-    expect(config.queries.dir).toMatch(/extract[/\\]reference-ledger[/\\]queries$/);
+    expect(config.queries.dir).toMatch(/reference-program[/\\]queries$/);
   });
 
   it('names an unknown key with its full path', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.js';
 import { silentLogger } from '../../core/log.js';
 import { EXIT, runCli, type CliIo } from '../../jobs/cli.js';
-import { readChannelHistory } from '../../load/sandbox-acknowledgements.js';
+import { readChannelHistory } from '../../load/slack-channel-history.js';
 import { openSftpSession } from '../../load/sftp-session.js';
 
 /** `lead-etl sandbox` as an operator starts it: what it prints is enough to connect and to read the channel. */

@@ -7,7 +7,7 @@ import { loadProfile } from '../../config/load-profile.js';
 import { addDays, parseFileDate } from '../../core/file-date.js';
 import { packagePath } from '../../core/package-root.js';
 import { isLeadEtlError } from '../../core/errors.js';
-import { createChannelReader, readChannelHistory } from '../../load/sandbox-acknowledgements.js';
+import { createChannelReader, readChannelHistory } from '../../load/slack-channel-history.js';
 import { parseRejectFault } from '../../sandbox/reject-faults.js';
 import { balances } from '../../transform/file-types/balances.js';
 import { transactions } from '../../transform/file-types/transactions.js';

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isLeadEtlError, type LeadEtlError } from '../../core/errors.js';
 import { silentLogger } from '../../core/log.js';
 import { openSftpSession } from '../../load/sftp-session.js';
-import { fingerprintOfOpenSshPublicKey, generateKeyPair } from '../../load/ssh-keys.js';
+import { fingerprintOfOpenSshPublicKey, generateKeyPair } from '../../core/ssh-keys.js';
 import {
   capturingLogger,
   startSftpFixture,

@@ -12,7 +12,7 @@ import {
   generateKeyPair,
   normalizeFingerprint,
   parseSshKey,
-} from '../../load/ssh-keys.js';
+} from '../../core/ssh-keys.js';
 
 const run = promisify(execFile);
 const dirs: string[] = [];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../config/load-config.js';
 import { fixedClock } from '../../core/clock.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import { generateReferenceLedger, installReferenceLedgerSchema } from '../../extract/reference-ledger/generate.js';
+import { generateReferenceLedger, installReferenceLedgerSchema } from '../../reference-program/generate.js';
 import type { ConfigInput } from '../../config/schema.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { openSftpSession } from '../../load/sftp-session.js';

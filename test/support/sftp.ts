@@ -3,9 +3,9 @@ import { createServer, Socket, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, silentLogger, type Logger } from '../../core/log.js';
-import { startEmbeddedSftpServer, type EmbeddedSftpServer } from '../../load/embedded-sftp-server.js';
+import { startEmbeddedSftpServer, type EmbeddedSftpServer } from '../../sandbox/sftp/sftp-server.js';
 import { openSftpSession, type SftpSession, type SftpSettings } from '../../load/sftp-session.js';
-import { generateKeyPair } from '../../load/ssh-keys.js';
+import { generateKeyPair } from '../../core/ssh-keys.js';
 
 /**
  * SFTP tests speak real SSH over loopback: the embedded server on one side, the real client on the

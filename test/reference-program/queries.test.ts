@@ -5,9 +5,9 @@ import type { Row } from '../../core/database.js';
 import {
   activityWindow, addDays, asOfInstant, fileDateForInstant, LEAD_ZONE, parseFileDate, type FileDate,
 } from '../../core/file-date.js';
-import { loadEventTypeMap, type EventTypeMap } from '../../extract/reference-ledger/event-type-map.js';
-import { REFERENCE_LEDGER_FILE_TYPES } from '../../extract/reference-ledger/file-types.js';
-import { generateReferenceLedger, installReferenceLedgerSchema } from '../../extract/reference-ledger/generate.js';
+import { loadEventTypeMap, type EventTypeMap } from '../../reference-program/event-type-map.js';
+import { REFERENCE_LEDGER_FILE_TYPES } from '../../reference-program/file-types.js';
+import { generateReferenceLedger, installReferenceLedgerSchema } from '../../reference-program/generate.js';
 import { fileTypeById } from '../../transform/file-types/registry.js';
 import { createRowMapper } from '../../transform/map-row.js';
 import { decimalToUnits } from '../../transform/money.js';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { activityWindow, addDays, type FileDate } from '../../core/file-date.js';
+import { activityWindow, addDays, type FileDate } from '../core/file-date.js';
 
 /**
  * One local calendar day of simulated activity. Events are placed by seconds elapsed since the day's

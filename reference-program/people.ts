@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import { unitsToDecimal } from '../../transform/money.js';
+import { unitsToDecimal } from '../transform/money.js';
 import type { DayTimeline } from './day-timeline.js';
 import { instantAt, isoInstant, secondAtLocalTime, type LedgerDay } from './ledger-day.js';
 import type { LedgerBook } from './ledger-book.js';

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../core/database.js';
 import { isLeadEtlError } from '../../core/errors.js';
 import { activityWindow, fileDateForInstant } from '../../core/file-date.js';
-import { checkEventTypeMap, loadEventTypeMap } from '../../extract/reference-ledger/event-type-map.js';
-import { EVENT_TYPES } from '../../extract/reference-ledger/event-types.js';
+import { checkEventTypeMap, loadEventTypeMap } from '../../reference-program/event-type-map.js';
+import { EVENT_TYPES } from '../../reference-program/event-types.js';
 import {
   generateReferenceLedger, installReferenceLedgerSchema, type GenerateOptions, type ReferenceProgram,
-} from '../../extract/reference-ledger/generate.js';
-import { TABLES_IN_INSERT_ORDER } from '../../extract/reference-ledger/ledger-rows.js';
+} from '../../reference-program/generate.js';
+import { TABLES_IN_INSERT_ORDER } from '../../reference-program/ledger-rows.js';
 import { databaseKinds, freshDatabase, type DatabaseKind, type FreshDatabase } from '../support/databases.js';
 
 const TABLES = [...TABLES_IN_INSERT_ORDER, 'event_types'] as const;

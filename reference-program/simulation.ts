@@ -1,4 +1,4 @@
-import type { FileDate } from '../../core/file-date.js';
+import type { FileDate } from '../core/file-date.js';
 import type { LedgerBook } from './ledger-book.js';
 import type { LedgerWriter } from './ledger-writer.js';
 import type { PeopleRegistry } from './people.js';

@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 import ssh2, { type ParsedKey, type PublicKeyAuthMethod } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveClientPath } from '../../load/embedded-sftp-paths.js';
-import { generateKeyPair, parseSshKey } from '../../load/ssh-keys.js';
+import { resolveClientPath } from '../../sandbox/sftp/sftp-paths.js';
+import { generateKeyPair, parseSshKey } from '../../core/ssh-keys.js';
 import { startSftpFixture, type SftpFixture } from '../support/sftp.js';
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Database } from '../../core/database.js';
-import { LeadEtlError } from '../../core/errors.js';
-import { addDays, LEAD_ZONE, parseFileDate } from '../../core/file-date.js';
+import type { Database } from '../core/database.js';
+import { LeadEtlError } from '../core/errors.js';
+import { addDays, LEAD_ZONE, parseFileDate } from '../core/file-date.js';
 import { simulateCreditDay } from './credit-day.js';
 import type { CreditApplicationPlan, CreditSimulation } from './credit-model.js';
 import { installReferenceLedgerSchema } from './install-schema.js';

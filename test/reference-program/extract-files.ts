@@ -1,8 +1,8 @@
 import type { Database, Row } from '../../core/database.js';
 import { activityWindow, type FileDate } from '../../core/file-date.js';
 import { loadPartnerQuery, streamPartnerRows } from '../../extract/partner-query.js';
-import { REFERENCE_LEDGER_QUERIES_DIR } from '../../extract/reference-ledger/paths.js';
-import { REFERENCE_LEDGER_FILE_TYPES } from '../../extract/reference-ledger/file-types.js';
+import { REFERENCE_LEDGER_QUERIES_DIR } from '../../reference-program/paths.js';
+import { REFERENCE_LEDGER_FILE_TYPES } from '../../reference-program/file-types.js';
 import { fileTypeById } from '../../transform/file-types/registry.js';
 
 /** The rows of every Lead file for one file date, read from the reference ledger in one snapshot. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { LeadEtlError } from '../../core/errors.js';
-import { FEE_TYPES, TRANSACTION_ACTIONS, TRANSACTION_TYPES, TRANSFER_TYPES } from '../../transform/file-types/lead-enums.js';
+import { LeadEtlError } from '../core/errors.js';
+import { FEE_TYPES, TRANSACTION_ACTIONS, TRANSACTION_TYPES, TRANSFER_TYPES } from '../transform/file-types/lead-enums.js';
 import { REFERENCE_LEDGER_EVENT_TYPE_MAP_FILE } from './paths.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrng } from '../../extract/reference-ledger/prng.js';
+import { createPrng } from '../../reference-program/prng.js';
 
 describe('createPrng', () => {
   it('gives the same sequence for the same seed and another for another seed', () => {

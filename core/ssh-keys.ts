@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
-import { LeadEtlError } from '../core/errors.js';
+import { LeadEtlError } from './errors.js';
 
 /**
  * SSH key helpers: fingerprints in the form OpenSSH prints them (so an operator can compare what the

@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import type { FileDate } from '../../core/file-date.js';
+import type { FileDate } from '../core/file-date.js';
 import type { DepositEventType } from './event-types.js';
 import type { HolderType } from './ledger-rows.js';
 

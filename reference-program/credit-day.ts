@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import { unitsToDecimal } from '../../transform/money.js';
+import { unitsToDecimal } from '../transform/money.js';
 import { closeCard, issueCard, replaceCard, setCardsActive } from './cards.js';
 import {
   CARD_INTEREST_DENOMINATOR, allocatePayment, type CreditAccountState, type CreditApplicationPlan, type CreditSimulation,

@@ -3,11 +3,11 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ParsedKey } from 'ssh2';
-import { LeadEtlError } from '../core/errors.js';
-import { silentLogger, type Logger } from '../core/log.js';
-import { resolveClientPath } from './embedded-sftp-paths.js';
-import { serveTree } from './embedded-sftp-filesystem.js';
-import { fingerprintOfPublicKey, generateKeyPair, parseSshKey } from './ssh-keys.js';
+import { LeadEtlError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/log.js';
+import { resolveClientPath } from './sftp-paths.js';
+import { serveTree } from './sftp-filesystem.js';
+import { fingerprintOfPublicKey, generateKeyPair, parseSshKey } from '../../core/ssh-keys.js';
 
 /**
  * An SFTP server in this process, on loopback, serving a local folder. It stands in for Lead's server
@@ -43,7 +43,7 @@ const LOOPBACK = '127.0.0.1';
 const DISCONNECT_GRACE_MS = 250;
 
 export async function startEmbeddedSftpServer(options: EmbeddedSftpServerOptions): Promise<EmbeddedSftpServer> {
-  const log = (options.logger ?? silentLogger()).child({ component: 'embedded-sftp' });
+  const log = (options.logger ?? silentLogger()).child({ component: 'sandbox-sftp' });
   const rootDir = await realpath(options.rootDir).catch((error: unknown) => {
     throw new LeadEtlError('CONFIG_INVALID', `embedded SFTP root folder ${options.rootDir} cannot be used: ${String(error)}`, { cause: error });
   });

@@ -1,5 +1,5 @@
 import type { Row } from '../../core/database.js';
-import { MAPPED_COLUMNS, type EventTypeMap } from '../../extract/reference-ledger/event-type-map.js';
+import { MAPPED_COLUMNS, type EventTypeMap } from '../../reference-program/event-type-map.js';
 import type { FileTypeSpec } from '../../transform/file-type-spec.js';
 
 /**

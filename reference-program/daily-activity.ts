@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import type { FileDate } from '../../core/file-date.js';
+import type { FileDate } from '../core/file-date.js';
 import { transferBetween } from './account-lifecycle.js';
 import type { DayTimeline } from './day-timeline.js';
 import { instantAt, nextBusinessDate, secondAtLocalTime, type LedgerDay } from './ledger-day.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CompiledQuery } from 'kysely';
-import type { Database } from '../../core/database.js';
-import { splitSqlScript } from '../sql-script.js';
+import type { Database } from '../core/database.js';
+import { splitSqlScript } from '../extract/sql-script.js';
 import { REFERENCE_LEDGER_SCHEMA_FILE } from './paths.js';
 
 export interface InstallSchemaOptions {

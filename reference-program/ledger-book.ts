@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
-import type { FileDate } from '../../core/file-date.js';
-import { unitsToDecimal } from '../../transform/money.js';
+import type { FileDate } from '../core/file-date.js';
+import { unitsToDecimal } from '../transform/money.js';
 import { EVENT_TYPES, signOf, type CreditEventType, type DepositEventType } from './event-types.js';
 import { isoInstant } from './ledger-day.js';
 import type { LedgerWriter } from './ledger-writer.js';

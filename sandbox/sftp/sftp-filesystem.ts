@@ -2,8 +2,8 @@ import { constants as fsConstants, type Stats } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { Attributes, FileEntry, SFTPWrapper } from 'ssh2';
-import type { Logger } from '../core/log.js';
-import { isWithin, resolveClientPath, type ResolvedPath } from './embedded-sftp-paths.js';
+import type { Logger } from '../../core/log.js';
+import { isWithin, resolveClientPath, type ResolvedPath } from './sftp-paths.js';
 
 /**
  * The SFTP v3 requests of one client session, answered from a local folder: the embedded server's
