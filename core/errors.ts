@@ -16,7 +16,18 @@ export type ErrorCode =
   | 'FILE_TYPE_UNKNOWN'
   | 'ARCHIVE_CONFLICT'
   | 'ARCHIVE_CORRUPT'
-  | 'STATE_CONFLICT'
+  /** Another lead-etl process holds the lock of this date (or the daemon's lease): its turn, not a fault. */
+  | 'LOCK_HELD'
+  /** A compare-and-set on a file's status lost: another process moved the file first. */
+  | 'STATE_CAS_LOST'
+  /** A uniqueness or check constraint of the state store refused a write (a version already recorded). */
+  | 'STATE_CONSTRAINT'
+  /** The state store's schema is missing or behind this version of lead-etl: run `lead-etl migrate`. */
+  | 'STATE_SCHEMA'
+  /** A migration failed; the state store is left as the failing migration found it. */
+  | 'MIGRATION_FAILED'
+  /** An operator command refused because of what the state store holds (validated already, version used). */
+  | 'OPERATION_REFUSED'
   | 'STATE_TRANSITION'
   | 'SFTP_CONNECT'
   | 'SFTP_HOST_KEY_MISMATCH'

@@ -299,7 +299,7 @@ number (from its name) so it is never reused. Only for a type that has no versio
       try {
         const result = await migrateStateStore(databases.state.db);
         for (const r of result.results ?? []) io.stdout(`${r.status === 'Success' ? 'applied' : r.status}  ${r.migrationName}\n`);
-        if (result.error) throw new LeadEtlError('STATE_CONFLICT', `migration failed: ${describeError(result.error)}`, { cause: result.error });
+        if (result.error) throw new LeadEtlError('MIGRATION_FAILED', `migration failed: ${describeError(result.error)}`, { cause: result.error });
         io.stdout(`state store ${databases.state.label} is up to date\n`);
         return EXIT.ok;
       } finally {

@@ -69,7 +69,7 @@ export async function startDaemon(
       log.info({ at: report.at, runs: report.runs.length, uploaded: report.runs.reduce((n, r) => n + r.uploaded.length, 0), acknowledged: report.acknowledged, alerts: report.alerts.length }, 'tick');
       return report;
     } catch (error) {
-      if (isLeadEtlError(error, 'STATE_CONFLICT')) {
+      if (isLeadEtlError(error, 'LOCK_HELD')) {
         status.skipped += 1;
         log.debug('another replica holds the lease; this tick is skipped');
         return undefined;

@@ -33,9 +33,9 @@ export async function markUploaded(
   }
   const files = await filesForDate(ctx.state.db, args.fileDate);
   const live = liveFile(files, type.spec.id);
-  if (live) throw new LeadEtlError('STATE_CONFLICT', `${live.name} is ${live.status} for ${args.fileDate}; only a file sent after a rejection can be recorded by hand`);
+  if (live) throw new LeadEtlError('OPERATION_REFUSED', `${live.name} is ${live.status} for ${args.fileDate}; only a file sent after a rejection can be recorded by hand`);
   const next = await nextVersion(ctx.state.db, args.fileDate, type.spec.id);
-  if (version < next) throw new LeadEtlError('STATE_CONFLICT', `version ${version} of ${type.spec.id} for ${args.fileDate} is already used; a version number is never reused (next: ${next})`);
+  if (version < next) throw new LeadEtlError('OPERATION_REFUSED', `version ${version} of ${type.spec.id} for ${args.fileDate} is already used; a version number is never reused (next: ${next})`);
 
   const runId = newRunId(ctx.clock);
   await startRun(ctx.state.db, { runId, command: 'mark-uploaded', fileDate: args.fileDate }, ctx.clock);

@@ -47,7 +47,7 @@ export async function reconcileTick(
     try {
       result = await withDateLock(ctx.state, `date:${date}`, () => runFileDate(ctx, date));
     } catch (error) {
-      if (isLeadEtlError(error, 'STATE_CONFLICT')) {
+      if (isLeadEtlError(error, 'LOCK_HELD')) {
         busy = date;
         break;
       }

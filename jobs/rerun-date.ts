@@ -37,11 +37,11 @@ export async function planRerun(ctx: JobContext, fileDate: FileDate, only?: read
     const workflow = type.spec.workflow;
     const validated = files.filter((f) => f.status === 'validated' && outbound.find((t) => t.spec.id === f.fileType)?.spec.workflow === workflow);
     if (validated.length > 0) {
-      throw new LeadEtlError('STATE_CONFLICT', `refused: Lead already validated the ${workflow} files of ${fileDate} (${validated.map((f) => f.name).join(', ')}) and accepts nothing more for them`);
+      throw new LeadEtlError('OPERATION_REFUSED', `refused: Lead already validated the ${workflow} files of ${fileDate} (${validated.map((f) => f.name).join(', ')}) and accepts nothing more for them`);
     }
     const current = liveFile(files, type.spec.id);
     if (current && current.status !== 'uploaded') {
-      throw new LeadEtlError('STATE_CONFLICT', `refused: ${current.name} is ${current.status}; run \`lead-etl run --date ${fileDate}\` to finish it first`);
+      throw new LeadEtlError('OPERATION_REFUSED', `refused: ${current.name} is ${current.status}; run \`lead-etl run --date ${fileDate}\` to finish it first`);
     }
     const version = await nextVersion(ctx.state.db, fileDate, type.spec.id);
     plans.push({

@@ -19,7 +19,7 @@ export async function withDateLock<T>(state: Database, scope: string, fn: () => 
   return state.db.connection().execute(async (conn) => {
     const got = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}) as locked`.execute(conn);
     if (!got.rows[0]?.locked) {
-      throw new LeadEtlError('STATE_CONFLICT', `another lead-etl process is working on ${scope}; try again when it has finished`);
+      throw new LeadEtlError('LOCK_HELD', `another lead-etl process is working on ${scope}; try again when it has finished`);
     }
     try {
       return await fn();

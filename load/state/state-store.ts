@@ -87,10 +87,10 @@ export async function assertStateStoreReady(db: Kysely<any>): Promise<void> {
   try {
     pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
   } catch (cause) {
-    throw new LeadEtlError('STATE_CONFLICT', 'cannot read the state store: run `lead-etl migrate` first', { cause });
+    throw new LeadEtlError('STATE_SCHEMA', 'cannot read the state store: run `lead-etl migrate` first', { cause });
   }
   if (pending.length > 0) {
-    throw new LeadEtlError('STATE_CONFLICT', `the state store is missing migrations ${pending.join(', ')}: run \`lead-etl migrate\``);
+    throw new LeadEtlError('STATE_SCHEMA', `the state store is missing migrations ${pending.join(', ')}: run \`lead-etl migrate\``);
   }
 }
 
@@ -172,7 +172,7 @@ export async function recordBuiltFiles(
     });
   } catch (cause) {
     if ((cause as { code?: string }).code === '23505') {
-      throw new LeadEtlError('STATE_CONFLICT', `another run recorded ${files.map((f) => f.name).join(', ')} first; nothing was changed, run again to pick up its files`, { cause });
+      throw new LeadEtlError('STATE_CONSTRAINT', `another run recorded ${files.map((f) => f.name).join(', ')} first; nothing was changed, run again to pick up its files`, { cause });
     }
     throw cause;
   }
@@ -200,7 +200,7 @@ export async function moveFile(
     throw new LeadEtlError('STATE_TRANSITION', `cannot move ${file.name} from ${from} to ${to}: ${(cause as Error).message}`, { cause });
   }
   if (!row) {
-    throw new LeadEtlError('STATE_CONFLICT', `${file.name} is no longer ${from} (another process moved it); run again to see its state`);
+    throw new LeadEtlError('STATE_CAS_LOST', `${file.name} is no longer ${from} (another process moved it); run again to see its state`);
   }
   return toRecord(row);
 }

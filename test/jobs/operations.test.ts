@@ -97,7 +97,7 @@ describe.each(databaseKinds)('operator commands on %s', (kind) => {
     let release!: () => void;
     const holding = withDateLock(ctx.state, `date:${day(0)}`, () => new Promise<void>((resolve) => { release = resolve; }));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await expect(withDateLock(ctx.state, `date:${day(0)}`, () => runFileDate(ctx, day(0)))).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
+    await expect(withDateLock(ctx.state, `date:${day(0)}`, () => runFileDate(ctx, day(0)))).rejects.toMatchObject({ code: 'LOCK_HELD' });
     release();
     await holding;
     const after = await withDateLock(ctx.state, `date:${day(0)}`, () => runFileDate(ctx, day(0)));

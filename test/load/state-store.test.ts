@@ -49,8 +49,8 @@ describe.each(databaseKinds)('state store on %s', (kind) => {
   });
 
   it('refuses a second file in play for the same date and type, and a reused version', async () => {
-    await expect(recordBuiltFiles(fresh.database.db, 'run-1', [built('balances', 2)], clock)).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
-    await expect(recordBuiltFiles(fresh.database.db, 'run-1', [built('balances', 1)], clock)).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
+    await expect(recordBuiltFiles(fresh.database.db, 'run-1', [built('balances', 2)], clock)).rejects.toMatchObject({ code: 'STATE_CONSTRAINT' });
+    await expect(recordBuiltFiles(fresh.database.db, 'run-1', [built('balances', 1)], clock)).rejects.toMatchObject({ code: 'STATE_CONSTRAINT' });
   });
 
   it('lets the database refuse a skipped step, an edited checksum and a delete', async () => {
@@ -64,7 +64,7 @@ describe.each(databaseKinds)('state store on %s', (kind) => {
     const db = fresh.database.db;
     const [file] = await filesForDate(db, date);
     const uploading = await moveFile(db, file!, 'built', 'uploading', clock);
-    await expect(moveFile(db, file!, 'built', 'uploading', clock)).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
+    await expect(moveFile(db, file!, 'built', 'uploading', clock)).rejects.toMatchObject({ code: 'STATE_CAS_LOST' });
     const uploaded = await moveFile(db, uploading, 'uploading', 'uploaded', clock);
     expect(uploaded.uploadedAt).toBe('2026-03-09T07:00:00.000Z');
     const events = await sql<{ to_status: string }>`select to_status from lead_etl.file_event where file_id = ${file!.id} order by id`.execute(db);
