@@ -2,10 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DatabaseTarget } from '../core/database.js';
 import { LeadEtlError } from '../core/errors.js';
-import { REFERENCE_LEDGER_QUERIES_DIR } from '../reference-program/paths.js';
-import type { Profile } from './profile-schema.js';
+import type { Profile, ValueMapEntries } from './profile-schema.js';
+import { describeIssues } from './describe-issues.js';
 import { loadProfile } from './load-profile.js';
-import type { ProgramFileType } from '../transform/program-file-types.js';
 import { configSchema, type ConfigInput, type ParsedConfig } from './schema.js';
 
 /**
@@ -33,15 +32,16 @@ export interface SftpConfig {
 export interface Config {
   /** Where the configuration came from, for messages. */
   readonly source: string;
-  readonly program: Omit<ParsedConfig['program'], 'profile' | 'fileTypes'> & {
+  readonly program: Omit<ParsedConfig['program'], 'profile' | 'name'> & {
+    readonly name: string;
     readonly profile: Profile;
     readonly profilePath: string;
-    /** The program's file types with its profile applied, in Lead's object order. */
-    readonly files: readonly ProgramFileType[];
+    readonly valueMapEntries: Readonly<Record<string, ValueMapEntries>>;
   };
   readonly ledger: DatabaseTarget;
   readonly state: DatabaseTarget;
-  readonly queries: { readonly dir: string; readonly fetchSize: number };
+  /** `dir` is absent only with an embedded (PGlite) ledger: the reference program's queries then serve. */
+  readonly queries: { readonly dir?: string; readonly fetchSize: number };
   readonly archive: { readonly dir: string };
   readonly documents: { readonly dir?: string; readonly remoteFolder: string };
   readonly sftp?: SftpConfig;
@@ -60,6 +60,10 @@ export interface Config {
 }
 
 const OVERRIDE_PREFIX = 'LEAD_ETL__';
+
+/** With an embedded ledger (the demo's world) and nothing named, the reference program's deposit program. */
+export const DEMO_PROGRAM_NAME = 'demo-deposit';
+export const DEMO_PROFILE = 'deposit';
 
 export interface LoadConfigOptions {
   /** Path of a JSON config file. */
@@ -80,14 +84,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const path = issue.path.join('.');
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => `unknown config key ${path ? path + '.' : ''}${key}`).join('; ');
-      }
-      return `config key ${path || '(root)'}: ${issue.message}`;
-    });
-    throw new LeadEtlError('CONFIG_INVALID', `${source}: ${lines.join('; ')}`);
+    throw new LeadEtlError('CONFIG_INVALID', `${source}: ${describeIssues(parsed.error, 'config')}`);
   }
   return resolveConfig(parsed.data, source, baseDir, env);
 }
@@ -136,14 +133,25 @@ function resolveConfig(parsed: ParsedConfig, source: string, baseDir: string, en
   const path = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   const ledger = databaseTarget('ledger', parsed.ledger, env, path);
   const state = parsed.state ? databaseTarget('state', parsed.state, env, path) : ledger;
-  const { profile: profileRef, fileTypes, ...program } = parsed.program;
-  const loaded = loadProfile(profileRef, baseDir, fileTypes);
+  const { profile: profileRef, ...program } = parsed.program;
+  if (ledger.driver === 'postgres') {
+    // A partner's own ledger: nothing may fall back to the reference program's demo defaults.
+    const missing = [
+      ...(program.name === undefined ? ['program.name'] : []),
+      ...(profileRef === undefined ? ['program.profile'] : []),
+      ...(parsed.queries.dir === undefined ? ['queries.dir'] : []),
+    ];
+    if (missing.length > 0) {
+      throw new LeadEtlError('CONFIG_INVALID', `${source}: config key ${missing.join(', ')} required when ledger.driver is postgres: name the program, its profile (deposit, credit, all or a profile file) and the folder of your queries (docs/partner-queries.md)`);
+    }
+  }
+  const loaded = loadProfile(profileRef ?? DEMO_PROFILE, baseDir);
   return {
     source,
-    program: { ...program, profile: loaded.profile, profilePath: loaded.path, files: loaded.files },
+    program: { ...program, name: program.name ?? DEMO_PROGRAM_NAME, profile: loaded.profile, profilePath: loaded.path, valueMapEntries: loaded.valueMapEntries },
     ledger,
     state,
-    queries: { dir: path(parsed.queries.dir ?? REFERENCE_LEDGER_QUERIES_DIR), fetchSize: parsed.queries.fetchSize },
+    queries: { ...(parsed.queries.dir !== undefined ? { dir: path(parsed.queries.dir) } : {}), fetchSize: parsed.queries.fetchSize },
     archive: { dir: path(parsed.archive.dir) },
     documents: { ...(parsed.documents.dir ? { dir: path(parsed.documents.dir) } : {}), remoteFolder: parsed.documents.remoteFolder },
     ...(parsed.sftp ? { sftp: sftpConfig(parsed.sftp, env, path) } : {}),

@@ -1,26 +1,32 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { LeadEtlError } from '../core/errors.js';
 import { packagePath } from '../core/package-root.js';
-import { applyProfile, type ProgramFileType, type ValueMap } from '../transform/program-file-types.js';
-import { profileSchema, type Profile } from './profile-schema.js';
+import { describeIssues } from './describe-issues.js';
+import { profileSchema, type Profile, type ValueMapEntries } from './profile-schema.js';
 
 /** Profiles that ship with lead-etl, for the program kinds the reference ledger covers. */
 export const BUILT_IN_PROFILES_DIR = packagePath('config', 'profiles');
 
 export function builtInProfileNames(): string[] {
-  return ['deposit', 'credit', 'all'].filter((name) => existsSync(join(BUILT_IN_PROFILES_DIR, `${name}.json`)));
+  if (!existsSync(BUILT_IN_PROFILES_DIR)) return [];
+  return readdirSync(BUILT_IN_PROFILES_DIR).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort();
 }
 
+/**
+ * A profile as read and checked for shape; applying it to Lead's file types is transform's work
+ * (`programFilesOf` in transform/program-file-types.ts).
+ */
 export interface LoadedProfile {
   readonly profile: Profile;
   readonly path: string;
-  readonly files: ProgramFileType[];
+  /** The value-map tables the profile keeps in files of their own (`entriesFile`), by map name. */
+  readonly valueMapEntries: Readonly<Record<string, ValueMapEntries>>;
 }
 
 /** `ref` is a built-in profile name or a path to a profile JSON file (relative to `baseDir`). */
-export function loadProfile(ref: string, baseDir: string, onlyFileTypes?: readonly string[]): LoadedProfile {
+export function loadProfile(ref: string, baseDir: string): LoadedProfile {
   const builtIn = /^[a-z][a-z0-9-]*$/.test(ref) && !ref.endsWith('.json');
   const path = builtIn ? join(BUILT_IN_PROFILES_DIR, `${ref}.json`) : isAbsolute(ref) ? ref : resolve(baseDir, ref);
   if (!existsSync(path)) {
@@ -34,7 +40,7 @@ export function loadProfile(ref: string, baseDir: string, onlyFileTypes?: readon
     throw new LeadEtlError('CONFIG_INVALID', `profile ${path}: ${describeIssues(parsed.error)}`);
   }
   const profile = parsed.data;
-  const entries: Record<string, ValueMap['entries']> = {};
+  const entries: Record<string, ValueMapEntries> = {};
   for (const [name, map] of Object.entries(profile.valueMaps)) {
     if (!map.entriesFile) continue;
     const file = resolve(dirname(path), map.entriesFile);
@@ -42,7 +48,7 @@ export function loadProfile(ref: string, baseDir: string, onlyFileTypes?: readon
     if (!table.success) throw new LeadEtlError('CONFIG_INVALID', `profile ${path}: valueMaps.${name}.entriesFile ${file}: ${describeIssues(table.error)}`);
     entries[name] = table.data;
   }
-  return { profile, path, files: applyProfile(profile, entries, onlyFileTypes) };
+  return { profile, path, valueMapEntries: entries };
 }
 
 function readJson(path: string, key: string): unknown {
@@ -51,14 +57,4 @@ function readJson(path: string, key: string): unknown {
   } catch (cause) {
     throw new LeadEtlError('CONFIG_UNREADABLE', `${key}: cannot read ${path} as JSON: ${(cause as Error).message}`, { cause });
   }
-}
-
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.join('.');
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `unknown key ${path ? path + '.' : ''}${k}`).join('; ');
-      return `key ${path || '(root)'}: ${issue.message}`;
-    })
-    .join('; ');
 }

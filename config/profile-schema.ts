@@ -77,3 +77,5 @@ export const profileSchema = z
 export type ProfileInput = z.input<typeof profileSchema>;
 export type Profile = z.output<typeof profileSchema>;
 export type FileOverride = z.output<typeof fileOverrideSchema>;
+/** A value map's table: partner value -> target column -> Lead's value (null: leave the column empty). */
+export type ValueMapEntries = Readonly<Record<string, Readonly<Record<string, string | null>>>>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseFileDate } from '../core/file-date.js';
-import { FILE_TYPES } from '../transform/file-types/registry.js';
+import { WORKFLOWS } from '../core/workflows.js';
 
 /**
  * The one typed configuration of lead-etl, with every default in this file. A config file (JSON) is
@@ -26,7 +26,8 @@ const timeZone = z.string().refine((zone) => {
   }
 }, 'must be an IANA time zone such as America/Chicago');
 
-const fileTypeId = z.enum(FILE_TYPES.map((spec) => spec.id) as [string, ...string[]]);
+// Which ids exist is the file types' business (transform/): config checks the shape and hands it on.
+const fileTypeId = z.string().regex(/^[a-z][a-z_]*$/, 'must be a file type id such as balances');
 
 const noPasswordInUrl = (url: string) => {
   try {
@@ -52,9 +53,10 @@ export const configSchema = z
   .object({
     program: z
       .object({
-        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').default('demo-deposit'),
+        /** Required with a PostgreSQL ledger; an embedded one defaults to the demo's `demo-deposit`. */
+        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').optional(),
         /** A built-in profile (deposit, credit, all) or the path of a profile JSON file: which files the program sends and how they fit its agreed schema. */
-        profile: z.string().min(1).default('deposit'),
+        profile: z.string().min(1).optional(),
         currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
         /** Lead's Day 0: the first file date; every later date waits for the one before it. */
         firstFileDate: fileDate.optional(),
@@ -70,7 +72,7 @@ export const configSchema = z
     state: database.optional(),
     queries: z
       .object({
-        /** Folder with one SQL file per file type; defaults to the reference ledger's queries. */
+        /** Folder with one SQL file per file type. Required with a PostgreSQL ledger; an embedded one defaults to the reference program's queries. */
         dir: z.string().optional(),
         fetchSize: z.int().min(1).max(100_000).default(1000),
       })
@@ -122,7 +124,7 @@ export const configSchema = z
     workflows: z
       .object({
         /** Lead's workflows of a date, in the order they are sent (Lead's object dependency order). */
-        order: z.array(z.enum(['customer', 'compliance', 'financial', 'sales'])).min(1).default(['customer', 'compliance', 'financial', 'sales']),
+        order: z.array(z.enum(WORKFLOWS)).min(1).default([...WORKFLOWS]),
         /** Send a workflow only once Lead validated the workflows before it for the same date. */
         waitForPrevious: z.boolean().default(true),
       })

@@ -4,7 +4,6 @@ import type { Transaction } from 'kysely';
 import type { Database, Row } from '../core/database.js';
 import { LeadEtlError } from '../core/errors.js';
 import { asOfInstant, type ActivityWindow } from '../core/file-date.js';
-import type { FileTypeSpec } from '../transform/file-type-spec.js';
 import { compileNamedParameters } from './named-parameters.js';
 
 /**
@@ -22,7 +21,13 @@ export interface PartnerQuery {
   readonly sql: string;
 }
 
-export async function loadPartnerQuery(queriesDir: string, spec: FileTypeSpec): Promise<PartnerQuery> {
+/** What extract needs of a file type: its id and the query file that feeds it (narrower than the spec). */
+export interface QuerySource {
+  readonly id: string;
+  readonly queryFile: string;
+}
+
+export async function loadPartnerQuery(queriesDir: string, spec: QuerySource): Promise<PartnerQuery> {
   const path = join(queriesDir, spec.queryFile);
   try {
     return { fileType: spec.id, path, sql: await readFile(path, 'utf8') };

@@ -1,6 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Transaction } from 'kysely';
+import { WORKFLOWS } from '../core/workflows.js';
 import { activityWindow, addDays, asOfInstant, type ActivityWindow, type FileDate } from '../core/file-date.js';
 import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
 import { archiveFile, buildingPath } from '../load/archive.js';
@@ -27,7 +28,7 @@ import type { JobContext } from './job-context.js';
  */
 /** The configured workflow order, with any workflow it leaves out after the others. */
 export function workflowOrder(order: readonly Workflow[]): Workflow[] {
-  return [...order, ...(['customer', 'compliance', 'financial', 'sales'] as const).filter((w) => !order.includes(w))];
+  return [...order, ...WORKFLOWS.filter((w) => !order.includes(w))];
 }
 
 export interface FileNotices extends RuleNotices {

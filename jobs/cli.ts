@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig, type Config } from '../config/load-config.js';
+import { loadPipelineConfig, type PipelineConfig as Config } from './pipeline-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { describeError, isLeadEtlError, LeadEtlError } from '../core/errors.js';
 import { parseFileDate, type FileDate } from '../core/file-date.js';
@@ -25,9 +25,11 @@ import { formatLateEntries, formatStatusTable } from './status-report.js';
 import { describeRowProblem } from '../transform/row-problem.js';
 import { openLateEntries } from '../load/state/submitted-records.js';
 import { loadProfile, type LoadedProfile } from '../config/load-profile.js';
+import { programFilesOf, type ProgramFileType } from '../transform/program-file-types.js';
 import { validateFiles } from '../transform/validation/validate-files.js';
 import { stateValidationHistory } from '../load/state/state-validation-history.js';
 import { formatValidationJson, formatValidationTable } from './validation-report.js';
+import { REFERENCE_PROGRAMS, type ReferenceProgram } from '../reference-program/generate.js';
 
 /**
  * The `lead-etl` command line. Exit codes: 0 done; 1 failed (one line on stderr says why);
@@ -70,7 +72,7 @@ const COMMON_HELP = `  -c, --config FILE   JSON config file (default: $LEAD_ETL_
 
 function configFrom(values: Values, io: CliIo): Config {
   const file = (values.config as string | undefined) ?? io.env.LEAD_ETL_CONFIG;
-  const config = loadConfig({ ...(file ? { file } : {}), env: io.env });
+  const config = loadPipelineConfig({ ...(file ? { file } : {}), env: io.env });
   const level = values['log-level'] as string | undefined;
   return level ? { ...config, log: { level: level as Config['log']['level'] } } : config;
 }
@@ -81,6 +83,9 @@ function loggerFor(config: Config, io: CliIo): Logger {
 
 async function withContext<T>(config: Config, io: CliIo, fn: (ctx: JobContext) => Promise<T>): Promise<T> {
   const logger = loggerFor(config, io);
+  if (config.queries.reference) {
+    logger.warn({ queriesDir: config.queries.dir, program: config.program.name }, 'queries.dir is not set: the embedded ledger is read with the reference program\'s queries (set queries.dir for your own)');
+  }
   const databases = await openDatabases(config);
   try {
     await assertStateStoreReady(databases.state.db);
@@ -404,10 +409,11 @@ Exit codes: 0 nothing Lead would reject, 1 findings, 2 usage error (no path, a p
     options: { json: { type: 'boolean' }, profile: { type: 'string' }, 'program-currency': { type: 'string' }, 'from-day0': { type: 'boolean' } },
     positionals: true,
     async run(values, io, paths) {
-      let program: Pick<LoadedProfile, 'files' | 'profile'> | undefined;
+      let program: { files: readonly ProgramFileType[]; profile: LoadedProfile['profile'] } | undefined;
       if (typeof values.profile === 'string') {
         try {
-          program = loadProfile(values.profile, process.cwd());
+          const loaded = loadProfile(values.profile, process.cwd());
+          program = { files: programFilesOf(loaded), profile: loaded.profile };
         } catch (error) {
           throw new LeadEtlError('USAGE', `--profile: ${(error as Error).message}`);
         }
@@ -451,9 +457,9 @@ and DIR/db.
     options: { days: { type: 'string' }, dir: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' }, program: { type: 'string' }, reject: { type: 'string', multiple: true } },
     async run(values, io) {
       const program = (values.program as string | undefined) ?? 'deposit';
-      if (!['deposit', 'credit', 'all'].includes(program)) throw new LeadEtlError('USAGE', `--program must be deposit, credit or all, got "${program}"`);
+      if (!(REFERENCE_PROGRAMS as readonly string[]).includes(program)) throw new LeadEtlError('USAGE', `--program must be ${REFERENCE_PROGRAMS.join(', ')}, got "${program}"`);
       const result = await runDemo({
-        program: program as 'deposit' | 'credit' | 'all',
+        program: program as ReferenceProgram,
         days: positiveInt(values, 'days', 5),
         dir: (values.dir as string | undefined) ?? 'var/demo',
         scale: positiveInt(values, 'scale', 1),

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { loadConfig } from '../config/load-config.js';
+import { REFERENCE_LEDGER_QUERIES_DIR } from '../reference-program/paths.js';
+import { loadPipelineConfig } from './pipeline-config.js';
 import type { ConfigInput } from '../config/schema.js';
 import { LeadEtlError } from '../core/errors.js';
 import { addDays, parseFileDate, type FileDate } from '../core/file-date.js';
@@ -19,6 +20,7 @@ import { recordLeadAnswers } from './record-lead-answers.js';
 import { rerunDate } from './rerun-date.js';
 import { runFileDate } from './run-file-date.js';
 import { seedLedger } from './seed-ledger.js';
+import type { ReferenceProgram } from '../reference-program/generate.js';
 
 /**
  * `lead-etl demo`: the real path, with the two outside parties played in-process: the partner's ledger
@@ -35,7 +37,7 @@ export interface DemoOptions {
   readonly scale: number;
   readonly seed: number;
   /** The program the reference ledger generates and the built-in profile that sends it. */
-  readonly program?: 'deposit' | 'credit' | 'all';
+  readonly program?: ReferenceProgram;
   readonly logLevel?: string;
   /** First activity day; the first file date (Day 0) is the day after. */
   readonly firstActivityDate?: string;
@@ -68,10 +70,12 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
   const input: ConfigInput = {
     program: { name: `demo-${program}`, profile: program, firstFileDate: day0 },
     ledger: { driver: 'pglite', dataDir: 'db' },
+    // Named, not defaulted: the demo runs the reference program's own queries.
+    queries: { dir: REFERENCE_LEDGER_QUERIES_DIR },
     archive: { dir: 'archive' },
     log: { level: (options.logLevel ?? 'warn') as 'warn' },
   };
-  const { files: programFiles, profile, currency } = loadConfig({ baseDir: dir, env: {}, input }).program;
+  const { files: programFiles, profile, currency } = loadPipelineConfig({ baseDir: dir, env: {}, input }).program;
   const sent = programFiles.filter((t) => directionOf(t.spec) === 'outbound').map((t) => t.spec.id);
   const faults = (options.rejects ?? []).map((text) => parseRejectFault(text, sent));
   // Its SFTP root is DIR/sftp, so what Lead received stays there after the demo.
@@ -79,7 +83,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
     dir, files: programFiles, profile, programCurrency: currency, clock: io.clock, authorizedPublicKeys: [keys.publicKey], day0, quietSeconds: 0, faults, logger,
   });
   try {
-    const config = loadConfig({
+    const config = loadPipelineConfig({
       baseDir: dir,
       env: {},
       input: {
@@ -89,7 +93,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
     });
 
     say(`lead-etl demo in ${relative(process.cwd(), dir) || '.'}`);
-    say(`  ledger   embedded PGlite (${relative(dir, join(dir, 'db'))}/), reference ${program} program, seed ${options.seed}, scale ${options.scale}`);
+    say(`  ledger   embedded PGlite (${relative(dir, join(dir, 'db'))}/), reference ${program} program, seed ${options.seed}, scale ${options.scale}, queries ${relative(process.cwd(), config.queries.dir)}/`);
     say(`  lead     in-process Lead sandbox: sftp://${sandbox.sftp.username}@${sandbox.sftp.host}:${sandbox.sftp.port}/ host key pinned as ${sandbox.sftp.hostKeyFingerprint}`);
     say(`           channel ${sandbox.channel.url}/api/conversations.history?channel=${sandbox.channel.id}, Day 0 ${day0}` +
       (faults.length ? `, rejecting ${(options.rejects ?? []).join(' ')} (rehearsal)` : ''));

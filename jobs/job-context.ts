@@ -1,4 +1,4 @@
-import type { Config } from '../config/load-config.js';
+import type { PipelineConfig } from './pipeline-config.js';
 import type { Clock } from '../core/clock.js';
 import { openDatabase, type Database } from '../core/database.js';
 import type { Logger } from '../core/log.js';
@@ -11,7 +11,7 @@ export type { RemoteStat, RemoteStore } from '../load/remote-store.js';
 import type { RemoteStore } from '../load/remote-store.js';
 
 export interface JobContext {
-  readonly config: Config;
+  readonly config: PipelineConfig;
   readonly ledger: Database;
   readonly state: Database;
   readonly clock: Clock;
@@ -20,7 +20,7 @@ export interface JobContext {
 }
 
 /** Opens the ledger and the state store; one embedded database serves both when they are the same. */
-export async function openDatabases(config: Config): Promise<{ ledger: Database; state: Database; close(): Promise<void> }> {
+export async function openDatabases(config: Pick<PipelineConfig, 'ledger' | 'state'>): Promise<{ ledger: Database; state: Database; close(): Promise<void> }> {
   const ledger = await openDatabase(config.ledger);
   const same = config.state === config.ledger || JSON.stringify(config.state) === JSON.stringify(config.ledger);
   const state = same ? ledger : await openDatabase(config.state);

@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { loadProfile } from '../config/load-profile.js';
+import { programFilesOf } from '../transform/program-file-types.js';
 import { describeError } from '../core/errors.js';
 import type { FileDate } from '../core/file-date.js';
 import { createLogger } from '../core/log.js';
@@ -30,7 +31,9 @@ export async function runSandbox(options: SandboxCommandOptions, io: CliIo, unti
   const dir = resolve(options.dir);
   const shown = (path: string) => relative(process.cwd(), path) || '.';
   const say = (text: string) => io.stdout(`${text}\n`);
-  const { files, profile } = loadProfile(options.program, process.cwd());
+  const loaded = loadProfile(options.program, process.cwd());
+  const { profile } = loaded;
+  const files = programFilesOf(loaded);
   const sent = files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound').map((t) => t.spec.id);
   const faults = options.rejects.map((text) => parseRejectFault(text, sent));
   const keys = await prepareSandboxKeys(dir);

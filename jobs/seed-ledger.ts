@@ -1,4 +1,4 @@
-import type { Config } from '../config/load-config.js';
+import type { PipelineConfig } from './pipeline-config.js';
 import {
   generateReferenceLedger, installReferenceLedgerSchema, type GenerateOptions, type GenerateSummary,
 } from '../reference-program/generate.js';
@@ -6,7 +6,7 @@ import { openDatabases } from './job-context.js';
 
 /** `lead-etl seed`: the reference ledger, generated into the configured ledger database. */
 export async function seedLedger(
-  config: Config,
+  config: PipelineConfig,
   options: GenerateOptions & { reset: boolean },
 ): Promise<GenerateSummary> {
   const databases = await openDatabases(config);

@@ -29,7 +29,9 @@ export { installReferenceLedgerSchema, type InstallSchemaOptions } from './insta
  *   all      both in one ledger: ids never collide, and each program draws from its own PRNG stream,
  *            so each is the same as when generated alone but for its ids
  */
-export type ReferenceProgram = 'deposit' | 'credit' | 'all';
+/** The programs the reference ledger generates; each has a built-in profile of the same name. */
+export const REFERENCE_PROGRAMS = ['deposit', 'credit', 'all'] as const;
+export type ReferenceProgram = (typeof REFERENCE_PROGRAMS)[number];
 
 export interface GenerateOptions {
   /** Activity days to simulate, from firstActivityDate on. */
@@ -60,7 +62,6 @@ export interface GenerateSummary {
 
 export const DEFAULT_FIRST_ACTIVITY_DATE = '2026-03-05';
 const PROGRAM_CURRENCY = 'USD';
-const PROGRAMS: readonly ReferenceProgram[] = ['deposit', 'credit', 'all'];
 // PRNG streams: 0 is the deposit program as first written; later parts draw from their own.
 const DEPOSIT_EXTRAS_STREAM = 1;
 const CREDIT_STREAM = 2;
@@ -118,7 +119,7 @@ function checkOptions(options: GenerateOptions): void {
     Number.isInteger(options.days) && options.days >= 1 && options.days <= 3660 ? '' : 'days must be a whole number from 1 to 3660',
     Number.isFinite(options.scale) && options.scale > 0 && options.scale <= 1000 ? '' : 'scale must be a number above 0 (at most 1000)',
     Number.isSafeInteger(options.seed) ? '' : 'seed must be a whole number',
-    options.program === undefined || PROGRAMS.includes(options.program) ? '' : `program must be one of ${PROGRAMS.join(', ')}`,
+    options.program === undefined || REFERENCE_PROGRAMS.includes(options.program) ? '' : `program must be one of ${REFERENCE_PROGRAMS.join(', ')}`,
   ].filter(Boolean);
   if (problems.length > 0) throw new LeadEtlError('USAGE', `cannot generate the reference ledger: ${problems.join('; ')}`);
 }

@@ -13,7 +13,8 @@
  * entry every day; `inbound` a file Lead writes and we only parse, so there is nothing for us to submit.
  */
 export type SubmissionRule = 'full-overwrite' | 'new-only' | 'updates-only' | 'daily-snapshot' | 'inbound';
-export type Workflow = 'customer' | 'compliance' | 'financial' | 'sales';
+export type { Workflow } from '../core/workflows.js';
+import type { Workflow } from '../core/workflows.js';
 /** `date`: `<file date>_<token>_V<n>.csv`; `batch`: `<batch id>_<token>_V<n>.csv` (customer files). */
 export type FileNaming = 'date' | 'batch';
 /** `outbound`: lead-etl writes and uploads the file; `inbound`: Lead posts it and lead-etl parses it. */

@@ -1,5 +1,6 @@
 import { LeadEtlError } from '../core/errors.js';
-import type { FileOverride, Profile } from '../config/profile-schema.js';
+import type { LoadedProfile } from '../config/load-profile.js';
+import type { FileOverride, Profile, ValueMapEntries } from '../config/profile-schema.js';
 import type { ColumnSpec, ColumnType, FileTypeSpec } from './file-type-spec.js';
 import { FILE_TYPES } from './file-types/registry.js';
 
@@ -13,7 +14,7 @@ export interface ValueMap {
   /** The query column holding the partner's value (consumed, not written). */
   readonly source: string;
   readonly targets: readonly string[];
-  readonly entries: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
+  readonly entries: ValueMapEntries;
 }
 
 export interface ProgramFileType {
@@ -33,6 +34,11 @@ export function fileName(prefix: string, programType: ProgramFileType, version: 
 
 const fail = (profile: Profile, key: string, message: string) =>
   new LeadEtlError('CONFIG_INVALID', `profile ${profile.name}: ${key}: ${message}`);
+
+/** The program's file types from a profile as config read it, optionally only some of them. */
+export function programFilesOf(loaded: Pick<LoadedProfile, 'profile' | 'valueMapEntries'>, onlyFileTypes?: readonly string[]): ProgramFileType[] {
+  return applyProfile(loaded.profile, loaded.valueMapEntries, onlyFileTypes);
+}
 
 export function applyProfile(
   profile: Profile,

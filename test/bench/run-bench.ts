@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { loadConfig } from '../../config/load-config.js';
+import { loadPipelineConfig } from '../../jobs/pipeline-config.js';
 import { fixedClock } from '../../core/clock.js';
 import { openDatabase } from '../../core/database.js';
 import { parseFileDate } from '../../core/file-date.js';
@@ -44,7 +44,7 @@ async function measure(extraRows: number): Promise<Measure> {
     const baseline = process.memoryUsage().heapUsed;
     let peak = baseline;
     const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 20);
-    const config = loadConfig({ baseDir: dir, env: {}, input: { ledger: { dataDir: 'memory://' }, archive: { dir: 'archive' }, program: { firstFileDate: '2026-03-07' } } });
+    const config = loadPipelineConfig({ baseDir: dir, env: {}, input: { ledger: { dataDir: 'memory://' }, archive: { dir: 'archive' }, program: { firstFileDate: '2026-03-07' } } });
     const started = process.hrtime.bigint();
     const result = await runFileDate({ config, ledger: database, state: database, clock: fixedClock('2026-03-07T07:00:00Z'), logger: silentLogger(), connectRemote: () => Promise.reject(new Error('no upload in the bench')) }, parseFileDate('2026-03-07'), { upload: false });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/load-config.js';
+import { loadPipelineConfig } from '../../jobs/pipeline-config.js';
 import { fixedClock } from '../../core/clock.js';
 import { addDays, parseFileDate } from '../../core/file-date.js';
 import { silentLogger } from '../../core/log.js';
@@ -49,13 +49,13 @@ describe('a rehearsed week: the daemon against the Lead sandbox', () => {
     const logger = silentLogger();
     const key = generateKeyPair();
     const input = { program: { firstFileDate: DAY0, fileTypes: CORE }, ledger: { dataDir: 'memory://' }, archive: { dir: 'archive' } };
-    const files = loadConfig({ baseDir: dir, env: {}, input }).program.files;
+    const files = loadPipelineConfig({ baseDir: dir, env: {}, input }).program.files;
     const sandbox = await startLeadSandbox({
       dir: join(dir, 'lead'), files, clock, logger, authorizedPublicKeys: [key.publicKey], day0: DAY0, quietSeconds: 0,
       faults: [parseRejectFault('2:balances', CORE)],
     });
     cleanups.push(() => sandbox.close());
-    const config = loadConfig({
+    const config = loadPipelineConfig({
       baseDir: dir,
       env: { LEAD_ETL_SFTP_PRIVATE_KEY: key.privateKey, LEAD_ETL_SLACK_BOT_TOKEN: sandbox.channel.token },
       input: {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/load-config.js';
+import { loadPipelineConfig } from '../../jobs/pipeline-config.js';
 import { fixedClock } from '../../core/clock.js';
 import { addDays, parseFileDate, type FileDate } from '../../core/file-date.js';
 import { silentLogger } from '../../core/log.js';
@@ -52,13 +52,13 @@ describe.each(databaseKinds)('a rehearsal against the Lead sandbox on %s', (kind
       program: { firstFileDate: DAY0, fileTypes: ['accounts', 'balances', 'transactions', 'non_posted_transactions'] },
       ledger: { driver: 'pglite' as const, dataDir: 'memory://' }, archive: { dir: 'archive' }, workflows: { waitForPrevious: false },
     };
-    const files = loadConfig({ baseDir: dir, env: {}, input }).program.files;
+    const files = loadPipelineConfig({ baseDir: dir, env: {}, input }).program.files;
     const sandbox = await startLeadSandbox({
       dir: join(dir, 'lead'), files, clock, logger, authorizedPublicKeys: [clientKey.publicKey], day0: parseFileDate(DAY0), quietSeconds: 0,
       faults: [parseRejectFault('2:balances', files.map((t) => t.spec.id))],
     });
     cleanups.push(() => sandbox.close());
-    const config = loadConfig({
+    const config = loadPipelineConfig({
       baseDir: dir,
       env: { LEAD_ETL_SFTP_PRIVATE_KEY: clientKey.privateKey },
       input: { ...input, sftp: { host: sandbox.sftp.host, port: sandbox.sftp.port, username: sandbox.sftp.username, hostKeyFingerprint: sandbox.sftp.hostKeyFingerprint } },

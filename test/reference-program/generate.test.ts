@@ -7,7 +7,7 @@ import { activityWindow, fileDateForInstant } from '../../core/file-date.js';
 import { checkEventTypeMap, loadEventTypeMap } from '../../reference-program/event-type-map.js';
 import { EVENT_TYPES } from '../../reference-program/event-types.js';
 import {
-  generateReferenceLedger, installReferenceLedgerSchema, type GenerateOptions, type ReferenceProgram,
+  generateReferenceLedger, installReferenceLedgerSchema, REFERENCE_PROGRAMS, type GenerateOptions, type ReferenceProgram,
 } from '../../reference-program/generate.js';
 import { TABLES_IN_INSERT_ORDER } from '../../reference-program/ledger-rows.js';
 import { databaseKinds, freshDatabase, type DatabaseKind, type FreshDatabase } from '../support/databases.js';
@@ -15,7 +15,7 @@ import { databaseKinds, freshDatabase, type DatabaseKind, type FreshDatabase } f
 const TABLES = [...TABLES_IN_INSERT_ORDER, 'event_types'] as const;
 
 const OPTIONS: GenerateOptions = { days: 7, scale: 1, seed: 7 };
-const PROGRAMS: readonly ReferenceProgram[] = ['deposit', 'credit', 'all'];
+const PROGRAMS: readonly ReferenceProgram[] = REFERENCE_PROGRAMS;
 
 /** md5 of a whole table, rows as text in UTC, so two ledgers compare by value, on any engine. */
 async function tableDigest(database: Database, table: string): Promise<string> {

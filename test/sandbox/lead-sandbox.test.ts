@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProfile } from '../../config/load-profile.js';
+import { programFilesOf } from '../../transform/program-file-types.js';
 import { addDays, parseFileDate } from '../../core/file-date.js';
 import { packagePath } from '../../core/package-root.js';
 import { isLeadEtlError } from '../../core/errors.js';
@@ -118,7 +119,7 @@ describe('the Lead sandbox', () => {
     const profilePath = join(profileDir, 'financial.json');
     writeFileSync(profilePath, JSON.stringify({ name: 'financial', kind: 'deposit', fileTypes: ['balances', 'transactions'] }));
     const program = loadProfile(profilePath, profileDir);
-    f = await startSandboxFixture({ day0: D0, files: program.files, profile: program.profile, leadChecks: true });
+    f = await startSandboxFixture({ day0: D0, files: programFilesOf(program), profile: program.profile, leadChecks: true });
     const good = packagePath('test', 'fixtures', 'validation', 'good');
     const wrong = packagePath('test', 'fixtures', 'validation', 'cases', 'cross-rollforward-deposit');
     const upload = (root: string, folder: string, name: string) => f!.upload(folder, name, readFileSync(join(root, folder, name), 'utf8'));
@@ -230,7 +231,7 @@ describe('the Lead sandbox', () => {
   });
 
   it('rejects the first version of a file a rehearsal names (--reject), with a line and column, and passes the next', async () => {
-    const files = loadProfile('deposit', process.cwd()).files;
+    const files = programFilesOf(loadProfile('deposit', process.cwd()));
     const sent = files.map((t) => t.spec.id);
     f = await startSandboxFixture({ day0: D0, faults: [parseRejectFault('1:balances', sent), parseRejectFault(`${D2}:accounts`, sent)] });
     await uploadDay(f, D0);
@@ -255,7 +256,7 @@ describe('the Lead sandbox', () => {
     const profileDir = mkdtempSync(join(tmpdir(), 'lead-etl-credit-'));
     const profilePath = join(profileDir, 'credit-mini.json');
     writeFileSync(profilePath, JSON.stringify({ name: 'credit-mini', kind: 'credit', fileTypes: ['transactions', 'sales_request', 'sales_response'] }));
-    const { files } = loadProfile(profilePath, profileDir);
+    const files = programFilesOf(loadProfile(profilePath, profileDir));
     f = await startSandboxFixture({ day0: D0, files, sales: { holdDays: 1 } });
     expect(f.sandbox.layout.sellsReceivables).toBe(true);
     const activity = addDays(D0, -1);
@@ -301,7 +302,7 @@ describe('the Lead sandbox', () => {
     const profileDir = mkdtempSync(join(tmpdir(), 'lead-etl-business-'));
     const profilePath = join(profileDir, 'business.json');
     writeFileSync(profilePath, JSON.stringify({ name: 'business', kind: 'deposit', fileTypes: ['customer', 'customer_relationship', 'accounts'] }));
-    const { files } = loadProfile(profilePath, profileDir);
+    const files = programFilesOf(loadProfile(profilePath, profileDir));
     f = await startSandboxFixture({ day0: D0, files });
     const [customer, relationship] = [files[0]!.spec, files[1]!.spec];
     await f.upload('customer', '2026-03-06-01-Batch_1_customer_V1.csv', leadCsv(customer, D0, 1));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { loadProfile } from '../../config/load-profile.js';
+import { programFilesOf } from '../../transform/program-file-types.js';
 import { fixedClock } from '../../core/clock.js';
 import type { FileDate } from '../../core/file-date.js';
 import { silentLogger } from '../../core/log.js';
@@ -37,7 +38,7 @@ export type SandboxFixtureOptions = Partial<Omit<LeadSandboxOptions, 'dir' | 'cl
 };
 
 export function depositFiles(): ProgramFileType[] {
-  return loadProfile('deposit', process.cwd(), ['accounts', 'balances', 'transactions', 'non_posted_transactions']).files;
+  return programFilesOf(loadProfile('deposit', process.cwd()), ['accounts', 'balances', 'transactions', 'non_posted_transactions']);
 }
 
 export async function startSandboxFixture(options: SandboxFixtureOptions = {}): Promise<SandboxFixture> {

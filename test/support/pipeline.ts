@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../../config/load-config.js';
+import { loadPipelineConfig, type PipelineConfig as Config } from '../../jobs/pipeline-config.js';
 import { fixedClock } from '../../core/clock.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import { generateReferenceLedger, installReferenceLedgerSchema } from '../../reference-program/generate.js';
+import { generateReferenceLedger, installReferenceLedgerSchema, type ReferenceProgram } from '../../reference-program/generate.js';
 import type { ConfigInput } from '../../config/schema.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { openSftpSession } from '../../load/sftp-session.js';
@@ -39,7 +39,7 @@ export interface PipelineFixture {
 
 export async function startPipeline(
   kind: DatabaseKind,
-  options: { days: number; logger?: Logger; config?: ConfigInput; firstActivityDate?: string; startAt?: string; program?: 'deposit' | 'credit' | 'all' },
+  options: { days: number; logger?: Logger; config?: ConfigInput; firstActivityDate?: string; startAt?: string; program?: ReferenceProgram },
 ): Promise<PipelineFixture> {
   const db = await freshDatabase(kind);
   const sftp = await startSftpFixture();
@@ -52,7 +52,7 @@ export async function startPipeline(
   const logger = options.logger ?? silentLogger();
 
   const configFor = (overrides: ConfigInput = {}): Config =>
-    loadConfig({
+    loadPipelineConfig({
       baseDir: dir,
       env: { LEAD_ETL_SFTP_PRIVATE_KEY: sftp.clientKey.privateKey },
       input: {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../../config/load-profile.js';
+import { programFilesOf } from '../../transform/program-file-types.js';
 import { packagePath } from '../../core/package-root.js';
 import { byteChecks } from '../../transform/validation/byte-checks.js';
 import { parseIsoTimestamp } from '../../transform/validation/iso-timestamp.js';
@@ -42,7 +43,8 @@ describe('validateFiles', () => {
         files: { accounts: { token: 'account', versionFormat: '{n:3}', columns: { rename: { status_reason: 'reason' }, add: [{ name: 'documents', type: 'documents' }] } } },
       }),
     });
-    const program = loadProfile(join(dir, 'acme.json'), dir);
+    const loaded = loadProfile(join(dir, 'acme.json'), dir);
+    const program = { files: programFilesOf(loaded), profile: loaded.profile };
     const badDocument = csvQuoted(JSON.stringify([{ document_id: '../etc/passwd', type: 'aan' }]));
     const [header, first, second, third] = good(ACCOUNTS_1).trimEnd().split('\n');
     const file = [
@@ -67,7 +69,7 @@ describe('validateFiles', () => {
     // On its own the balance's type is unknown, so it must have the digits every program may use...
     expect(await rules(set({ [TRANSACTIONS_1]: transactions }))).toEqual([`${TRANSACTIONS_1}:2:amount:format.money.decimals`]);
     // ...unless the program is a deposit one.
-    expect(await rules(set({ [TRANSACTIONS_1]: transactions }), { program: loadProfile('deposit', GOOD) })).toEqual([]);
+    expect(await rules(set({ [TRANSACTIONS_1]: transactions }), { program: ((l) => ({ files: programFilesOf(l), profile: l.profile }))(loadProfile('deposit', GOOD)) })).toEqual([]);
     // A credit balance's transactions keep exactly the currency's digits.
     const credit = good(TRANSACTIONS_1).replace('|45.00||USD|45.00|', '|45.000||USD|45.00|');
     expect(await rules(set({ [BALANCES_1]: balances, [TRANSACTIONS_1]: credit }))).toEqual([`${TRANSACTIONS_1}:3:amount:format.money.decimals`]);
