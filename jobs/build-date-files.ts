@@ -1,11 +1,14 @@
+import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { parse } from 'csv-parse';
 import { join, posix } from 'node:path';
 import type { Transaction } from 'kysely';
 import { WORKFLOWS } from '../core/workflows.js';
 import { activityWindow, addDays, asOfInstant, type ActivityWindow, type FileDate } from '../core/file-date.js';
 import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
-import { archiveFile, buildingPath } from '../load/archive.js';
-import { filesForDate, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
+import { archiveFile, archiveWriteError, buildingPath } from '../load/archive.js';
+import { filesForDate, isSent, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
+import { recordIdColumnsOf } from '../transform/file-type-spec.js';
 import { priorLookup, recordSubmittedRows, type LateEntry } from '../load/state/submitted-records.js';
 import { missingDocuments, recordFileDocuments, type DocumentReference } from '../load/documents.js';
 import { stateValidationHistory } from '../load/state/state-validation-history.js';
@@ -65,6 +68,8 @@ export async function buildDateFiles(
   extraParameters: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map(),
   /** An extra Customer batch of the day: its id, and its window (the day so far). */
   batch?: { readonly id: string; readonly window: ActivityWindow },
+  /** Build and check the files as Lead would, then discard them: nothing is archived or recorded. */
+  options: { readonly dryRun?: boolean } = {},
 ): Promise<BuildOutcome> {
   const { config, clock } = ctx;
   const window = batch?.window ?? activityWindow(fileDate, config.program.timeZone);
@@ -83,7 +88,8 @@ export async function buildDateFiles(
     // day's balances and transactions agree even while the ledger keeps posting. On one embedded
     // database the state store is read through the same transaction (PGlite has one connection).
     await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-      const lookup = priorLookup(ctx.state === ctx.ledger ? trx : ctx.state.db);
+      // Sent means received: only versions Lead has or may have count (and this date's own in play).
+      const lookup = priorLookup(ctx.state === ctx.ledger ? trx : ctx.state.db, { fileDate });
       for (const type of due) {
         const { spec } = type;
         const query = queries.get(spec.id)!;
@@ -110,11 +116,12 @@ export async function buildDateFiles(
           late.push(...(await findLateEntries(ctx, trx, type, query, fileDate, sentDates, lookup)));
         }
         ctx.logger.info({ runId, fileDate, fileType: spec.id, rows: written.rows, bytes: written.bytes, problems: problems.count, unchanged: fileNotices.unchanged, alreadySent: fileNotices.alreadySent }, 'file built');
+        if (builds.length === 1) await ctx.hooks?.phase?.('extract', { fileDate, file: spec.id });
       }
     });
   } catch (error) {
     await Promise.all(builds.map((b) => rm(b.path, { force: true })));
-    throw error;
+    throw archiveWriteError(error, config.archive.dir);
   }
 
   for (const build of builds) {
@@ -128,7 +135,20 @@ export async function buildDateFiles(
     }
   }
 
-  await preflight(ctx, runId, fileDate, builds, batch?.id);
+  try {
+    await preflight(ctx, runId, fileDate, builds, batch?.id);
+  } catch (error) {
+    await Promise.all(builds.map((b) => rm(b.path, { force: true })));
+    throw archiveWriteError(error, config.archive.dir);
+  }
+
+  const problemsOf = () => builds.flatMap((b) => b.problems.problems.map((p) => (b.name ? { ...p, file: b.name } : p)));
+  const countOf = () => builds.reduce((sum, b) => sum + b.problems.count, 0);
+  if (options.dryRun) {
+    await Promise.all(builds.map((b) => rm(b.path, { force: true })));
+    await rm(join(config.archive.dir, '.building', runId), { recursive: true, force: true });
+    return { built: [], problems: problemsOf(), problemCount: countOf(), notices, late: [] };
+  }
 
   const order = workflowOrder(config.workflows.order);
   const failedAt = Math.min(...builds.filter((b) => b.problems.count > 0).map((b) => order.indexOf(b.type.spec.workflow)));
@@ -158,8 +178,7 @@ export async function buildDateFiles(
       }
     })));
   }
-  const all = builds.flatMap((b) => b.problems.problems.map((p) => (b.name ? { ...p, file: b.name } : p)));
-  return { built, problems: all, problemCount: builds.reduce((sum, b) => sum + b.problems.count, 0), notices, late };
+  return { built, problems: problemsOf(), problemCount: countOf(), notices, late };
 }
 
 /**
@@ -180,18 +199,45 @@ async function preflight(ctx: JobContext, runId: string, fileDate: FileDate, bui
     await rename(build.path, named);
     build.path = named;
   }
-  const history = await stateValidationHistory(ctx.state.db, ctx.config.program.firstFileDate as FileDate | undefined, ctx.config.program.files.map((t) => t.spec.id));
+  const history = await stateValidationHistory(ctx.state.db, ctx.config.program.firstFileDate as FileDate | undefined, ctx.config.program.files.map((t) => t.spec.id), fileDate);
   const report = await validateFiles(builds.map((b) => b.path), {
     program: { files: ctx.config.program.files, profile: ctx.config.program.profile },
     programCurrency: ctx.config.program.currency,
     history,
   });
-  for (const finding of report.findings) {
-    const build = builds.find((b) => b.path === finding.file);
-    if (!build) continue;
-    build.problems.add({ fileType: build.type.spec.id, line: finding.line, recordId: '', column: finding.column, rule: finding.rule, message: finding.message });
+  for (const build of builds) {
+    const findings = report.findings.filter((f) => f.file === build.path);
+    if (findings.length === 0) continue;
+    const ids = await recordIdsAt(build, findings.map((f) => f.line));
+    for (const finding of findings) {
+      build.problems.add({ fileType: build.type.spec.id, line: finding.line, recordId: ids.get(finding.line) ?? '', column: finding.column, rule: finding.rule, message: finding.message });
+    }
   }
   ctx.logger.info({ runId, fileDate, files: builds.length, findings: report.findings.length }, 'pre-flight validation');
+}
+
+/**
+ * The record id on each of the given lines of a built file (the header is line 1), read back in one
+ * streaming pass, so a pre-flight finding names its record like any other problem.
+ */
+async function recordIdsAt(build: Build, lines: readonly number[]): Promise<Map<number, string>> {
+  const wanted = new Set(lines.filter((line) => line >= 2));
+  const ids = new Map<number, string>();
+  if (wanted.size === 0) return ids;
+  const { spec } = build.type;
+  const at = recordIdColumnsOf(spec).map((name) => spec.columns.findIndex((c) => c.name === name));
+  const last = Math.max(...wanted);
+  let line = 1;
+  try {
+    for await (const values of createReadStream(build.path).pipe(parse({ delimiter: '|', from_line: 2, relax_column_count: true })) as AsyncIterable<string[]>) {
+      line += 1;
+      if (wanted.has(line)) ids.set(line, at.map((i) => values[i] ?? '').filter((v) => v !== '').join('/'));
+      if (line >= last) break;
+    }
+  } catch {
+    // A file Lead would reject for its syntax names no record past the bad line; the finding says where.
+  }
+  return ids;
 }
 
 /** Notes every document a kept row references, keeping one reference (the first record) per document. */
@@ -237,7 +283,7 @@ async function datesWithFiles(ctx: JobContext, fileDate: FileDate): Promise<File
   for (let back = 1; back <= LATE_LOOKBACK_DAYS; back += 1) {
     const date = addDays(fileDate, -back);
     if (ctx.config.program.firstFileDate && date < ctx.config.program.firstFileDate) break;
-    if ((await filesForDate(ctx.state.db, date)).length > 0) dates.push(date);
+    if ((await filesForDate(ctx.state.db, date)).some(isSent)) dates.push(date);
   }
   return dates;
 }

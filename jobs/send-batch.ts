@@ -5,6 +5,7 @@ import {
   filesForDate, finishRun, moveFile, newRunId, recordAcknowledgement, recordProblems, startRun, type FileRecord,
 } from '../load/state/state-store.js';
 import type { RowProblem } from '../transform/row-problem.js';
+import { dateScope, withDateLock } from '../load/state/date-lock.js';
 import { buildDateFiles } from './build-date-files.js';
 import type { JobContext } from './job-context.js';
 import { uploadOne } from './run-file-date.js';
@@ -25,6 +26,14 @@ export interface BatchResult {
 }
 
 export async function sendCustomerBatch(ctx: JobContext, fileDate: FileDate): Promise<BatchResult> {
+  const first = ctx.config.program.firstFileDate;
+  if (first && fileDate < first) {
+    throw new LeadEtlError('DATE_REFUSED', `refused: ${fileDate} is before the program's Day 0 ${first} (program.firstFileDate); Lead takes no batch dated before it`);
+  }
+  return withDateLock(ctx.state, dateScope(fileDate), () => sendBatchLocked(ctx, fileDate));
+}
+
+async function sendBatchLocked(ctx: JobContext, fileDate: FileDate): Promise<BatchResult> {
   const types = ctx.config.program.files.filter((t) => t.spec.naming === 'batch' && (t.spec.direction ?? 'outbound') === 'outbound');
   if (types.length === 0) throw new LeadEtlError('USAGE', `profile ${ctx.config.program.profile.name} sends no Customer files`);
   const zone = ctx.config.program.timeZone;
@@ -68,8 +77,17 @@ export async function acknowledgeBatch(
   batchId: string,
   ack: { outcome: 'validated' | 'rejected'; source: string; note?: string },
 ): Promise<FileRecord[]> {
+  // Checked before it reaches SQL: a batch id is the date and a two-digit sequence.
+  if (!/^\d{4}-\d{2}-\d{2}-\d{2,}$/.test(batchId) || Number.isNaN(Date.parse(batchId.slice(0, 10)))) {
+    throw new LeadEtlError('USAGE', `--batch ${JSON.stringify(batchId)} is not a Customer batch id: it is the date (YYYY-MM-DD) for the daily batch, or <date>-NN (e.g. 2026-03-06-02) for an extra one`);
+  }
   const fileDate = batchId.slice(0, 10) as FileDate;
-  const files = (await filesForDate(ctx.state.db, fileDate)).filter((f) => f.batchId === batchId && f.status === 'uploaded');
+  const ofDate = await filesForDate(ctx.state.db, fileDate);
+  if (!ofDate.some((f) => f.batchId === batchId)) {
+    const known = [...new Set(ofDate.flatMap((f) => (f.batchId ? [f.batchId] : [])))];
+    throw new LeadEtlError('USAGE', `--batch ${batchId}: no such Customer batch; ${known.length ? `the extra batches of ${fileDate} are ${known.join(', ')}` : `${fileDate} has no extra batch`} (its daily batch is --batch ${fileDate})`);
+  }
+  const files = ofDate.filter((f) => f.batchId === batchId && f.status === 'uploaded');
   if (files.length === 0) throw new LeadEtlError('NOT_ACKNOWLEDGED', `no uploaded file of Customer batch ${batchId} is waiting for Lead's answer`);
   return recordAcknowledgement(ctx.state.db, { fileDate, workflow: 'customer', ...ack }, files, ctx.clock);
 }

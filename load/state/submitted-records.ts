@@ -6,7 +6,7 @@ import type { Clock } from '../../core/clock.js';
 import type { FileDate } from '../../core/file-date.js';
 import { recordIdColumnsOf, type FileTypeSpec } from '../../transform/file-type-spec.js';
 import { canonicalHash, isTerminal, trackedValues, type PriorLookup, type PriorSubmission } from '../../transform/submission-rules.js';
-import { REPLACEABLE_STATUSES } from './file-status.js';
+import { REPLACEABLE_STATUSES, SENT_STATUSES } from './file-status.js';
 import type { FileRecord } from './state-store.js';
 
 /**
@@ -15,9 +15,24 @@ import type { FileRecord } from './state-store.js';
  */
 type Db = Kysely<any> | Transaction<any>;
 
-const REPLACED = sql.raw(`(${REPLACEABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`);
+const list = (statuses: readonly string[]) => sql.raw(`(${statuses.map((status) => `'${status}'`).join(', ')})`);
+const REPLACED = list(REPLACEABLE_STATUSES);
+const SENT = list(SENT_STATUSES);
 
-export function priorLookup(db: Db): PriorLookup {
+/**
+ * Which versions' rows count as submitted: those Lead has or may have (SENT_STATUSES), and the versions
+ * in play of the date being built itself (its other batches, a file of it built by an earlier run), which
+ * will go before anything built now. A version built and never uploaded for any other date counts for
+ * nothing: it holds no record back from this date.
+ */
+export function countsAsSubmitted(fileDate: FileDate | undefined) {
+  return fileDate
+    ? sql`(f.status in ${SENT} or (f.file_date = ${fileDate} and f.status not in ${REPLACED}))`
+    : sql`f.status in ${SENT}`;
+}
+
+export function priorLookup(db: Db, scope: { fileDate?: FileDate } = {}): PriorLookup {
+  const counted = countsAsSubmitted(scope.fileDate);
   return async (fileType, recordIds) => {
     const found = new Map<string, PriorSubmission>();
     if (recordIds.length === 0) return found;
@@ -25,7 +40,7 @@ export function priorLookup(db: Db): PriorLookup {
       select distinct on (s.record_id) s.record_id, s.content_hash, s.effective_at, s.terminal, s.tracked
       from lead_etl.submitted_record s
       join lead_etl.file f on f.id = s.file_id
-      where s.file_type = ${fileType} and s.record_id = any(${[...new Set(recordIds)]}::text[]) and f.status not in ${REPLACED}
+      where s.file_type = ${fileType} and s.record_id = any(${[...new Set(recordIds)]}::text[]) and ${counted}
       order by s.record_id, s.file_id desc`.execute(db);
     for (const row of result.rows) {
       found.set(row.record_id, {
