@@ -49,7 +49,7 @@ export async function startPipeline(
   const migrated = await migrateStateStore(db.database.db);
   if (migrated.error) throw migrated.error;
   // Late enough that every generated date has settled; tests of time itself pass startAt.
-  const clock = fixedClock(options.startAt ?? '2026-04-01T12:00:00Z');
+  const clock = fixedClock(options.startAt ?? '2026-12-01T12:00:00Z');
   const logger = options.logger ?? silentLogger();
 
   const configFor = (overrides: ConfigInput = {}): Config =>
