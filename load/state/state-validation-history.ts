@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { FileDate } from '../../core/file-date.js';
 import type { CustomerFacts, PriorBalance, PriorVersion, RecordKind, ValidationHistory } from '../../transform/validation/validation-history.js';
 import { RECORD_SOURCES } from '../../transform/validation/stage-4-cross.js';
+import { REPLACEABLE_STATUSES } from './file-status.js';
 import { filesForDate, isSent, liveFile } from './state-store.js';
 import { countsAsSubmitted } from './submitted-records.js';
 
@@ -24,8 +25,9 @@ export async function stateValidationHistory(
   /** The date whose files are being checked: its own versions in play count beside what Lead has. */
   fileDate?: FileDate,
 ): Promise<ValidationHistory> {
-  // Sent means received: history is complete only once Lead has (or may have) Day 0.
-  const complete = firstFileDate ? (await filesForDate(db, firstFileDate)).some(isSent) : false;
+  // Sent means received: history is complete from Day 0 only once a version of Day 0 counts (see countsAsSubmitted).
+  const day0 = firstFileDate ? await filesForDate(db, firstFileDate) : [];
+  const complete = day0.some((f) => isSent(f) || ((fileDate === undefined || fileDate === firstFileDate) && !REPLACEABLE_STATUSES.includes(f.status)));
   const counted = countsAsSubmitted(fileDate);
   const covers = new Set<RecordKind>(
     complete ? RECORD_SOURCES.filter((s) => s.complete === 'from-day0' && programFileTypes.includes(s.fileType)).map((s) => s.kind) : [],

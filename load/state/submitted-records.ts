@@ -20,15 +20,16 @@ const REPLACED = list(REPLACEABLE_STATUSES);
 const SENT = list(SENT_STATUSES);
 
 /**
- * Which versions' rows count as submitted: those Lead has or may have (SENT_STATUSES), and the versions
- * in play of the date being built itself (its other batches, a file of it built by an earlier run), which
- * will go before anything built now. A version built and never uploaded for any other date counts for
- * nothing: it holds no record back from this date.
+ * Which versions' rows count as submitted when building `fileDate`: those Lead has or may have
+ * (SENT_STATUSES), and the versions in play of that date itself (its other batches, a file of it built
+ * by an earlier run), which go before anything built now. A version built and never uploaded for any
+ * other date counts for nothing: it holds no record back from this date. Without a date (`lead-etl
+ * validate` of files made elsewhere), every version in play counts: they go before those files would.
  */
 export function countsAsSubmitted(fileDate: FileDate | undefined) {
   return fileDate
     ? sql`(f.status in ${SENT} or (f.file_date = ${fileDate} and f.status not in ${REPLACED}))`
-    : sql`f.status in ${SENT}`;
+    : sql`f.status not in ${REPLACED}`;
 }
 
 export function priorLookup(db: Db, scope: { fileDate?: FileDate } = {}): PriorLookup {
