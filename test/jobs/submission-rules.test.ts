@@ -74,6 +74,18 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
     expect(day4.notices.find((n) => n.fileType === 'accounts')).toMatchObject({ terminalSkipped: 1, examples: ['acc_1'] });
   });
 
+  it('full-overwrite: a record sent closed that comes back live in the ledger is a problem naming the record and the rule, not dropped (issue 8)', async () => {
+    const ctx = await start();
+    const db = ctx.ledger.db;
+    await sql`insert into mini.accounts values ('acc_1', 'cus_1', 'Everyday', 'closed', 'paid_off', ${at(D[0]!, '09:00')}, ${at(D[0]!, '09:00')})`.execute(db);
+    await sendDay(ctx, 0);
+    await sql`update mini.accounts set status = 'active', status_reason = 'active', changed_at = ${at(D[1]!, '10:00')} where id = 'acc_1'`.execute(db);
+    const reopened = await runFileDate(ctx, D[1]!);
+    expect(reopened.outcome).toBe('failed');
+    expect(reopened.problems).toContainEqual(expect.objectContaining({ fileType: 'accounts', recordId: 'acc_1', column: 'status', rule: 'terminal.reopened' }));
+    expect(reopened.message).toContain('compliance');
+  });
+
   it('new-only: an entry is sent once, never again when the date is run again or the entry moves, and a late entry is reported, not slipped in', async () => {
     // Transactions alone: moving a sent entry or a late one breaks the balances roll-forward, which
     // pre-flight validation rightly refuses (tested below).
