@@ -223,6 +223,7 @@ export async function moveFile(
       .where('id', '=', file.id).where('status', '=', from)
       .returningAll().executeTakeFirst();
   } catch (cause) {
+    if (isLeadEtlError(cause)) throw cause; // the state database itself is gone: say so, not "a transition"
     throw new LeadEtlError('STATE_TRANSITION', `cannot move ${file.name} from ${from} to ${to}: ${(cause as Error).message}`, { cause });
   }
   if (!row) {
