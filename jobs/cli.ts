@@ -12,7 +12,8 @@ import { runDemo } from './demo.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { runFileDate, type RunResult } from './run-file-date.js';
 import { backfill } from './backfill.js';
-import { acknowledgeBatch, sendCustomerBatch } from './send-batch.js';
+import { acknowledgeBatch, parseBatchId, sendCustomerBatch } from './send-batch.js';
+import { assertDateSendable } from './sendable-date.js';
 import { cronTicker, startDaemon } from './daemon.js';
 import { slackAcknowledgements } from '../load/slack-acknowledgements.js';
 import { configuredPatterns } from '../load/lead-message-patterns.js';
@@ -150,6 +151,7 @@ Running it again sends nothing twice and finishes an upload an earlier run left 
     async run(values, io) {
       const date = requireDate(values);
       const config = configFrom(values, io);
+      assertDateSendable(config, io.clock.now(), date);
       const result = await withContext(config, io, (ctx) => withDateLock(ctx.state, `date:${date}`, () => runFileDate(ctx, date, { upload: !values['no-upload'] })));
       return reportRun(result, io);
     },
@@ -392,6 +394,7 @@ now and sends them with the next version.`,
       if (typeof values.batch === 'string' && values.batch.length > 10) {
         if (Boolean(values.validated) === Boolean(values.rejected)) throw new LeadEtlError('USAGE', 'give exactly one of --validated or --rejected');
         const batchId = values.batch;
+        parseBatchId(batchId);
         const config = configFrom(values, io);
         const moved = await withContext(config, io, (ctx) => acknowledgeBatch(ctx, batchId, {
           outcome: values.validated ? 'validated' : 'rejected', source: 'operator',

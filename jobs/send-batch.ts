@@ -71,17 +71,22 @@ async function sendBatchLocked(ctx: JobContext, fileDate: FileDate): Promise<Bat
   return { batchId, outcome: 'ok', message, uploaded, problems: [] };
 }
 
+/** An extra batch's id, checked before it reaches SQL: the date and a sequence of two digits or more. Returns its date. */
+export function parseBatchId(batchId: string): FileDate {
+  const date = batchId.slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}-\d{2,}$/.test(batchId) || !DateTime.fromISO(date).isValid) {
+    throw new LeadEtlError('USAGE', `--batch ${JSON.stringify(batchId)} is not a Customer batch id: it is the date (YYYY-MM-DD) for the daily batch, or <date>-NN (e.g. 2026-03-06-02) for an extra one`);
+  }
+  return date as FileDate;
+}
+
 /** Records Lead's answer on an extra Customer batch. */
 export async function acknowledgeBatch(
   ctx: Pick<JobContext, 'state' | 'clock'>,
   batchId: string,
   ack: { outcome: 'validated' | 'rejected'; source: string; note?: string },
 ): Promise<FileRecord[]> {
-  // Checked before it reaches SQL: a batch id is the date and a two-digit sequence.
-  if (!/^\d{4}-\d{2}-\d{2}-\d{2,}$/.test(batchId) || Number.isNaN(Date.parse(batchId.slice(0, 10)))) {
-    throw new LeadEtlError('USAGE', `--batch ${JSON.stringify(batchId)} is not a Customer batch id: it is the date (YYYY-MM-DD) for the daily batch, or <date>-NN (e.g. 2026-03-06-02) for an extra one`);
-  }
-  const fileDate = batchId.slice(0, 10) as FileDate;
+  const fileDate = parseBatchId(batchId);
   const ofDate = await filesForDate(ctx.state.db, fileDate);
   if (!ofDate.some((f) => f.batchId === batchId)) {
     const known = [...new Set(ofDate.flatMap((f) => (f.batchId ? [f.batchId] : [])))];
