@@ -9,7 +9,7 @@ import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extra
 import { archiveFile, archiveWriteError, buildingPath } from '../load/archive.js';
 import { filesForDate, isSent, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
 import { recordIdColumnsOf } from '../transform/file-type-spec.js';
-import { priorLookup, recordSubmittedRows, type LateEntry } from '../load/state/submitted-records.js';
+import { hasPreDay0Baseline, knownBeforeDay0, priorLookup, recordPreDay0Entries, recordSubmittedRows, type LateEntry } from '../load/state/submitted-records.js';
 import { missingDocuments, recordFileDocuments, type DocumentReference } from '../load/documents.js';
 import { stateValidationHistory } from '../load/state/state-validation-history.js';
 import { validateFiles } from '../transform/validation/validate-files.js';
@@ -79,6 +79,7 @@ export async function buildDateFiles(
   const asOfText = asOfInstant(window).setZone(config.format.timestampZone).toISO({ suppressMilliseconds: true })!;
   const previousFiles = await filesForDate(ctx.state.db, addDays(fileDate, -1));
   const sentDates = batch ? [] : await datesWithFiles(ctx, fileDate);
+  const beforeDay0 = batch ? [] : await preDay0DatesToWatch(ctx, fileDate);
 
   const builds: Build[] = [];
   const notices: FileNotices[] = [];
@@ -114,6 +115,7 @@ export async function buildDateFiles(
         // Late entries are ledger activity; a file fed by Lead's own request (the Sales Response) has none.
         if (spec.rule === 'new-only' && !extraParameters.has(spec.id)) {
           late.push(...(await findLateEntries(ctx, trx, type, query, fileDate, sentDates, lookup)));
+          late.push(...(await findEntriesBeforeDay0(ctx, trx, type, query, beforeDay0, lookup)));
         }
         ctx.logger.info({ runId, fileDate, fileType: spec.id, rows: written.rows, bytes: written.bytes, problems: problems.count, unchanged: fileNotices.unchanged, alreadySent: fileNotices.alreadySent }, 'file built');
         if (builds.length === 1) await ctx.hooks?.phase?.('extract', { fileDate, file: spec.id });
@@ -178,7 +180,76 @@ export async function buildDateFiles(
       }
     })));
   }
+  if (!batch && fileDate === config.program.firstFileDate && built.length > 0) {
+    await notePreDay0Entries(ctx, runId, fileDate, due.filter((t) => t.spec.rule === 'new-only' && !extraParameters.has(t.spec.id)), queries);
+  }
   return { built, problems: problemsOf(), problemCount: countOf(), notices, late };
+}
+
+/**
+ * When Day 0 is built, the new-only entries the ledger already holds for the week before it are noted:
+ * they were never Lead's to receive. One that shows up there later reached the ledger after Day 0 was
+ * sent, and is reported like any late entry instead of being lost without a word.
+ */
+async function notePreDay0Entries(ctx: JobContext, runId: string, day0: FileDate, types: readonly ProgramFileType[], queries: ReadonlyMap<string, PartnerQuery>): Promise<void> {
+  const same = ctx.state === ctx.ledger;
+  for (const type of types) {
+    if (await hasPreDay0Baseline(ctx.state.db, type.spec.id)) continue;
+    // On one embedded database the notes are written through the reading transaction itself.
+    await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode(same ? 'read write' : 'read only').execute(async (trx) => {
+      const sink = same ? trx : ctx.state.db;
+      for (let back = 1; back <= LATE_LOOKBACK_DAYS; back += 1) {
+        const date = addDays(day0, -back);
+        let rows: LateEntry[] = [];
+        for await (const row of streamPartnerRows(ctx.ledger, trx, queries.get(type.spec.id)!, activityWindow(date, ctx.config.program.timeZone), ctx.config.queries.fetchSize)) {
+          rows.push({ fileType: type.spec.id, recordId: String(row[type.spec.recordIdColumn] ?? ''), belongsToFileDate: date });
+          if (rows.length >= 1000) {
+            await recordPreDay0Entries(sink, runId, rows);
+            rows = [];
+          }
+        }
+        await recordPreDay0Entries(sink, runId, rows);
+      }
+    });
+  }
+}
+
+/** The dates before Day 0 inside the late-entry lookback of `fileDate`, once Lead has Day 0. */
+async function preDay0DatesToWatch(ctx: JobContext, fileDate: FileDate): Promise<FileDate[]> {
+  const day0 = ctx.config.program.firstFileDate as FileDate | undefined;
+  if (!day0 || fileDate <= day0) return [];
+  if (!(await filesForDate(ctx.state.db, day0)).some(isSent)) return [];
+  const dates: FileDate[] = [];
+  for (let back = 1; back <= LATE_LOOKBACK_DAYS; back += 1) {
+    const date = addDays(fileDate, -back);
+    if (date < day0) dates.push(date);
+  }
+  return dates;
+}
+
+/** Entries of days before Day 0 that the ledger did not hold when Day 0 was built, and were never sent. */
+async function findEntriesBeforeDay0(
+  ctx: JobContext, trx: Transaction<any>, type: ProgramFileType, query: PartnerQuery, dates: readonly FileDate[], lookup: ReturnType<typeof priorLookup>,
+): Promise<LateEntry[]> {
+  if (dates.length === 0 || !(await hasPreDay0Baseline(ctx.state === ctx.ledger ? trx : ctx.state.db, type.spec.id))) return [];
+  const late: LateEntry[] = [];
+  const stateDb = ctx.state === ctx.ledger ? trx : ctx.state.db;
+  for (const date of dates) {
+    let batch: string[] = [];
+    const check = async () => {
+      const known = await knownBeforeDay0(stateDb, type.spec.id, batch);
+      const sent = await lookup(type.spec.id, batch);
+      for (const id of batch) if (!known.has(id) && !sent.has(id)) late.push({ fileType: type.spec.id, recordId: id, belongsToFileDate: date });
+      batch = [];
+    };
+    for await (const row of streamPartnerRows(ctx.ledger, trx, query, activityWindow(date, ctx.config.program.timeZone), ctx.config.queries.fetchSize)) {
+      batch.push(String(row[type.spec.recordIdColumn] ?? ''));
+      if (batch.length >= 500) await check();
+    }
+    if (batch.length > 0) await check();
+  }
+  if (late.length > 0) ctx.logger.warn({ fileType: type.spec.id, late: late.length }, 'entries dated before Day 0 reached the ledger after Day 0 was sent');
+  return late;
 }
 
 /**

@@ -571,7 +571,7 @@ function reportRun(result: RunResult, io: CliIo): number {
     if (left.length) io.stdout(`left out  ${n.fileType}: ${left.join('; ')}\n`);
   }
   for (const e of result.late) {
-    io.stderr(`late entry: ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate}, which was already sent; it was not put in any other day. Resolve it with Lead (lead-etl status shows open late entries).\n`);
+    io.stderr(`late entry: ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate}, which was already sent (or is before Day 0); it was not put in any other day. Resolve it with Lead (lead-etl status shows open late entries).\n`);
   }
   if (result.outcome === 'ok') {
     io.stdout(`${result.message}\n`);

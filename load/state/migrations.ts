@@ -346,6 +346,14 @@ const m0009_renaming: Migration = {
       `alter table lead_etl.file add column upload_temp_name text`,
       `alter table lead_etl.file add column changed_by text`,
       `alter table lead_etl.file_event add column actor text`,
+      // The new-only entries the ledger held for the days before Day 0 when Day 0 was built: one that
+      // appears there later reached the ledger after Day 0 was sent, and is reported like a late entry.
+      `create table lead_etl.pre_day0_entry (
+         file_type text not null,
+         record_id text not null,
+         belongs_to_file_date date not null,
+         run_id text not null references lead_etl.run,
+         primary key (file_type, record_id))`,
       `create or replace function lead_etl.log_file_event() returns trigger language plpgsql as $$
        begin
          if tg_op = 'INSERT' then
@@ -373,6 +381,7 @@ const m0009_renaming: Migration = {
       `alter table lead_etl.file disable trigger file_guard`,
       `update lead_etl.file set status = 'uploading' where status = 'renaming'`,
       `alter table lead_etl.file enable trigger file_guard`,
+      `drop table lead_etl.pre_day0_entry`,
       `alter table lead_etl.file_event drop column actor`,
       `alter table lead_etl.file drop column changed_by`,
       `alter table lead_etl.file drop column upload_temp_name`,

@@ -116,3 +116,25 @@ export async function openLateEntries(db: Db): Promise<Array<LateEntry & { detec
     detectedAt: r.detected_at instanceof Date ? DateTime.fromJSDate(r.detected_at).toUTC().toISO()! : String(r.detected_at),
   }));
 }
+
+/** Whether the entries before Day 0 were noted for this new-only type (when Day 0 was built). */
+export async function hasPreDay0Baseline(db: Db, fileType: string): Promise<boolean> {
+  const row = await db.withSchema('lead_etl').selectFrom('pre_day0_entry').select('record_id').where('file_type', '=', fileType).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function recordPreDay0Entries(db: Db, runId: string, rows: readonly LateEntry[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.withSchema('lead_etl').insertInto('pre_day0_entry')
+    .values(rows.map((r) => ({ file_type: r.fileType, record_id: r.recordId, belongs_to_file_date: r.belongsToFileDate, run_id: runId })))
+    .onConflict((oc) => oc.columns(['file_type', 'record_id']).doNothing())
+    .execute();
+}
+
+/** The ids among `recordIds` the ledger already held before Day 0 when Day 0 was built. */
+export async function knownBeforeDay0(db: Db, fileType: string, recordIds: readonly string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const rows = await sql<{ record_id: string }>`
+    select record_id from lead_etl.pre_day0_entry where file_type = ${fileType} and record_id = any(${[...new Set(recordIds)]}::text[])`.execute(db);
+  return new Set(rows.rows.map((r) => r.record_id));
+}

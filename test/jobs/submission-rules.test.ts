@@ -118,6 +118,19 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
     expect(rowsOf(day2, 'transactions')).toEqual([]);
   });
 
+  it('new-only: an entry dated before Day 0 that reaches the ledger after Day 0 was sent is reported like a late entry; history before Day 0 is not (issue 8)', async () => {
+    const ctx = await start(['transactions']);
+    const db = ctx.ledger.db;
+    const beforeDay0 = '2026-03-31';
+    await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(beforeDay0, '08:00')})`.execute(db);
+    await sql`insert into mini.entries values ('txn_old', 'bal_1', 100, ${at(beforeDay0, '09:00')}), ('txn_1', 'bal_1', 5, ${at(D[0]!, '09:00')})`.execute(db);
+    await sendDay(ctx, 0);
+    await sql`insert into mini.entries values ('txn_back', 'bal_1', 4, ${at(beforeDay0, '10:00')})`.execute(db);
+    const day1 = await sendDay(ctx, 1);
+    expect(day1.late).toEqual([{ fileType: 'transactions', recordId: 'txn_back', belongsToFileDate: beforeDay0 }]);
+    expect((await openLateEntries(ctx.state.db)).map((e) => [e.recordId, e.belongsToFileDate])).toEqual([['txn_back', beforeDay0]]);
+  });
+
   it('daily snapshot: keeps zero balances, reports a closing balance once and then drops it, and refuses an empty snapshot the ledger cannot explain', async () => {
     const ctx = await start();
     const db = ctx.ledger.db;
