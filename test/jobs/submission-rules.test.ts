@@ -131,6 +131,20 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
     expect((await openLateEntries(ctx.state.db)).map((e) => [e.recordId, e.belongsToFileDate])).toEqual([['txn_back', beforeDay0]]);
   });
 
+  it("a pre-flight finding names the record on its line, like any other problem (issue 8)", async () => {
+    const ctx = await start(['balances', 'transactions']);
+    const db = ctx.ledger.db;
+    await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(D[0]!, '08:00')})`.execute(db);
+    await sql`insert into mini.entries values ('txn_1', 'bal_1', 100, ${at(D[0]!, '09:00')})`.execute(db);
+    await sendDay(ctx, 0);
+    // A late entry of Day 0 moves the balance without a transaction in the next day: the roll-forward breaks.
+    await sql`insert into mini.entries values ('txn_late', 'bal_1', 3, ${at(D[0]!, '23:00')})`.execute(db);
+    const broken = await runFileDate(ctx, D[1]!);
+    expect(broken.outcome).toBe('failed');
+    const finding = broken.problems.find((p) => p.rule.startsWith('cross.rollforward'));
+    expect(finding, JSON.stringify(broken.problems)).toMatchObject({ fileType: 'balances', recordId: 'bal_1', line: 2 });
+  });
+
   it('daily snapshot: keeps zero balances, reports a closing balance once and then drops it, and refuses an empty snapshot the ledger cannot explain', async () => {
     const ctx = await start();
     const db = ctx.ledger.db;
