@@ -142,8 +142,11 @@ export const COMMANDS: Record<string, Command> = {
     usage: `lead-etl run --date YYYY-MM-DD [--no-upload]
 
 Builds every file type of the program for the file date T (activity of T-1, America/Chicago) from one
-ledger snapshot, archives each file with its checksum, and uploads them once Lead has validated T-1.
-Running it again sends nothing twice and finishes an upload an earlier run left half done.
+ledger snapshot, archives each file with its checksum, and uploads them. T is built only in its turn
+(Day 0, or once Lead validated T-1); before then its files are checked in a dry run that records nothing,
+and it exits 3. A date before program.firstFileDate, or whose activity day has not ended plus
+upload.settleMinutes, is refused (exit 2). Running it again sends nothing twice and finishes an upload
+an earlier run left half done.
 
       --date T        the file date (the date in the file names)
       --no-upload     build and archive only`,
