@@ -215,6 +215,7 @@ export async function turnOf(ctx: JobContext, fileDate: FileDate): Promise<strin
   const previousFiles = await filesForDate(ctx.state.db, previous);
   if (!previousFiles.some((f) => !REPLACEABLE_STATUSES.includes(f.status))) {
     if (!first && !(await listFiles(ctx.state.db, { to: previous })).some(isSent)) return undefined;
+    if (previousFiles.some((f) => f.status === 'rejected')) return `Lead rejected the files of ${previous} and no new version was sent (lead-etl rerun --date ${previous})`;
     return `${previous} was never sent; run \`lead-etl run --date ${previous}\` first`;
   }
   if (ctx.config.upload.requirePreviousDayValidated) {
