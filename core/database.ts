@@ -100,10 +100,16 @@ function labelledPool(pool: pg.Pool, role: DatabaseRole, label: string) {
           const result = (client.query as (...a: unknown[]) => unknown)(...args);
           if (args[0] instanceof Cursor) {
             const cursor = result as Cursor;
+            let connectionLost = false;
+            const state = client as unknown as { _queryable?: boolean; _ended?: boolean };
             return {
-              read: (rows: number) => cursor.read(rows).catch((error: unknown) => { throw lost(error, 'query'); }),
-              // A cursor on a dead connection cannot be closed politely; the pool drops that client.
-              close: () => ((client as unknown as { _queryable?: boolean })._queryable === false ? Promise.resolve() : cursor.close().catch(() => undefined)),
+              read: (rows: number) => cursor.read(rows).catch((error: unknown) => {
+                connectionLost ||= isConnectionError(error);
+                throw lost(error, 'query');
+              }),
+              // Closing a cursor waits for the server's ReadyForQuery, which a dead connection never
+              // sends: skip it there (the pool drops that client) instead of hanging the run.
+              close: () => (connectionLost || state._queryable === false || state._ended ? Promise.resolve() : cursor.close().catch(() => undefined)),
             };
           }
           return (result as Promise<unknown>).catch((error: unknown) => { throw lost(error, 'query'); });
