@@ -1,4 +1,4 @@
-import { LeadEtlError } from '../core/errors.js';
+import { describeError, LeadEtlError } from '../core/errors.js';
 import type { ActivityWindow, FileDate } from '../core/file-date.js';
 import { DateTime } from 'luxon';
 import {
@@ -42,10 +42,33 @@ async function sendBatchLocked(ctx: JobContext, fileDate: FileDate): Promise<Bat
   if (end <= start) throw new LeadEtlError('USAGE', `${fileDate} has not begun in ${zone}; a batch describes the day so far`);
   const window: ActivityWindow = { fileDate, activityDate: fileDate, zone, start, end, hours: end.diff(start, 'hours').hours };
 
-  const earlier = new Set((await filesForDate(ctx.state.db, fileDate)).flatMap((f) => (f.batchId ? [f.batchId] : [])));
+  const ofDate = await filesForDate(ctx.state.db, fileDate);
+  const earlier = new Set(ofDate.flatMap((f) => (f.batchId ? [f.batchId] : [])));
   const batchId = `${fileDate}-${String(earlier.size + 2).padStart(2, '0')}`;
   const runId = newRunId(ctx.clock);
   await startRun(ctx.state.db, { runId, command: 'batch', fileDate }, ctx.clock);
+  try {
+    // An earlier batch of the date that did not reach Lead goes first: its customers count as in play
+    // for this date, so a new batch without it would leave them out.
+    const unfinished = ofDate.filter((f) => f.batchId !== null && ['built', 'uploading', 'renaming'].includes(f.status));
+    if (unfinished.length > 0) {
+      const remote = await ctx.connectRemote();
+      try {
+        for (const file of unfinished) await uploadOne(ctx, remote, file, ctx.logger.child({ runId, batchId: file.batchId }));
+      } finally {
+        await remote.close();
+      }
+    }
+    return await buildAndSendBatch(ctx, runId, fileDate, types, batchId, window);
+  } catch (error) {
+    await finishRun(ctx.state.db, runId, 'failed', describeError(error), ctx.clock).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function buildAndSendBatch(
+  ctx: JobContext, runId: string, fileDate: FileDate, types: JobContext['config']['program']['files'], batchId: string, window: ActivityWindow,
+): Promise<BatchResult> {
   const built = await buildDateFiles(ctx, runId, fileDate, types, new Map(), { id: batchId, window });
   if (built.problemCount > 0) {
     await recordProblems(ctx.state.db, runId, fileDate, built.problems);
