@@ -140,7 +140,7 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
     const p = await start();
     const posted: string[] = [];
     // No Lead answers: the second date waits, so its deadline (06:00 CT on T+1) approaches.
-    const daemon = await startDaemon(p.ctx, { ticker: manualTicker(), httpPort: 0, post: async (_url, body) => { posted.push(body); } });
+    const daemon = await startDaemon(p.ctx, { ticker: manualTicker(), httpPort: 0, post: async (_url, message) => { posted.push(message.text); } });
     try {
       for (let i = 0; i < 130; i += 1) {
         p.clock.advance({ minutes: 30 });
