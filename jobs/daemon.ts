@@ -101,7 +101,18 @@ export async function startDaemon(
     for (const key of toldWaits.keys()) if (!current.has(key)) toldWaits.delete(key);
   }
 
-  async function tick(): Promise<TickReport | undefined> {
+  // The tick running now, so that close() lets it finish: a stop (SIGTERM) never cuts an upload short.
+  let inFlight: Promise<TickReport | undefined> | undefined;
+  function tick(): Promise<TickReport | undefined> {
+    const work = runTick();
+    inFlight = work;
+    work.finally(() => {
+      if (inFlight === work) inFlight = undefined;
+    }).catch(() => undefined);
+    return work;
+  }
+
+  async function runTick(): Promise<TickReport | undefined> {
     const now = ctx.clock.now();
     const at = now.toISO()!;
     const started = performance.now();
@@ -159,6 +170,7 @@ export async function startDaemon(
     tick,
     async close() {
       await options.ticker.stop();
+      await inFlight;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // A scraper's keep-alive connection would otherwise hold the close open.
       server.closeAllConnections();

@@ -185,17 +185,26 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
     expect(files.every((f) => f.status === 'validated' && f.version === 1)).toBe(true);
   });
 
-  it('answers health and readiness over HTTP', async () => {
+  it('answers health, readiness and metrics over HTTP, and lets a tick in progress finish when stopped', async () => {
     const p = await start();
     const daemon = await startDaemon(p.ctx, { ticker: manualTicker(), httpPort: 0 });
+    let finished = false;
     try {
       const health = await fetch(`http://127.0.0.1:${daemon.httpPort}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', ticks: 1 });
-      expect((await fetch(`http://127.0.0.1:${daemon.httpPort}/readyz`)).status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${daemon.httpPort}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ready: true, lease: 'this replica' });
+      expect(await metricsOf(`http://127.0.0.1:${daemon.httpPort}`)).toMatchObject({ 'lead_etl_ticks_total{outcome="ok"}': 1, lead_etl_last_tick_ok: 1 });
+      // A stop (SIGTERM) while a date is being sent: close() waits for the tick.
+      p.clock.set('2026-10-29T06:00:00Z');
+      void daemon.tick().then(() => { finished = true; });
     } finally {
       await daemon.close();
     }
+    expect(finished).toBe(true);
+    expect(sentFiles(p.sftp.rootDir)).toEqual(['2026-10-29_accounts_V1.csv']);
   });
 
   it("alerts once through Slack's webhook client, retrying one Slack refused, and without a channel logs once what each date waits for", async () => {
