@@ -89,7 +89,7 @@ export async function generateBenchDay(database: Database, fileDate: FileDate, s
   await database.db.transaction().execute(async (trx) => {
     // The rows are consistent by construction; skipping the per-row foreign-key triggers makes 1M entries
     // a matter of seconds. CHECK constraints still run on every row.
-    if (database.driver === 'postgres') await trx.executeQuery(CompiledQuery.raw('set local session_replication_role = replica'));
+    await trx.executeQuery(CompiledQuery.raw('set local session_replication_role = replica'));
     for (const statement of statements) await trx.executeQuery(CompiledQuery.raw(statement));
   });
   await database.db.executeQuery(CompiledQuery.raw('analyze'));

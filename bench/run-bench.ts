@@ -9,6 +9,7 @@
  *   npm run bench                                   # 10k, 100k and 1M transactions, PGlite at 100k
  *   npm run bench -- --sizes 10k --pglite none      # the smoke run of .ci/run
  *   npm run bench -- --sizes 1M --cpu-prof DIR      # and a CPU profile of lead-etl's run in DIR
+ *   npm run bench -- --sizes 100k --keep --log-level info   # keep the run's folder, log and database
  *
  * PostgreSQL: LEAD_ETL_BENCH_DATABASE_URL, else LEAD_ETL_TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops its own databases beside it.
@@ -100,7 +101,17 @@ interface Case {
   readonly engine: 'postgres' | 'pglite';
 }
 
-async function measureCase(c: Case, ctx: { adminUrl: string; fileDate: FileDate; server: OpensshServer; cpuProfDir?: string }): Promise<Measured> {
+interface BenchOptions {
+  readonly adminUrl: string;
+  readonly fileDate: FileDate;
+  readonly server: OpensshServer;
+  readonly cpuProfDir?: string;
+  readonly logLevel: string;
+  /** Leave the run's folder (config, archive, log) and database in place, for a look afterwards. */
+  readonly keep: boolean;
+}
+
+async function measureCase(c: Case, ctx: BenchOptions): Promise<Measured> {
   const size = daySize(c.transactions);
   const label = `${sizeLabel(c.transactions)}${c.engine === 'pglite' ? ' (PGlite)' : ''}`;
   const dir = await mkdtemp(join(tmpdir(), `lead-etl-bench-${sizeLabel(c.transactions)}-`));
@@ -141,7 +152,7 @@ async function measureCase(c: Case, ctx: { adminUrl: string; fileDate: FileDate;
       },
       // Every workflow of the date back to back: the bench plays no Lead answering between them.
       workflows: { waitForPrevious: false },
-      log: { level: 'warn' },
+      log: { level: ctx.logLevel },
     }, null, 2));
     const config = loadPipelineConfig({ file: configFile, env: {} });
     const outbound = config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound');
@@ -172,11 +183,12 @@ async function measureCase(c: Case, ctx: { adminUrl: string; fileDate: FileDate;
     console.log(`${label}: lead-etl run ${result.seconds.toFixed(1)} s, peak RSS ${Math.round(result.peakRssMb)} MB${floor ? `; floor ${floor.seconds.toFixed(2)} s (\\copy ${floor.copySeconds.toFixed(2)} s + sftp ${floor.putSeconds.toFixed(2)} s), ratio ${(result.seconds / floor.seconds).toFixed(1)}x` : ''}`);
     return result;
   } finally {
+    if (ctx.keep) console.log(`${label}: kept ${dir}${admin ? ` and the database ${dbName}` : ''}`);
     if (admin) {
-      await admin.db.executeQuery(CompiledQuery.raw(`drop database if exists ${dbName} with (force)`)).catch(() => undefined);
+      if (!ctx.keep) await admin.db.executeQuery(CompiledQuery.raw(`drop database if exists ${dbName} with (force)`)).catch(() => undefined);
       await admin.close();
     }
-    await rm(dir, { recursive: true, force: true });
+    if (!ctx.keep) await rm(dir, { recursive: true, force: true });
     await rm(remoteRoot, { recursive: true, force: true });
     await rm(floorRoot, { recursive: true, force: true });
   }
@@ -277,6 +289,8 @@ async function main(): Promise<number> {
       date: { type: 'string', default: '2026-03-06' },
       'cpu-prof': { type: 'string' },
       'check-targets': { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'warn' },
+      keep: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -294,7 +308,8 @@ async function main(): Promise<number> {
   const results: Measured[] = [];
   try {
     const cases: Case[] = [...sizes.map((transactions) => ({ transactions, engine: 'postgres' as const })), ...(pglite ? [{ transactions: pglite, engine: 'pglite' as const }] : [])];
-    for (const c of cases) results.push(await measureCase(c, { adminUrl, fileDate, server, ...(cpuProfDir ? { cpuProfDir } : {}) }));
+    const options: BenchOptions = { adminUrl, fileDate, server, logLevel: values['log-level']!, keep: values.keep!, ...(cpuProfDir ? { cpuProfDir } : {}) };
+    for (const c of cases) results.push(await measureCase(c, options));
   } finally {
     await server.dispose();
   }
