@@ -29,6 +29,15 @@ import type { JobContext } from './job-context.js';
  * state transaction per workflow. A workflow with any problem archives nothing, and neither does any
  * later workflow, because Lead needs the earlier objects first.
  */
+/**
+ * Where the state store is read while the ledger snapshot is open: through the snapshot itself on one
+ * embedded database (PGlite has one connection); on PostgreSQL always through the state store's own
+ * pool, since the snapshot's connection is busy with the open cursor.
+ */
+function stateReader(ctx: JobContext, trx: Transaction<any>) {
+  return ctx.state === ctx.ledger && ctx.ledger.driver === 'pglite' ? trx : ctx.state.db;
+}
+
 /** The configured workflow order, with any workflow it leaves out after the others. */
 export function workflowOrder(order: readonly Workflow[]): Workflow[] {
   return [...order, ...WORKFLOWS.filter((w) => !order.includes(w))];
@@ -87,10 +96,12 @@ export async function buildDateFiles(
   try {
     // One REPEATABLE READ, READ ONLY transaction: every file of the date sees the same ledger, so the
     // day's balances and transactions agree even while the ledger keeps posting. On one embedded
-    // database the state store is read through the same transaction (PGlite has one connection).
+    // database the state store is read through the same transaction (PGlite has one connection). On
+    // PostgreSQL it never is: the snapshot's connection is busy with the open cursor, and a query queued
+    // behind it would wait for the cursor while the cursor waits for the query.
     await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
       // Sent means received: only versions Lead has or may have count (and this date's own in play).
-      const lookup = priorLookup(ctx.state === ctx.ledger ? trx : ctx.state.db, { fileDate });
+      const lookup = priorLookup(stateReader(ctx, trx), { fileDate });
       for (const type of due) {
         const { spec } = type;
         const query = queries.get(spec.id)!;
@@ -192,10 +203,10 @@ export async function buildDateFiles(
  * sent, and is reported like any late entry instead of being lost without a word.
  */
 async function notePreDay0Entries(ctx: JobContext, runId: string, day0: FileDate, types: readonly ProgramFileType[], queries: ReadonlyMap<string, PartnerQuery>): Promise<void> {
-  const same = ctx.state === ctx.ledger;
+  const same = ctx.state === ctx.ledger && ctx.ledger.driver === 'pglite';
   for (const type of types) {
     if (await hasPreDay0Baseline(ctx.state.db, type.spec.id)) continue;
-    // On one embedded database the notes are written through the reading transaction itself.
+    // On one embedded database the notes are written through the reading transaction itself (see stateReader).
     await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode(same ? 'read write' : 'read only').execute(async (trx) => {
       const sink = same ? trx : ctx.state.db;
       for (let back = 1; back <= LATE_LOOKBACK_DAYS; back += 1) {
@@ -231,9 +242,9 @@ async function preDay0DatesToWatch(ctx: JobContext, fileDate: FileDate): Promise
 async function findEntriesBeforeDay0(
   ctx: JobContext, trx: Transaction<any>, type: ProgramFileType, query: PartnerQuery, dates: readonly FileDate[], lookup: ReturnType<typeof priorLookup>,
 ): Promise<LateEntry[]> {
-  if (dates.length === 0 || !(await hasPreDay0Baseline(ctx.state === ctx.ledger ? trx : ctx.state.db, type.spec.id))) return [];
+  const stateDb = stateReader(ctx, trx);
+  if (dates.length === 0 || !(await hasPreDay0Baseline(stateDb, type.spec.id))) return [];
   const late: LateEntry[] = [];
-  const stateDb = ctx.state === ctx.ledger ? trx : ctx.state.db;
   for (const date of dates) {
     let batch: string[] = [];
     const check = async () => {
