@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTemplates, faultTierUnavailable, openRig, pickUp, runCrashChild, type Templates } from './support/fault-rig.js';
+import { createTemplates, faultTierUnavailable, locksReleased, openRig, pickUp, runCrashChild, type Templates } from './support/fault-rig.js';
 import { day, sendInOrder, withScenario, type Snapshot } from './support/scenario.js';
 
 const unavailable = faultTierUnavailable();
@@ -39,6 +39,7 @@ describe.skipIf(unavailable !== undefined)('kill -9 at every phase, on real Post
     const after = await withScenario(templates, async (parts) => {
       const child = await runCrashChild({ spec: parts.spec, steps: [{ run: day(0) }, { ack: day(0) }, { run: day(1) }], killAt: { phase, nth } });
       expect(child.signal, child.stderr).toBe('SIGKILL');
+      await locksReleased(parts.stateName);
       if (pickup) await pickUp(parts.server.rootDir, parts.processedDir);
       await sendInOrder(parts.spec, dates);
       const rig = await openRig(parts.spec);

@@ -119,6 +119,20 @@ export async function takeDatabaseAway(name: string): Promise<void> {
   });
 }
 
+/**
+ * PostgreSQL releases a killed process's advisory locks once its backend notices the socket closed,
+ * a moment after the kill: a run started sooner is rightly told LOCK_HELD. Waits for that moment.
+ */
+export async function locksReleased(name: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const { rows } = await admin((c) => c.query<{ n: number }>(
+      "select count(*)::int as n from pg_locks l join pg_database d on d.oid = l.database where l.locktype = 'advisory' and d.datname = $1", [name]));
+    if (rows[0]!.n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the advisory locks on ${name} were not released within 10 s of the kill`);
+}
+
 export async function bringDatabaseBack(name: string): Promise<void> {
   await admin((c) => c.query(`alter database ${name} allow_connections true`));
 }
