@@ -1,0 +1,35 @@
+import type { FileDate } from '../../core/file-date.js';
+import { withDateLock } from '../../load/state/date-lock.js';
+import { markUploaded } from '../mark-uploaded.js';
+import type { CliCommand } from './command.js';
+import { EXIT } from './exit-codes.js';
+import { fileJson } from './file-json.js';
+import { configFrom, withContext } from './job-setup.js';
+import { dateOption } from './options.js';
+
+export const markUploadedCommand: CliCommand = {
+  name: 'mark-uploaded',
+  summary: 'record a file an operator sent to Lead by hand, so it is neither re-sent nor lost',
+  json: true,
+  define(command) {
+    command
+      .description(`Archives FILE, records it as uploaded with its checksum and the rows it carried, and takes its version
+number (from its name) so it is never reused. Only for a type that has no version in play for T.`)
+      .addOption(dateOption('--date <T>', 'the file date').makeOptionMandatory())
+      .requiredOption('--file <type>', 'the file type (e.g. balances)')
+      .requiredOption('--path <file>', 'the file that was sent, named as Lead received it')
+      .option('--sha256 <hex>', 'the checksum of what was sent, to check the file against')
+      .option('--note <text>', 'who sent it and why, kept with the record');
+  },
+  async run({ io, globals, out }, options: { date: FileDate; file: string; path: string; sha256?: string; note?: string }) {
+    const config = configFrom(globals, io);
+    const record = await withContext(config, io, (ctx) => withDateLock(ctx.state, `date:${options.date}`, () => markUploaded(ctx, {
+      fileDate: options.date, fileType: options.file, localPath: options.path,
+      ...(options.sha256 ? { sha256: options.sha256 } : {}),
+      ...(options.note ? { note: options.note } : {}),
+    })));
+    out.result({ file: fileJson(record) });
+    out.say(`recorded  ${record.name}  uploaded by hand  sha256=${record.sha256}`);
+    return EXIT.ok;
+  },
+};
