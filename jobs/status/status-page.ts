@@ -12,7 +12,7 @@ import { cellLabel, streakLine } from './status-grid.js';
 export function renderStatusPage(picture: StatusPicture): string {
   const generated = DateTime.fromISO(picture.generatedAt).setZone(picture.timeZone);
   const months = groupByMonth(picture.dates);
-  const templates = picture.dates.flatMap((d) => d.cells.map((c) => cellTemplate(d, c)));
+  const templates = picture.dates.flatMap((d) => d.cells.map((c) => cellTemplate(d, c, picture.timeZone)));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -77,14 +77,14 @@ function dayCell(row: DateRow): string {
 <ul class="cells">${buttons.join('')}</ul>${row.waitingFor && !row.validated ? `<p class="waiting">${esc(row.waitingFor)}</p>` : ''}</td>`;
 }
 
-function cellTemplate(row: DateRow, cell: WorkflowCell): string {
+function cellTemplate(row: DateRow, cell: WorkflowCell, timeZone: string): string {
   const files = cell.files.length === 0
     ? '<p>No file built yet.</p>'
     : `<table class="files"><thead><tr><th>File</th><th>Version</th><th>Status</th><th>Rows</th><th>Bytes</th><th>sha256</th><th>Uploaded at</th><th>Lead's answer</th><th>Lead's text</th></tr></thead>
 <tbody>${cell.files.map(fileRow).join('\n')}</tbody></table>`;
   return `<template id="${cellId(row.fileDate, cell.workflow)}">
 <h2 id="detail-title">${row.fileDate} · ${esc(cell.title)}: <span class="badge state-${cell.state}">${esc(cellLabel(cell))}</span></h2>
-<p class="deadline">Lead's deadline ${esc(DateTime.fromISO(row.deadline, { setZone: true }).toFormat('yyyy-LL-dd HH:mm ZZZZ'))}${cell.late ? ' — <strong class="late-text">late</strong>' : ''}</p>
+<p class="deadline">Lead's deadline ${esc(DateTime.fromISO(row.deadline).setZone(timeZone).toFormat('yyyy-LL-dd HH:mm ZZZZ'))}${cell.late ? ' — <strong class="late-text">late</strong>' : ''}</p>
 ${cell.waitingFor ? `<p class="waiting">${esc(cell.waitingFor)}</p>` : ''}
 ${cell.problems ? `<p class="problems">The last run found ${cell.problems} problem(s) in these files: <code>lead-etl status --date ${row.fileDate}</code>.</p>` : ''}
 ${files}
