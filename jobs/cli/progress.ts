@@ -38,6 +38,8 @@ export function createProgress(io: CliIo, out: Output, options: { readonly total
     step(done, line, stepOptions) {
       if (stepOptions?.keep) log(line);
       bar.update(done, { detail: line.length > 60 ? `${line.slice(0, 59)}…` : line });
+      // Draw now: a job busy in the embedded database may keep the bar's own timer from firing.
+      bars.update();
     },
     log,
     stop() {

@@ -38,14 +38,18 @@ export function formatStatusGrid(picture: StatusPicture, options: { paint: Paint
   const pad = (text: string, i: number) => (i === header.length - 1 ? text : text.padEnd(widths[i]!));
   out.push(header.map(pad).join('  ').trimEnd());
   picture.dates.forEach((d, r) => {
-    const cells = rows[r]!.map((text, i) => {
-      const padded = pad(text, i);
+    const texts = rows[r]!;
+    // Nothing after the last cell with text, so a line never ends in padding (painted or not).
+    let last = texts.length - 1;
+    while (last > 0 && texts[last] === '') last -= 1;
+    const cells = texts.slice(0, last + 1).map((text, i) => {
+      const padded = i === last ? text : pad(text, i);
       if (i === 0) return d.rejected || d.late ? paint('bold', padded) : padded;
       const cell = d.cells[i - 1];
       if (!cell) return padded;
       return paint(cell.late && cell.state !== 'validated' ? ['red', 'bold'] : STATE_STYLES[cell.state], padded);
     });
-    out.push(cells.join('  ').trimEnd());
+    out.push(cells.join('  '));
   });
   out.push('');
   out.push(streakLine(picture));

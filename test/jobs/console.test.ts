@@ -5,7 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.js';
 import { silentLogger } from '../../core/log.js';
-import { EXIT, runCli } from '../../jobs/cli.js';
+import { EXIT, runCli, type CliIo } from '../../jobs/cli.js';
 import { startSftpFixture, type SftpFixture } from '../support/sftp.js';
 
 /**
@@ -19,11 +19,16 @@ let sftp: SftpFixture;
 let config: string;
 
 async function cli(...args: string[]) {
+  return cliOn(undefined, ...args);
+}
+
+/** As on a terminal that takes colour (what Node's hasColors says when NO_COLOR is unset). */
+async function cliOn(terminal: CliIo['terminal'], ...args: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
     stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; },
-    env: { LEAD_ETL_CONFIG: config }, clock, logger: silentLogger(),
+    env: { LEAD_ETL_CONFIG: config }, clock, logger: silentLogger(), ...(terminal ? { terminal } : {}),
   });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };
 }
@@ -117,6 +122,16 @@ describe('a program without a Slack channel', () => {
     const detail = await cli('status', '--date', '2026-03-07');
     expect(detail.stdout).toContain('2026-03-07: not validated, a file was rejected, late');
     expect(detail.stdout).toMatch(/2026-03-07_customer_V1\.csv\s+rejected\s+\d+\s+\d+\s+[0-9a-f]{12}\s+2026-03-0\dT[\d:]+Z\s+rejected \(operator\): line 2 column email: invalid address/);
+    // Colour on a terminal only, and never with --no-color; the same words either way.
+    const ESC = String.fromCharCode(27);
+    const coloured = await cliOn({ stdout: true, color: true }, 'status');
+    expect(coloured.stdout).toContain(`${ESC}[32m`);
+    expect(coloured.stdout).toMatch(new RegExp(`${ESC}\\[31m${ESC}\\[1mrejected, late`));
+    const plain = await cliOn({ stdout: true, color: true }, 'status', '--no-color');
+    expect(plain.stdout).not.toContain(ESC);
+    expect(coloured.stdout.replace(new RegExp(`${ESC}\\[\\d+m`, 'g'), '')).toBe(plain.stdout);
+    expect((await cli('status')).stdout).toBe(plain.stdout);
+
     const dryRun = await cli('rerun', '--date', '2026-03-07', '--dry-run', '--json');
     expect(dryRun.json()).toMatchObject({ dryRun: true, plans: [{ fileType: 'customer', nextName: '2026-03-07_customer_V2.csv' }] });
   });
