@@ -14,6 +14,7 @@ import { startLeadSandbox } from '../sandbox/lead-sandbox.js';
 import { parseRejectFault } from '../sandbox/reject-faults.js';
 import { directionOf } from '../transform/file-type-spec.js';
 import { prepareSandboxKeys } from '../sandbox/sandbox-keys.js';
+import { DEMO_CONFIG_FILE, DEMO_MARKER } from './demo-folder.js';
 import type { CliIo } from './cli-io.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { recordLeadAnswers } from './record-lead-answers.js';
@@ -69,10 +70,8 @@ export interface DemoResult {
   readonly sandboxCommand: string;
 }
 
-export const DEMO_CONFIG_FILE = 'lead-etl.json';
 
-/** The file that marks a folder as a demo's: the next demo may replace it, and doctor knows its sandbox. */
-export const DEMO_MARKER = '.lead-etl-demo';
+
 const INDENT = '          ';
 // Rounds of run → Lead's answer for one date: the files, a rerun after a rejection, the Sales Response.
 const MAX_ROUNDS = 6;

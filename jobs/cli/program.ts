@@ -67,6 +67,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const command = program.command(definition.name).summary(definition.summary);
     configure(command, definition.name);
     definition.define(command);
+    // Descriptions are written as paragraphs; commander wraps them to the terminal's width.
+    command.description(command.description().replace(/([^\n])\n(?!\n)/g, '$1 '));
     command.addHelpText('after', EXIT_CODES_HELP);
     command.action(async (...args: unknown[]) => {
       const self = args.at(-1) as Command;
@@ -80,9 +82,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    // Help and the version asked for are answers; help shown for a missing command is a usage mistake.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-    return EXIT.usage;
+    // Help and the version asked for are answers (exit 0); help shown for a missing command is a usage mistake.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   return exitCode;
 }

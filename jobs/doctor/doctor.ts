@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { DEMO_MARKER } from '../demo.js';
+import { DEMO_MARKER } from '../demo-folder.js';
 import type { Clock } from '../../core/clock.js';
 import { describeError } from '../../core/errors.js';
 import type { Database } from '../../core/database.js';

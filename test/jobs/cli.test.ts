@@ -35,7 +35,8 @@ describe('lead-etl command line', () => {
       // The global options are listed on every command, so they can be given anywhere.
       expect(help.stdout).toMatch(/--config <file>[\s\S]*--json/);
     }
-    expect((await cli(['help', 'status'])).stdout).toContain('--html <file>');
+    expect(await cli(['help', 'status'])).toMatchObject({ code: EXIT.ok, stdout: expect.stringContaining('--html <file>') });
+    expect((await cli(['help'])).code).toBe(EXIT.ok);
   });
 
   it('prints the package version', async () => {
