@@ -2,7 +2,7 @@ import { runDoctor } from '../doctor/doctor.js';
 import { createLogger } from '../../core/log.js';
 import type { CliCommand } from './command.js';
 import { EXIT } from './exit-codes.js';
-import { configFile } from './job-setup.js';
+import { configFile, noConfigHint } from './job-setup.js';
 import type { CheckResult } from '../doctor/check.js';
 import type { Output } from './output.js';
 
@@ -24,7 +24,7 @@ Exit codes: 0 every check passed, 1 some check failed, 2 the config itself is wr
   async run({ io, globals, out }) {
     const file = configFile(globals, io);
     const report = await runDoctor({
-      ...(file ? { configFile: file } : {}), env: io.env, clock: io.clock,
+      ...(file ? { configFile: file } : { noConfigHint: noConfigHint() }), env: io.env, clock: io.clock,
       // The checks report every failure themselves; the log would only repeat them.
       logger: io.logger ?? createLogger({ level: globals.logLevel ?? 'silent' }),
     });

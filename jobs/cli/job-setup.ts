@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { LeadEtlError } from '../../core/errors.js';
+import { DEMO_CONFIG_FILE } from '../demo-folder.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { openSftpSession } from '../../load/sftp-session.js';
 import { assertStateStoreReady } from '../../load/state/state-store.js';
@@ -14,6 +17,26 @@ import type { GlobalOptions } from './options.js';
  */
 export function configFile(globals: Pick<GlobalOptions, 'config'>, io: CliIo): string | undefined {
   return globals.config ?? io.env.LEAD_ETL_CONFIG;
+}
+
+/**
+ * With no config named, what to say about it: the built-in defaults are an embedded program in ./var,
+ * and a demo run here with its default folder left a config that is probably what was meant.
+ */
+export function noConfigHint(cwd: string = process.cwd()): string {
+  const demo = join(cwd, 'var', 'demo', DEMO_CONFIG_FILE);
+  return existsSync(demo)
+    ? `no --config or LEAD_ETL_CONFIG, so the built-in defaults; the demo here left ${relative(cwd, demo)}: export LEAD_ETL_CONFIG=${demo}`
+    : 'no --config or LEAD_ETL_CONFIG, so the built-in defaults (an embedded program under ./var); a demo leaves DIR/lead-etl.json';
+}
+
+/** Refuses to read an embedded state store that is not there, rather than create an empty one to look at. */
+export function assertStateStoreExists(config: PipelineConfig, named: boolean): void {
+  const state = config.state;
+  if (state.driver === 'pglite' && state.dataDir && !existsSync(state.dataDir)) {
+    throw new LeadEtlError('CONFIG_INVALID', `the embedded state store ${state.dataDir} does not exist` +
+      (named ? `: check ledger.dataDir / state.dataDir in ${config.source}, or run \`lead-etl migrate\` to create it` : `; ${noConfigHint()}`));
+  }
 }
 
 export function configFrom(globals: Pick<GlobalOptions, 'config' | 'logLevel'>, io: CliIo): PipelineConfig {

@@ -8,7 +8,7 @@ import { formatStatusGrid, lastDates } from '../status/status-grid.js';
 import { renderStatusPage } from '../status/status-page.js';
 import type { CliCommand } from './command.js';
 import { EXIT } from './exit-codes.js';
-import { configFrom, withContext } from './job-setup.js';
+import { assertStateStoreExists, configFile, configFrom, withContext } from './job-setup.js';
 import { dateOption, wholeNumber } from './options.js';
 
 const SHOWN_DATES = 14;
@@ -33,6 +33,7 @@ a terminal only (NO_COLOR and --no-color turn it off).`)
   },
   async run({ io, globals, out }, options: { date?: FileDate; from?: FileDate; to?: FileDate; days: number; html?: string }) {
     const config = configFrom(globals, io);
+    assertStateStoreExists(config, configFile(globals, io) !== undefined);
     const picture = await withContext(config, io, (ctx) => readStatusPicture(ctx));
     if (options.html) {
       const path = resolve(options.html);

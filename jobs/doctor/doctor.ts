@@ -32,6 +32,8 @@ export interface DoctorOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** What to say when no config is named (the CLI knows where a demo left one). */
+  readonly noConfigHint?: string;
   /** The Slack client behind the token and channel checks (Slack's SDK, or the plain one by default). */
   readonly slackProbe?: (endpoint: SlackEndpoint) => SlackProbe;
 }
@@ -57,7 +59,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       : 'name your config with --config FILE or LEAD_ETL_CONFIG (a demo leaves DIR/lead-etl.json)')];
     return { ok: false, config: options.configFile ?? '(defaults)', configInvalid: true, checks };
   }
-  const shown = options.configFile ? relative(process.cwd(), config.source) || config.source : '(built-in defaults: no --config or LEAD_ETL_CONFIG)';
+  const shown = options.configFile ? relative(process.cwd(), config.source) || config.source : `(${options.noConfigHint ?? 'no --config or LEAD_ETL_CONFIG: the built-in defaults'})`;
   const checks: CheckResult[] = [pass('config', 'config is valid', `${shown}: program ${config.program.name}, profile ${config.program.profile.name}, ${config.program.files.length} file type(s), Day 0 ${config.program.firstFileDate ?? 'not set'}`)];
   const fileDate = newestDueDate(options.clock.now(), config.program.timeZone, config.schedule.buildAfter);
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,9 +97,11 @@ describe('lead-etl command line', () => {
   it('migrates a state store, then pictures an empty program, in text and JSON', async () => {
     const dir = tempDir();
     const env = { LEAD_ETL__LEDGER__DATA_DIR: join(dir, 'db'), LEAD_ETL__PROGRAM__FIRST_FILE_DATE: '2026-03-06' };
+    // Nothing there yet: status says so rather than create an empty store to look at.
     const before = await cli(['status'], env);
-    expect(before.code).toBe(EXIT.failed);
-    expect(before.stderr).toContain('run `lead-etl migrate`');
+    expect(before.code).toBe(EXIT.usage);
+    expect(before.stderr).toContain(`the embedded state store ${join(dir, 'db')} does not exist`);
+    expect(existsSync(join(dir, 'db'))).toBe(false);
     const migrate = await cli(['migrate', '--json'], env);
     expect(migrate.code, migrate.stderr).toBe(EXIT.ok);
     const migrated = JSON.parse(migrate.stdout) as { upToDate: boolean; results: { migration: string; status: string }[] };
