@@ -18,7 +18,9 @@ one, nothing records them but \`lead-etl ack\`, and dates wait for it), builds a
 in order from Day 0 (catching up any missed while the process was down), and alerts (log and Slack
 webhook) once per event on the last 7 dates: a date not uploaded shortly before 06:00 CT on T+1, an
 answer overdue, a rejection waiting for a rerun. Several replicas may run against one state database;
-one acts per tick. /healthz and /readyz on daemon.httpHost:daemon.httpPort. Stops on SIGINT or SIGTERM.`);
+one acts per tick. On daemon.httpHost:daemon.httpPort: /healthz (alive), /readyz (503 while ticks fail,
+with the reason) and /metrics (Prometheus). Without a Slack channel, the log says what each date waits
+for. Stops cleanly on SIGINT or SIGTERM (a tick in progress finishes first).`);
   },
   async run({ io, globals, out }) {
     const config = configFrom(globals, io);
@@ -31,7 +33,7 @@ one acts per tick. /healthz and /readyz on daemon.httpHost:daemon.httpPort. Stop
         ...(slack.patterns ? { patterns: configuredPatterns(slack.patterns) } : {}),
       })] : [];
       const daemon = await startDaemon(ctx, { ticker: cronTicker(config.schedule.tickMinutes), ackSources });
-      out.say(`lead-etl daemon: ticking every ${config.schedule.tickMinutes} min; health on http://${config.daemon.httpHost}:${daemon.httpPort}/healthz`);
+      out.say(`lead-etl daemon: ticking every ${config.schedule.tickMinutes} min; /healthz, /readyz and /metrics on http://${config.daemon.httpHost}:${daemon.httpPort}`);
       if (!slack) {
         out.say('lead-etl daemon: no Slack channel configured (acknowledgements.slack): record each of Lead\'s answers with `lead-etl ack`; `lead-etl status` says what each date waits for');
       }
