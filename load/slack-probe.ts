@@ -1,10 +1,11 @@
+import { ErrorCode as SlackErrorCode } from '@slack/web-api';
 import { LeadEtlError } from '../core/errors.js';
+import { slackWebClient } from './slack-web-client.js';
 
 /**
  * The two Slack Web API calls `lead-etl doctor` makes before any answer is read: `auth.test` (is the
- * bot token good, and for which workspace) and `conversations.info` (can it see Lead's channel). A seam
- * of its own, so the client behind it can be Slack's SDK or this plain one: both POST form-encoded with
- * a bearer token, as Slack's SDK does, and read Slack's `{ ok, error }` answers.
+ * bot token good, and for which workspace) and `conversations.info` (can it see Lead's channel), through
+ * Slack's SDK on the same endpoint the reader uses. A seam of its own, so a check can be handed another.
  */
 export interface SlackProbe {
   authTest(): Promise<{ readonly team: string | null; readonly user: string | null }>;
@@ -18,34 +19,27 @@ export interface SlackEndpoint {
 }
 
 export function slackProbe(endpoint: SlackEndpoint, timeoutMs = 15_000): SlackProbe {
-  async function call(method: string, args: Record<string, string>): Promise<Record<string, any>> {
-    const url = `${endpoint.baseUrl.replace(/\/$/, '')}/api/${method}`;
-    let body: Record<string, any>;
+  // A check asks once: a server that does not answer is the finding, not something to wait out.
+  const client = slackWebClient({ url: endpoint.baseUrl, token: endpoint.token }, { retryConfig: { retries: 0 }, timeoutMs });
+  async function call<T>(method: string, work: () => Promise<T>): Promise<T> {
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(args).toString(),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      body = (await response.json()) as Record<string, any>;
+      return await work();
     } catch (cause) {
-      const detail = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
+      const error = cause as { code?: string; data?: { error?: string }; original?: { code?: string; message?: string; cause?: { code?: string } } };
+      if (error.code === SlackErrorCode.PlatformError) {
+        throw new LeadEtlError('LEAD_CHANNEL', `Slack ${method} at ${endpoint.baseUrl} refused: ${error.data?.error ?? 'no reason given'}`, { cause });
+      }
+      const detail = error.original?.cause?.code ?? error.original?.code ?? error.original?.message ?? (cause as Error).message;
       throw new LeadEtlError('LEAD_CHANNEL', `Slack ${method} at ${endpoint.baseUrl} did not answer: ${detail}`, { cause });
     }
-    if (body.ok !== true) {
-      throw new LeadEtlError('LEAD_CHANNEL', `Slack ${method} at ${endpoint.baseUrl} refused: ${String(body.error ?? 'no reason given')}`);
-    }
-    return body;
   }
   return {
     async authTest() {
-      const body = await call('auth.test', {});
+      const body = await call('auth.test', () => client.auth.test());
       return { team: body.team ?? null, user: body.user ?? null };
     },
     async conversationInfo(channel) {
-      const body = await call('conversations.info', { channel });
+      const body = await call('conversations.info', () => client.conversations.info({ channel }));
       return { name: body.channel?.name ?? null, isMember: typeof body.channel?.is_member === 'boolean' ? body.channel.is_member : null };
     },
   };
