@@ -39,6 +39,8 @@ export type ErrorCode =
   | 'STATE_TRANSITION'
   | 'SFTP_CONNECT'
   | 'SFTP_HOST_KEY_MISMATCH'
+  /** The server (its host key matching the pin) refused the configured key for the configured user. */
+  | 'SFTP_AUTH_REFUSED'
   | 'SFTP_TIMEOUT'
   | 'SFTP_REMOTE_EXISTS'
   /** After a crash, the server cannot tell whether Lead received a version: a person checks, then abandons or marks it uploaded. */

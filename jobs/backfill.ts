@@ -13,7 +13,6 @@ import { assertDateSendable } from './sendable-date.js';
 export interface BackfillProgress {
   readonly done: number;
   readonly left: number;
-  readonly waitingOn?: FileDate;
   readonly current: FileDate;
   readonly result: RunResult;
 }
@@ -32,10 +31,7 @@ export async function backfill(
   for (const [index, date] of dates.entries()) {
     const result = await runFileDate(ctx, date);
     if (result.outcome === 'ok') done += 1;
-    onProgress({
-      done, left: dates.length - index - 1, current: date, result,
-      ...(result.outcome === 'waiting' ? { waitingOn: addDays(date, -1) } : {}),
-    });
+    onProgress({ done, left: dates.length - index - 1, current: date, result });
     if (result.outcome !== 'ok') return { done, stoppedAt: result };
   }
   return { done };

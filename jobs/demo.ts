@@ -1,20 +1,21 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { REFERENCE_LEDGER_QUERIES_DIR } from '../reference-program/paths.js';
 import { loadPipelineConfig } from './pipeline-config.js';
 import type { ConfigInput } from '../config/schema.js';
 import { LeadEtlError } from '../core/errors.js';
-import { addDays, parseFileDate, type FileDate } from '../core/file-date.js';
+import { addDays, currentFileDate, LEAD_ZONE, parseFileDate, type FileDate } from '../core/file-date.js';
 import { createLogger } from '../core/log.js';
 import { createChannelReader } from '../load/slack-channel-history.js';
 import { openSftpSession } from '../load/sftp-session.js';
-import { generateKeyPair } from '../core/ssh-keys.js';
 import { filesForDate, isDateValidated, liveFile, migrateStateStore } from '../load/state/state-store.js';
 import { startLeadSandbox } from '../sandbox/lead-sandbox.js';
 import { parseRejectFault } from '../sandbox/reject-faults.js';
 import { directionOf } from '../transform/file-type-spec.js';
-import type { CliIo } from './cli.js';
+import { prepareSandboxKeys } from '../sandbox/sandbox-keys.js';
+import { DEMO_CONFIG_FILE, DEMO_MARKER } from './demo-folder.js';
+import type { CliIo } from './cli-io.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { recordLeadAnswers } from './record-lead-answers.js';
 import { rerunDate } from './rerun-date.js';
@@ -30,6 +31,12 @@ import type { ReferenceProgram } from '../reference-program/generate.js';
  * the channel's HTTP API, records it as an operator would (source `sandbox`), and sends a date only
  * once the one before validated. When Lead rejects a file, it plays the operator: records the
  * rejection, runs the date again (which sends the next version of the rejected file), and goes on.
+ *
+ * It leaves DIR/lead-etl.json, the config of everything it used (the embedded ledger and state store,
+ * the archive, the sandbox's SFTP server with its pinned host key and the partner key in DIR/keys, its
+ * channel), so `status`, `doctor`, `run` and the daemon work on the demo's world afterwards. Lead's side
+ * stops with the demo; `lead-etl sandbox --dir DIR` with the ports the config names brings it back with
+ * the same host key, keys, files and channel.
  */
 export interface DemoOptions {
   readonly days: number;
@@ -39,32 +46,54 @@ export interface DemoOptions {
   /** The program the reference ledger generates and the built-in profile that sends it. */
   readonly program?: ReferenceProgram;
   readonly logLevel?: string;
-  /** First activity day; the first file date (Day 0) is the day after. */
+  /** First activity day; the first file date (Day 0) is the day after. Default: yesterday, so Day 0 is today. */
   readonly firstActivityDate?: string;
   /** `<day index>:<file type>` (or `<date>:<file type>`): the sandbox rejects the first version of that file. */
   readonly rejects?: readonly string[];
+  /** Where the story goes: by default a line each on stdout, and nothing per finished day. */
+  readonly report?: DemoReport;
 }
 
-const MARKER = '.lead-etl-demo';
+export interface DemoReport {
+  line(text: string): void;
+  /** `done` file dates of the demo are validated, the last one `fileDate`. */
+  dayDone?(done: number, fileDate: FileDate): void;
+}
+
+export interface DemoResult {
+  readonly ok: boolean;
+  readonly dir: string;
+  readonly fileDates: FileDate[];
+  /** DIR/lead-etl.json: the config of the demo's world. */
+  readonly configFile: string;
+  /** The command that brings Lead's side back as the config expects it. */
+  readonly sandboxCommand: string;
+}
+
+
+
 const INDENT = '          ';
 // Rounds of run → Lead's answer for one date: the files, a rerun after a rejection, the Sales Response.
 const MAX_ROUNDS = 6;
 // A file rejected again after the operator sent its next version needs a person, not another rerun.
 const MAX_RERUNS = 1;
 
-export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: boolean; dir: string; fileDates: FileDate[] }> {
+export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoResult> {
   const dir = resolve(options.dir);
   await prepareDir(dir);
-  const firstActivityDate = parseFileDate(options.firstActivityDate ?? '2026-03-05', 'first activity date');
+  // By default Day 0 is today, so the demo's dates are the ones a status or a daemon of today would see.
+  const firstActivityDate = options.firstActivityDate
+    ? parseFileDate(options.firstActivityDate, 'first activity date')
+    : addDays(currentFileDate(io.clock.now(), LEAD_ZONE), -1);
   const day0 = addDays(firstActivityDate, 1);
-  const say = (text: string) => io.stdout(`${text}\n`);
+  const say = options.report ? (text: string) => options.report!.line(text) : (text: string) => io.stdout(`${text}\n`);
   const program = options.program ?? 'deposit';
+  const shown = (path: string) => relative(process.cwd(), path) || '.';
 
-  const keys = generateKeyPair();
-  const keyFile = join(dir, 'keys', 'id_ed25519');
-  await mkdir(join(dir, 'keys'), { recursive: true });
-  await writeFile(keyFile, keys.privateKey, { mode: 0o600 });
-  await chmod(keyFile, 0o600);
+  // The sandbox's own keys (host key, partner key, channel token) in DIR/keys, so a sandbox started
+  // later on this folder is the same Lead the config pins.
+  const keys = await prepareSandboxKeys(dir);
+  const keyFile = keys.partnerKeyFile!;
 
   const logger = io.logger ?? createLogger({ level: options.logLevel ?? 'warn' });
   const input: ConfigInput = {
@@ -80,17 +109,19 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
   const faults = (options.rejects ?? []).map((text) => parseRejectFault(text, sent));
   // Its SFTP root is DIR/sftp, so what Lead received stays there after the demo.
   const sandbox = await startLeadSandbox({
-    dir, files: programFiles, profile, programCurrency: currency, clock: io.clock, authorizedPublicKeys: [keys.publicKey], day0, quietSeconds: 0, faults, logger,
+    dir, files: programFiles, profile, programCurrency: currency, clock: io.clock, day0, quietSeconds: 0, faults, logger,
+    authorizedPublicKeys: keys.authorizedPublicKeys, hostPrivateKey: keys.hostPrivateKey, token: keys.token,
   });
+  const configFile = join(dir, DEMO_CONFIG_FILE);
+  const sandboxCommand = `lead-etl sandbox --dir ${shown(dir)} --program ${program} --sftp-port ${sandbox.sftp.port} --http-port ${new URL(sandbox.channel.url).port} --quiet-seconds 0`;
   try {
-    const config = loadPipelineConfig({
-      baseDir: dir,
-      env: {},
-      input: {
-        ...input,
-        sftp: { host: sandbox.sftp.host, port: sandbox.sftp.port, username: sandbox.sftp.username, privateKeyFile: keyFile, hostKeyFingerprint: sandbox.sftp.hostKeyFingerprint, connectTimeoutMs: 10_000 },
-      },
-    });
+    const demoConfig: ConfigInput = {
+      ...input,
+      sftp: { host: sandbox.sftp.host, port: sandbox.sftp.port, username: sandbox.sftp.username, privateKeyFile: relative(dir, keyFile), hostKeyFingerprint: sandbox.sftp.hostKeyFingerprint, connectTimeoutMs: 10_000 },
+      acknowledgements: { slack: { channel: sandbox.channel.id, baseUrl: sandbox.channel.url, tokenFile: 'keys/channel_token' } },
+    };
+    await writeFile(configFile, `${JSON.stringify(demoConfig, null, 2)}\n`);
+    const config = loadPipelineConfig({ file: configFile, env: {} });
 
     say(`lead-etl demo in ${relative(process.cwd(), dir) || '.'}`);
     say(`  ledger   embedded PGlite (${relative(dir, join(dir, 'db'))}/), reference ${program} program, seed ${options.seed}, scale ${options.scale}, queries ${relative(process.cwd(), config.queries.dir)}/`);
@@ -125,7 +156,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
           if (result.outcome === 'failed') {
             for (const p of result.problems) io.stderr(`  ${p.fileType} line ${p.line} record ${p.recordId} column ${p.column}: ${p.rule}: ${p.message}\n`);
             io.stderr(`lead-etl demo: Day ${day} (${fileDate}): ${result.message}\n`);
-            return { ok: false, dir, fileDates };
+            return { ok: false, dir, fileDates, configFile, sandboxCommand };
           }
           if (round === 0) say(`Day ${day}  ${fileDate}  ${result.uploaded.map((f) => `${f.fileType}=${f.rows}`).join('  ')}`);
           for (const f of result.uploaded) say(`${INDENT}sent ${f.remotePath}  (${f.rows} row(s), ${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`);
@@ -139,7 +170,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
           const refused = recorded.notes.filter((n) => n.answer.outcome === 'not_accepted');
           if (refused.length > 0) {
             io.stderr(`lead-etl demo: Day ${day} (${fileDate}): Lead did not accept ${refused.map((n) => n.answer.file).join(', ')}; the pipeline sent something it should not have. Stopping.\n`);
-            return { ok: false, dir, fileDates };
+            return { ok: false, dir, fileDates, configFile, sandboxCommand };
           }
 
           if (recorded.rejected.length > 0) {
@@ -147,7 +178,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
             if (reruns > MAX_RERUNS) {
               io.stderr(`lead-etl demo: Day ${day} (${fileDate}) was rejected again after a rerun: ${recorded.rejected.flatMap((r) => r.reasons).join(' | ')}. ` +
                 'Fix the ledger or the query, record the rejection (lead-etl ack --rejected) and run the date again.\n');
-              return { ok: false, dir, fileDates };
+              return { ok: false, dir, fileDates, configFile, sandboxCommand };
             }
             // What an operator does on a rejection: record it (here read from Lead's channel), then rerun the
             // date, which rebuilds the rejected file types from the ledger and sends them as the next version.
@@ -166,20 +197,27 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
             done = true;
           } else if (result.uploaded.length === 0 && recorded.validated.length === 0) {
             io.stderr(`lead-etl demo: Day ${day} (${fileDate}): nothing left to send and Lead has not validated the date; see ${relative(process.cwd(), join(dir, 'channel.jsonl'))}.\n`);
-            return { ok: false, dir, fileDates };
+            return { ok: false, dir, fileDates, configFile, sandboxCommand };
           }
         }
         if (!done) {
           io.stderr(`lead-etl demo: Day ${day} (${fileDate}) was not validated after ${MAX_ROUNDS} rounds.\n`);
-          return { ok: false, dir, fileDates };
+          return { ok: false, dir, fileDates, configFile, sandboxCommand };
         }
         fileDates.push(fileDate);
+        options.report?.dayDone?.(fileDates.length, fileDate);
       }
     } finally {
       await databases.close();
     }
-    say(`Done: ${fileDates.length} file date(s) sent in order, each validated by the Lead sandbox. Files as Lead received them: ${relative(process.cwd(), join(dir, 'sftp')) || 'sftp'}/<folder>/<file>; its channel: ${relative(process.cwd(), join(dir, 'channel.jsonl'))}`);
-    return { ok: true, dir, fileDates };
+    say(`Done: ${fileDates.length} file date(s) sent in order, each validated by the Lead sandbox. Files as Lead received them: ${shown(join(dir, 'sftp'))}/<folder>/<file>; its channel: ${shown(join(dir, 'channel.jsonl'))}`);
+    say(`The demo's config: ${shown(configFile)} (ledger and state store ${shown(join(dir, 'db'))}/, archive ${shown(join(dir, 'archive'))}/, keys ${shown(join(dir, 'keys'))}/). Next:`);
+    say(`  export LEAD_ETL_CONFIG=${configFile}`);
+    say('  lead-etl status                      every date by workflow, and the go-live streak');
+    say('  lead-etl status --html status.html   the same as a calendar page');
+    say('  lead-etl doctor                      checks the set-up; Lead\'s side stopped with the demo, so SFTP and its channel fail until:');
+    say(`  ${sandboxCommand}`);
+    return { ok: true, dir, fileDates, configFile, sandboxCommand };
   } finally {
     await sandbox.close();
   }
@@ -189,11 +227,11 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<{ ok: bo
 async function prepareDir(dir: string): Promise<void> {
   if (existsSync(dir)) {
     const entries = await readdir(dir);
-    if (entries.length > 0 && !entries.includes(MARKER)) {
+    if (entries.length > 0 && !entries.includes(DEMO_MARKER)) {
       throw new LeadEtlError('USAGE', `${dir} is not empty and holds no earlier demo; choose an empty or new --dir`);
     }
-    for (const entry of ['db', 'sftp', 'archive', 'keys', 'channel.jsonl', 'sandbox-state.json']) await rm(join(dir, entry), { recursive: true, force: true });
+    for (const entry of ['db', 'sftp', 'archive', 'keys', 'channel.jsonl', 'sandbox-state.json', DEMO_CONFIG_FILE]) await rm(join(dir, entry), { recursive: true, force: true });
   }
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, MARKER), 'This folder is managed by `lead-etl demo`; the next demo run replaces it.\n');
+  await writeFile(join(dir, DEMO_MARKER), 'This folder is managed by `lead-etl demo`; the next demo run replaces it.\n');
 }

@@ -7,7 +7,7 @@ import { createLogger } from '../core/log.js';
 import { startLeadSandbox } from '../sandbox/lead-sandbox.js';
 import { parseRejectFault } from '../sandbox/reject-faults.js';
 import { prepareSandboxKeys } from '../sandbox/sandbox-keys.js';
-import type { CliIo } from './cli.js';
+import type { CliIo } from './cli-io.js';
 
 /**
  * `lead-etl sandbox`: Lead's side on this machine, standing until stopped, for rehearsals against the

@@ -38,6 +38,12 @@ export interface SftpSession {
   /** Names only; [] when the folder does not exist. */
   list(remoteDir: string): Promise<string[]>;
   remove(remotePath: string): Promise<void>;
+  /**
+   * Whether a folder exists and can be listed, and with `write`, written: a small file is put under a
+   * temporary name (`.lead-etl-doctor.<random>.part`, which Lead's pickup ignores as an upload in
+   * progress) and removed. A refusal reaches the caller as SFTP_PERMISSION_DENIED. For `lead-etl doctor`.
+   */
+  probeFolder(remoteDir: string, options: { write: boolean }): Promise<'absent' | 'not-a-folder' | 'ok'>;
   download(remotePath: string, localPath: string): Promise<void>;
   /** The sha256 (hex) of a remote file's content, read back over this session. */
   sha256(remotePath: string): Promise<string>;
@@ -247,6 +253,19 @@ export async function openSftpSession(settings: SftpSettings, logger: Logger): P
     log.debug({ remotePath }, 'SFTP file removed');
   }
 
+  async function probeFolder(remoteDir: string, options: { write: boolean }): Promise<'absent' | 'not-a-folder' | 'ok'> {
+    const found = await statOrAbsent(remoteDir);
+    if (!found) return 'absent';
+    if (!found.isDirectory) return 'not-a-folder';
+    await remote('list', remoteDir, () => library.list(remoteDir));
+    if (options.write) {
+      const probe = path.posix.join(remoteDir, `.lead-etl-doctor.${randomBytes(6).toString('hex')}.part`);
+      await remote('upload', probe, () => library.put(Buffer.from('lead-etl doctor: a write check, removed at once\n'), probe));
+      await remote('remove', probe, () => library.delete(probe));
+    }
+    return 'ok';
+  }
+
   async function download(remotePath: string, localPath: string): Promise<void> {
     const begun = performance.now();
     // Download beside the destination and rename, so a failed download never leaves a partial file
@@ -409,7 +428,7 @@ export async function openSftpSession(settings: SftpSettings, logger: Logger): P
     log.debug('SFTP session closed');
   }
 
-  return { ensureDir, stat, list, remove, download, sha256, renameInto, putAtomically, close };
+  return { ensureDir, stat, list, remove, probeFolder, download, sha256, renameInto, putAtomically, close };
 }
 
 /** A fresh temporary name beside `remoteName`: hidden, and never one Lead picks up. */
@@ -479,7 +498,7 @@ function connectError(
   if (transportError?.level === 'client-timeout') return connectTimedOut(endpoint, context.timeoutMs);
   if (transportError?.level === 'client-authentication') {
     return new LeadEtlError(
-      'SFTP_CONNECT',
+      'SFTP_AUTH_REFUSED',
       `SFTP host ${endpoint} refused the key for user ${context.username}. ` +
         'Check the username and that Lead has installed the public key matching the configured private key.',
       { cause },

@@ -45,6 +45,8 @@ export interface GenerateOptions {
   zone?: string;
   /** Which program(s) to generate; 'deposit' by default. */
   program?: ReferenceProgram;
+  /** Called once each activity day is written (`done` of `days`), for a progress display. */
+  onDay?: (done: number, activityDate: string) => void;
 }
 
 export interface GenerateSummary {
@@ -95,6 +97,7 @@ export async function generateReferenceLedger(database: Database, options: Gener
       if (deposit) simulateDay(deposit, day, openingsByDay[index]!);
       if (credit) simulateCreditDay(credit, day, applicationsByDay[index]!);
       await writer.flush();
+      options.onDay?.(index + 1, addDays(firstDate, index));
     }
     book.writeUnposted();
     await writer.flush();

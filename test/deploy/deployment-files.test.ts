@@ -137,8 +137,8 @@ describe('the Dockerfile', () => {
       expect(ignoredByDocker(patterns, path), path).toBe(true);
     }
     const tsconfig = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
-    // dist is what the build makes; everything else the package holds must come from the context.
-    const packaged = pkg.files.map((f) => f.replace(/\/\*.*$/, '')).filter((f) => f !== 'dist');
+    // dist is what the build makes (its `!` exclusions are not paths); everything else the package holds must come from the context.
+    const packaged = pkg.files.filter((f) => !f.startsWith('!')).map((f) => f.replace(/\/\*.*$/, '')).filter((f) => f !== 'dist');
     const needed = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', ...tsconfig.include, ...packaged];
     for (const path of needed) {
       expect(existsSync(packagePath(path)), `${path} exists`).toBe(true);

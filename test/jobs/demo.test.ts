@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../core/clock.js';
+import { fixedClock, systemClock } from '../../core/clock.js';
 import { silentLogger } from '../../core/log.js';
+import { EXIT, runCli, type CliIo } from '../../jobs/cli.js';
 import { runDemo } from '../../jobs/demo.js';
 import { checkSentFiles } from '../support/lead-file-check.js';
 
@@ -75,5 +76,55 @@ describe('lead-etl demo', () => {
     writeFileSync(join(other, 'precious.txt'), 'keep me');
     await expect(runDemo({ days: 1, dir: other, scale: 1, seed: 1 }, io().io)).rejects.toThrow(/not empty and holds no earlier demo/);
     expect(existsSync(join(other, 'precious.txt'))).toBe(true);
+  });
+
+  it('leaves its config, which status and doctor use; doctor names Lead\'s side as stopped until the sandbox it prints runs again', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
+    let stop: (signal: string) => void = () => undefined;
+    let announce: () => void = () => undefined;
+    const announced = new Promise<void>((resolve) => { announce = resolve; });
+    const cli = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const io: CliIo = {
+        stdout: (t) => {
+          stdout += t;
+          if (t.includes('Stop it with Ctrl-C')) announce();
+        },
+        stderr: (t) => { stderr += t; },
+        env: { LEAD_ETL_CONFIG: join(dir, 'lead-etl.json') }, clock: systemClock, logger: silentLogger(),
+        untilStopped: () => new Promise<string>((resolve) => { stop = resolve; }),
+      };
+      const code = await runCli(args, io);
+      return { code, stdout, stderr };
+    };
+    const demo = await cli('demo', '--days', '2', '--dir', dir, '--json');
+    expect(demo.code, demo.stderr).toBe(EXIT.ok);
+    const result = JSON.parse(demo.stdout) as { ok: boolean; fileDates: string[]; configFile: string; sandboxCommand: string };
+    expect(result).toMatchObject({ ok: true, configFile: join(dir, 'lead-etl.json') });
+    expect(demo.stderr).toContain(`export LEAD_ETL_CONFIG=${join(dir, 'lead-etl.json')}`);
+    expect(JSON.parse(readFileSync(result.configFile, 'utf8'))).toMatchObject({ ledger: { driver: 'pglite', dataDir: 'db' }, archive: { dir: 'archive' }, sftp: { privateKeyFile: 'keys/partner_ed25519' } });
+
+    const status = JSON.parse((await cli('status', '--json')).stdout) as { dates: { fileDate: string; validated: boolean }[]; streak: { days: number } };
+    expect(status.dates.filter((d) => d.validated).map((d) => d.fileDate)).toEqual(result.fileDates);
+    expect(status.streak.days).toBe(2);
+
+    const stopped = JSON.parse((await cli('doctor', '--json')).stdout) as { ok: boolean; checks: { id: string; status: string; fix?: string }[] };
+    expect(stopped.ok).toBe(false);
+    expect(stopped.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['sftp.reachable', 'slack.token']);
+    expect(stopped.checks.find((c) => c.id === 'sftp.reachable')!.fix).toContain(result.sandboxCommand.replace(' --quiet-seconds 0', ''));
+
+    // Lead's side again, on the demo's folder, ports and keys.
+    const sandbox = cli(...result.sandboxCommand.split(' ').slice(1));
+    await Promise.race([announced, sandbox]);
+    try {
+      const doctor = await cli('doctor', '--json');
+      const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { id: string; status: string }[] };
+      expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+      expect(doctor.code).toBe(EXIT.ok);
+    } finally {
+      stop('SIGTERM');
+      expect((await sandbox).code).toBe(EXIT.ok);
+    }
   });
 });

@@ -74,14 +74,14 @@ describe('client authentication', () => {
 
     const error = await rejection(f.open({ privateKey: stranger.privateKey }));
 
-    expect(error.code).toBe('SFTP_CONNECT');
+    expect(error.code).toBe('SFTP_AUTH_REFUSED');
     expect(error.message).toMatch(/refused the key for user partner/);
   });
 
   it('refuses an authorized key presented for another user', async () => {
     const f = await fixture();
 
-    expect(await rejection(f.open({ username: 'someone-else' }))).toMatchObject({ code: 'SFTP_CONNECT' });
+    expect(await rejection(f.open({ username: 'someone-else' }))).toMatchObject({ code: 'SFTP_AUTH_REFUSED' });
   });
 });
 
