@@ -49,6 +49,9 @@ const database = z
   })
   .strict();
 
+/** upload.settleMinutes when unset: late postings of T-1 have half an hour to land. */
+export const DEFAULT_SETTLE_MINUTES = 30;
+
 export const configSchema = z
   .object({
     program: z
@@ -122,7 +125,7 @@ export const configSchema = z
          * Minutes after the activity day (T-1) ends before the file dated T may be built: late postings
          * of T-1 settle first. A date whose activity day has not ended plus this is refused.
          */
-        settleMinutes: z.int().min(0).max(24 * 60).default(30),
+        settleMinutes: z.int().min(0).max(24 * 60).default(DEFAULT_SETTLE_MINUTES),
       })
       .strict()
       .prefault({}),

@@ -3,9 +3,10 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { REFERENCE_LEDGER_QUERIES_DIR } from '../reference-program/paths.js';
 import { loadPipelineConfig } from './pipeline-config.js';
-import type { ConfigInput } from '../config/schema.js';
+import { DEFAULT_SETTLE_MINUTES, type ConfigInput } from '../config/schema.js';
 import { LeadEtlError } from '../core/errors.js';
-import { addDays, currentFileDate, LEAD_ZONE, parseFileDate, type FileDate } from '../core/file-date.js';
+import type { DateTime } from 'luxon';
+import { activityWindow, addDays, currentFileDate, LEAD_ZONE, parseFileDate, type FileDate } from '../core/file-date.js';
 import { createLogger } from '../core/log.js';
 import { createChannelReader } from '../load/slack-channel-history.js';
 import { openSftpSession } from '../load/sftp-session.js';
@@ -46,7 +47,7 @@ export interface DemoOptions {
   /** The program the reference ledger generates and the built-in profile that sends it. */
   readonly program?: ReferenceProgram;
   readonly logLevel?: string;
-  /** First activity day; the first file date (Day 0) is the day after. Default: yesterday, so Day 0 is today. */
+  /** First activity day; the first file date (Day 0) is the day after. Default: so that the last date is the newest one sendable now. */
   readonly firstActivityDate?: string;
   /** `<day index>:<file type>` (or `<date>:<file type>`): the sandbox rejects the first version of that file. */
   readonly rejects?: readonly string[];
@@ -78,13 +79,21 @@ const MAX_ROUNDS = 6;
 // A file rejected again after the operator sent its next version needs a person, not another rerun.
 const MAX_RERUNS = 1;
 
+/** The newest file date whose activity day (T-1) ended and settled (the default upload.settleMinutes). */
+function latestSendableDate(now: DateTime): FileDate {
+  const today = currentFileDate(now, LEAD_ZONE);
+  const settled = activityWindow(today, LEAD_ZONE).end.plus({ minutes: DEFAULT_SETTLE_MINUTES });
+  return now < settled ? addDays(today, -1) : today;
+}
+
 export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoResult> {
   const dir = resolve(options.dir);
   await prepareDir(dir);
-  // By default Day 0 is today, so the demo's dates are the ones a status or a daemon of today would see.
+  // By default the last date is the newest one that can be sent now (its activity day ended and settled),
+  // so the demo's dates are the ones a status or a daemon of today would see, and none is refused.
   const firstActivityDate = options.firstActivityDate
     ? parseFileDate(options.firstActivityDate, 'first activity date')
-    : addDays(currentFileDate(io.clock.now(), LEAD_ZONE), -1);
+    : addDays(latestSendableDate(io.clock.now()), -options.days);
   const day0 = addDays(firstActivityDate, 1);
   const say = options.report ? (text: string) => options.report!.line(text) : (text: string) => io.stdout(`${text}\n`);
   const program = options.program ?? 'deposit';

@@ -37,7 +37,7 @@ After a rejection, \`lead-etl rerun --date T\` rebuilds the rejected types and s
       .option('--batch <id>', 'an extra Customer batch (<T>-02...) instead of a date')
       .addOption(new Option('--validated', 'Lead processed the files successfully').conflicts('rejected'))
       .addOption(new Option('--rejected', 'Lead rejected the files').conflicts('validated'))
-      .addOption(new Option('--workflow <w>', 'only the files of this workflow').choices(WORKFLOWS))
+      .option('--workflow <w>', `only the files of this workflow (${WORKFLOWS.join(', ')})`)
       .option('--file <types>', 'only these file types, comma-separated', listArg)
       .option('--reason <text>', "Lead's words: the reason of a rejection, or its message")
       .addOption(new Option('--note <text>', 'the same as --reason').hideHelp());
@@ -61,7 +61,7 @@ After a rejection, \`lead-etl rerun --date T\` rebuilds the rejected types and s
     checkAckSelection(config, { ...(options.workflow ? { workflow: options.workflow } : {}) });
     const sent = config.program.files.filter((t) => directionOf(t.spec) === 'outbound');
     const unknown = (options.file ?? []).filter((id) => !sent.some((t) => t.spec.id === id));
-    if (unknown.length > 0) throw new LeadEtlError('USAGE', `--file: ${unknown.join(', ')} is not a file type this program sends (${sent.map((t) => t.spec.id).join(', ')})`);
+    if (unknown.length > 0) throw new LeadEtlError('USAGE', `--file ${unknown.join(', ')} is not a file type this program sends (${sent.map((t) => t.spec.id).join(', ')})`);
     const fileTypes = options.file ?? (options.workflow ? sent.filter((t) => t.spec.workflow === options.workflow).map((t) => t.spec.id) : undefined);
     const moved = await withContext(config, io, (ctx) => acknowledgeDate(ctx.state, ctx.clock, date, {
       outcome, source: 'operator', ...(note ? { note } : {}), ...(fileTypes ? { fileTypes } : {}),

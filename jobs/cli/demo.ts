@@ -28,7 +28,7 @@ starts it again on the same folder, ports and keys.`)
       .addOption(new Option('--program <p>', 'the reference program and its built-in profile').choices(REFERENCE_PROGRAMS).default('deposit'))
       .option('--scale <s>', 'program size; 1 is about 100 customers', wholeNumber(1, 1000), 1)
       .option('--seed <x>', 'random seed', wholeNumber(0), 42)
-      .addOption(dateOption('--start <date>', 'first activity day (default: yesterday, so Day 0 is today); 2026-03-05 crosses the March DST change'))
+      .addOption(dateOption('--start <date>', 'first activity day (default: the one that makes the last date the newest that can be sent now); 2026-03-05 crosses the March DST change'))
       .option('--reject <day:type>', 'rehearse a rejection: Lead rejects the first version of file type TYPE on Day DAY (0 is Day 0); the demo then plays the operator (ack --rejected, rerun) and sends the next version. Repeatable', repeatArg, []);
   },
   async run({ io, globals, out }, options: { days: number; dir: string; program: ReferenceProgram; scale: number; seed: number; start?: FileDate; reject: string[] }) {

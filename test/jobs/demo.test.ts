@@ -17,7 +17,7 @@ describe('lead-etl demo', () => {
   it('sends Day 0 to Day N-1 in order to the Lead sandbox, each after Lead validated the one before, and leaves DIR/sftp/<folder>/<files>', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
     const { out, io: demoIo } = io();
-    const result = await runDemo({ days: 3, dir, scale: 1, seed: 42 }, demoIo);
+    const result = await runDemo({ days: 3, dir, scale: 1, seed: 42, firstActivityDate: '2026-03-05' }, demoIo);
     expect(result.ok, out.join('')).toBe(true);
     expect(result.fileDates).toEqual(['2026-03-06', '2026-03-07', '2026-03-08']);
     for (const folder of ['accounts', 'balances', 'transactions', 'non_posted_transactions']) {
@@ -38,7 +38,7 @@ describe('lead-etl demo', () => {
   it('plays the operator when Lead rejects a file (--reject): records the rejection, reruns the date, sends V2, and goes on', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
     const { out, io: demoIo } = io();
-    const result = await runDemo({ days: 3, dir, scale: 1, seed: 42, rejects: ['1:balances'] }, demoIo);
+    const result = await runDemo({ days: 3, dir, scale: 1, seed: 42, firstActivityDate: '2026-03-05', rejects: ['1:balances'] }, demoIo);
     const text = out.join('');
     expect(result.ok, text).toBe(true);
     expect(result.fileDates).toEqual(['2026-03-06', '2026-03-07', '2026-03-08']);
@@ -56,7 +56,7 @@ describe('lead-etl demo', () => {
   it('sends every file a credit program owes, the Sales Response answering each Sales Request, for a week', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
     const { out, io: demoIo } = io();
-    const result = await runDemo({ days: 7, dir, scale: 1, seed: 7, program: 'credit' }, demoIo);
+    const result = await runDemo({ days: 7, dir, scale: 1, seed: 7, program: 'credit', firstActivityDate: '2026-03-05' }, demoIo);
     expect(result.ok, out.join('')).toBe(true);
     for (const folder of ['customer', 'customer_relationship', 'applications', 'accounts', 'cards', 'authorized_users', 'collaterals', 'balances', 'transactions', 'sales_response']) {
       expect(readdirSync(join(dir, 'sftp', folder)).sort(), folder).toEqual(result.fileDates.map((d) => `${d}_${folder}_V1.csv`));
@@ -68,8 +68,8 @@ describe('lead-etl demo', () => {
 
   it('replaces an earlier demo in the same folder, and refuses a folder that holds something else', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
-    expect((await runDemo({ days: 1, dir, scale: 1, seed: 1 }, io().io)).ok).toBe(true);
-    expect((await runDemo({ days: 1, dir, scale: 1, seed: 1 }, io().io)).ok).toBe(true);
+    expect((await runDemo({ days: 1, dir, scale: 1, seed: 1, firstActivityDate: '2026-03-05' }, io().io)).ok).toBe(true);
+    expect((await runDemo({ days: 1, dir, scale: 1, seed: 1, firstActivityDate: '2026-03-05' }, io().io)).ok).toBe(true);
     expect(readdirSync(join(dir, 'sftp', 'balances'))).toEqual(['2026-03-06_balances_V1.csv']);
 
     const other = mkdtempSync(join(tmpdir(), 'lead-etl-demo-other-'));

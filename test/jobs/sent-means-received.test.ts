@@ -86,6 +86,6 @@ describe('dates and values the command line refuses (issue 8)', () => {
     expect(await cli(['ack', '--date', '2026-03-06', '--validated', '--file', 'acounts'])).toEqual({ code: EXIT.usage, stderr: expect.stringContaining('--file acounts is not a file type this program sends (accounts, balances, transactions, non_posted_transactions)') });
     expect(await cli(['ack', '--date', '2026-03-06', '--validated', '--workflow', 'customers'])).toEqual({ code: EXIT.usage, stderr: expect.stringContaining('(compliance, financial)') });
     expect(await cli(['ack', '--batch', "2026-03-06-01'; drop table x", '--validated'])).toEqual({ code: EXIT.usage, stderr: expect.stringContaining('is not a Customer batch id') });
-    expect(await cli(['abandon', '--date', '2026-03-06'])).toEqual({ code: EXIT.usage, stderr: expect.stringContaining('--reason TEXT is required') });
+    expect(await cli(['abandon', '--date', '2026-03-06'])).toEqual({ code: EXIT.usage, stderr: expect.stringMatching(/--reason/) });
   });
 });
