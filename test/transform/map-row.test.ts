@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorizedUsers } from '../../transform/file-types/authorized-users.js';
-import { customers } from '../../transform/file-types/customers.js';
+import { customer as customers } from '../../transform/file-types/customer.js';
 import { createRowMapper } from '../../transform/map-row.js';
 
 const context = { timestampZone: 'America/Chicago', programCurrency: 'USD', excessPrecision: 'error' as const, generatedAt: '2026-03-09T01:00:00-05:00' };
