@@ -16,7 +16,8 @@ export async function findAlerts(ctx: JobContext, now: DateTime, dueDates: reado
   const recent = dueDates.slice(-WATCHED_DAYS);
   if (recent.length === 0) return [];
   const files = await listFiles(ctx.state.db, { from: recent[0]!, to: recent.at(-1)! });
-  const outbound = config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && t.spec.id !== 'sales_response');
+  // A file answering one of Lead's (the Sales Response) waits for Lead's file: it has no deadline of its own.
+  const outbound = config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && !t.spec.answers);
   const alerts: Alert[] = [];
   const minutesSince = (iso: string) => (now.toMillis() - Date.parse(iso)) / 60_000;
 

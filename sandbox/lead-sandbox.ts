@@ -13,6 +13,8 @@ import type { ProgramFileType } from '../transform/program-file-types.js';
 import { startChannelHttpApi } from './channel-http-api.js';
 import { openChannelLog, type ChannelMessage } from './channel-log.js';
 import { leadLayout, type LeadLayout } from './lead-layout.js';
+import { leadProgramFor, SOLD_FROM, type LeadProgramSetup } from './lead-programs.js';
+import type { ProgramSettings } from '../transform/program-settings.js';
 import { fileNotAccepted, filePosted, WORKFLOW_TITLES } from './lead-messages.js';
 import { processWorkflowSet, readyToProcess, WORKFLOW_ORDER } from './process-workflow-set.js';
 import type { RejectFault } from './reject-faults.js';
@@ -38,10 +40,15 @@ import { admitFile, filesInPlay, setId, type ReceivedFile, type WorkflowSet } fr
  */
 export interface LeadSandboxOptions {
   readonly dir: string;
-  /** The program's file types, its profile applied: they decide the folders and the workflows. */
+  /** The program's file types, its profile applied: the shape of each file, as agreed with Lead. */
   readonly files: readonly ProgramFileType[];
-  /** The program's profile, for the validator (renamed columns, deposit or credit amounts). */
+  /** The program's profile: its kind says which of Lead's setups (lead-programs.ts) the sandbox plays. */
   readonly profile?: Profile;
+  /**
+   * Lead's setup of the program: the file types it requires, how it judges its rules. Default: Lead's
+   * setup for the profile's kind; without a profile, Lead expects exactly `files`.
+   */
+  readonly lead?: LeadProgramSetup;
   /** Of amounts in files without a currency column (Balances); default USD. */
   readonly programCurrency?: string;
   readonly clock: Clock;
@@ -104,7 +111,8 @@ const DEFAULT_QUIET_SECONDS = 120;
 export async function startLeadSandbox(options: LeadSandboxOptions): Promise<LeadSandbox> {
   const log = (options.logger ?? silentLogger()).child({ component: 'lead-sandbox' });
   const { clock } = options;
-  const layout = leadLayout(options.files, options.documentsFolder);
+  const lead = options.lead ?? (options.profile ? leadProgramFor(options.profile.kind) : undefined);
+  const layout = leadLayout(options.files, { ...(lead ? { lead } : {}), ...(options.documentsFolder ? { documentsFolder: options.documentsFolder } : {}) });
   const rootDir = join(options.dir, 'sftp');
   const partnerFolders = [...layout.partnerFolders.keys(), layout.documentsFolder];
   for (const folder of partnerFolders) await mkdir(join(rootDir, folder), { recursive: true });
@@ -115,8 +123,12 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
   const sets = new Map((saved?.sets ?? []).map((set) => [setId(set.workflow, set.key), set]));
   const salesRequests = new Set(saved?.salesRequests ?? []);
   const quietMs = (options.quietSeconds ?? DEFAULT_QUIET_SECONDS) * 1000;
+  // Lead judges by its own setup of the program, never by the partner's profile's settings.
+  const settings: ProgramSettings | undefined = lead
+    ? { ...(options.profile ? { kind: options.profile.kind } : {}), authorizedUsers: lead.authorizedUsers, rules: lead.rules }
+    : undefined;
   const validator = options.validator ?? createPreflightValidator({
-    program: { files: options.files, ...(options.profile ? { profile: options.profile } : {}) },
+    program: { files: layout.programFiles, ...(settings ? { settings } : {}) },
     ...(options.programCurrency ? { programCurrency: options.programCurrency } : {}),
     context: (files) => ({ paths: validatedBefore(files), fromDay0: day0 !== undefined }),
   });
@@ -192,11 +204,11 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
   }
 
   async function postSales(fileDate: string, say: (text: string) => Promise<void>): Promise<void> {
-    const transactionsType = layout.partnerTypes.find((spec) => spec.id === 'transactions');
+    const transactionsType = layout.partnerTypes.find((spec) => spec.id === SOLD_FROM);
     // Lead sells from what reached its books: the Transactions files of the validated Financial sets.
     const processedTransactions = [...sets.values()]
       .filter((set) => set.workflow === 'financial' && set.state === 'validated')
-      .flatMap((set) => filesInPlay(set).filter((f) => f.fileType === 'transactions').map((f) => f.localPath));
+      .flatMap((set) => filesInPlay(set).filter((f) => f.fileType === SOLD_FROM).map((f) => f.localPath));
     const posted = await postSalesRequest({
       sftpRoot: rootDir, fileDate: parseFileDate(fileDate), generatedAt: clock.now(),
       folder: layout.salesRequest.folder, token: layout.salesRequest.token, transactionsFiles: processedTransactions,

@@ -52,16 +52,23 @@ const userPair = (row: RowView) => `${row.get('account_id')} + ${row.get('entity
 const crossRecords: readonly CrossRecordRule[] = [
   {
     ...CARDHOLDER,
-    reads: ['account_id', 'entity_id'],
+    reads: ['account_id', 'entity_id', 'card_status'],
     needs: (row) => [{ kind: 'accounts', id: row.get('account_id') }, { kind: 'authorized_users', id: userPair(row) }],
-    check(row, facts) {
+    check(row, facts, context) {
       const account = facts.get('accounts', row.get('account_id'));
       // An account the set never sent is the reference rule's finding.
       if (!account) return [];
       const entity = row.get('entity_id');
       if (!account.complete || entity.startsWith('entity_')) return 'unchecked';
       const onAccount = [...idsIn(account.values.account_holders ?? ''), ...idsIn(account.values.authorized_users ?? '')];
-      if (onAccount.includes(entity) || facts.get('authorized_users', userPair(row))?.values.status === 'active') return [];
+      if (onAccount.includes(entity)) return [];
+      const user = facts.get('authorized_users', userPair(row));
+      // A card closed as its user leaves the account names a user who was one: Lead takes the Cards
+      // file of a date before its Authorized Users file.
+      if (user?.values.status === 'active' || (user?.complete && TERMINAL_CARD.includes(row.get('card_status')))) return [];
+      // Users reported in the Authorized Users file: only a set that knows every pair can say one is not there.
+      const usersInFile = context.program.authorizedUsers !== 'accounts_column';
+      if (usersInFile && ((user && !user.complete) || (!user && !context.complete('authorized_users')))) return 'unchecked';
       return [{ column: 'entity_id', message: `${entity} is neither a holder nor an authorized user of account ${row.get('account_id')}` }];
     },
   },

@@ -127,6 +127,8 @@ export interface CrossContext {
   readonly program: ProgramFacts;
   /** Whether a file of that type is in the set for the same date (or batch), or was sent for it before. */
   present(fileType: FileTypeId): boolean;
+  /** Whether the set (from Day 0) or history knows every record of that type: a fact it lacks was never sent. */
+  complete(fileType: FileTypeId): boolean;
 }
 
 /**

@@ -149,7 +149,7 @@ export function collectRow(facts: FileFacts, line: number, cell: (fileName: stri
     if (id !== '' && !facts.produced.has(id)) facts.produced.set(id, line);
   }
 
-  const versioned = spec.effectiveAtColumn || spec.terminal || spec.immutableColumns || spec.rule === 'full-overwrite';
+  const versioned = tracksVersions(spec);
   const recordKey = recordKeyOf(columns, cell);
   if (versioned && recordKey !== '' && !facts.versions.has(recordKey)) {
     const atText = spec.effectiveAtColumn && !failed(spec.effectiveAtColumn) ? cell(spec.effectiveAtColumn) : '';
@@ -406,7 +406,7 @@ async function crossRecordFindings(state: SetState, files: readonly FileFacts[])
       for (const [id, fact] of await state.options.history.facts(kind, rest)) all.set(id, fact);
       const left = rest.filter((id) => !all.has(id));
       // What the state store keeps of every sent record: its last version, terminal or not.
-      if (left.length > 0 && isFileType(kind) && fileTypeById(kind).terminal) {
+      if (left.length > 0 && isFileType(kind) && tracksVersions(fileTypeById(kind))) {
         for (const [id, prior] of await state.options.history.lastVersions(kind, left)) {
           all.set(id, { values: prior.effectiveAt ? { effective_at: prior.effectiveAt } : {}, terminal: prior.terminal, fileDate: '', where: 'a file sent before this set', complete: false });
         }
@@ -422,6 +422,7 @@ async function crossRecordFindings(state: SetState, files: readonly FileFacts[])
       fileDate: facts.key,
       program: state.options.program,
       present: (fileType) => presentFor(state, facts.key, fileType),
+      complete: (fileType) => state.options.history.covers.has(fileType) || (state.options.fromDay0 && state.entries.some((e) => e.fileType === fileType)),
     });
     if (result === 'unchecked') {
       state.unchecked.set(check.rule.code, (state.unchecked.get(check.rule.code) ?? 0) + 1);
@@ -432,6 +433,7 @@ async function crossRecordFindings(state: SetState, files: readonly FileFacts[])
 }
 
 const isFileType = (kind: FactKind): kind is FileTypeId => !kind.includes('.');
+const tracksVersions = (spec: FileTypeSpec) => Boolean(spec.effectiveAtColumn || spec.terminal || spec.immutableColumns || spec.rule === 'full-overwrite');
 
 /** A file of `fileType` is in the set for this date or batch (any version). */
 function presentFor(state: SetState, key: string, fileType: FileTypeId): boolean {
