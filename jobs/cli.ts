@@ -387,26 +387,30 @@ now and sends them with the next version.`,
   },
   validate: {
     summary: 'say what Lead would reject in files or folders, before uploading them',
-    usage: `lead-etl validate PATH... [--json] [--profile P] [--program-currency C] [--from-day0]
+    usage: `lead-etl validate PATH... [--json] [--profile P] [--program-currency C] [--day0 D] [--from-day0]
 
 Checks Lead files as Lead does (docs/validation-rules.md): file integrity, field formats, rules inside a
 record, and rules across records and files. Folders are read recursively, and every file given is one
 set spanning its dates: references, transaction ids, effective_at order and balance roll-forwards are
-checked across it. A file that fails a stage is not checked by the later ones, as at Lead. Generated
-and hand-made files alike. With a config (--config or LEAD_ETL_CONFIG), the files are also checked
-against the state store's history (ids already sent, the last version of each record, the balances of
-the day before) and the program's profile; without one, on the files alone.
+checked across it. A file that fails a stage is not checked by the later ones, as at Lead. Errors are
+what Lead rejects; warnings are readings of Lead's docs Lead has not confirmed, and never fail. With a
+config (--config or LEAD_ETL_CONFIG), the files are also checked against the state store's history (ids
+already sent, the last version of each record, the balances of the day before) and the program's
+profile, and a file the state store recorded as sent (same name and content) is history, not checked
+again; without one, on the files alone. The report's last lines say which checks the set could not make.
 
-      --json                findings, per-file outcomes and a summary as JSON
+      --json                findings, per-file outcomes, a summary and the checks not made, as JSON
       --profile P           a built-in profile name or a profile JSON file: the program's file types,
                             tokens and columns (default: every Lead file type by its default token)
       --program-currency C  currency of amounts in files without a currency column (default USD)
-      --from-day0           the paths hold every file since the program's Day 0, so a reference to a
-                            record they do not hold is an error (without it, only same-day files such as
-                            Balances settle whether a record exists)
+      --day0 D              the program's Day 0 (default: the config's program.firstFileDate): a set whose
+                            earliest date is Day 0 holds every file sent, so a reference to a record it
+                            does not hold is an error
+      --from-day0           the paths hold every file since Day 0, whatever their earliest date
 
-Exit codes: 0 nothing Lead would reject, 1 findings, 2 usage error (no path, a path that does not exist).`,
-    options: { json: { type: 'boolean' }, profile: { type: 'string' }, 'program-currency': { type: 'string' }, 'from-day0': { type: 'boolean' } },
+Exit codes: 0 nothing Lead would reject (warnings aside), 1 errors, 2 usage error (no path, a path that
+does not exist).`,
+    options: { json: { type: 'boolean' }, profile: { type: 'string' }, 'program-currency': { type: 'string' }, day0: { type: 'string' }, 'from-day0': { type: 'boolean' } },
     positionals: true,
     async run(values, io, paths) {
       let program: { files: readonly ProgramFileType[]; profile: LoadedProfile['profile'] } | undefined;
@@ -420,6 +424,7 @@ Exit codes: 0 nothing Lead would reject, 1 findings, 2 usage error (no path, a p
       }
       const options = {
         ...(typeof values['program-currency'] === 'string' ? { programCurrency: values['program-currency'] } : {}),
+        ...(typeof values.day0 === 'string' ? { day0: requireDate(values, 'day0') } : {}),
         fromDay0: Boolean(values['from-day0']),
       };
       // --config always; LEAD_ETL_CONFIG only when it names a file, so validate also runs where nothing is set up.
@@ -428,6 +433,7 @@ Exit codes: 0 nothing Lead would reject, 1 findings, 2 usage error (no path, a p
         ? await withContext(configFrom(values, io), io, async (ctx) => validateFiles(paths, {
           program: program ?? { files: ctx.config.program.files, profile: ctx.config.program.profile },
           programCurrency: ctx.config.program.currency,
+          ...(ctx.config.program.firstFileDate ? { day0: ctx.config.program.firstFileDate } : {}),
           ...options,
           history: await stateValidationHistory(ctx.state.db, ctx.config.program.firstFileDate as FileDate | undefined, ctx.config.program.files.map((t) => t.spec.id)),
         }))

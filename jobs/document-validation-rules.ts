@@ -129,7 +129,7 @@ export function renderValidationRulesDoc(): string {
     'A rule that looks at other records is a `crossRecords` entry instead: it says which facts it `needs`',
     '(another file type\'s `facts`, such as an account\'s holders) and checks the row against them once its',
     'date is read, returning `unchecked` when the set does not know them. Then add its one-defect case under',
-    '`test/fixtures/validation/cases/<code with dashes>/` (the files, and `expected.json` naming the file,',
+    '`test/fixtures/validation/cases/<code with dashes>/` (the files, and `.expected.json` naming the file,',
     'line, column and code) and run `npm run docs:validation-rules`. The corpus test fails for a rule',
     'without a case, and the page test while this page is not regenerated.',
     '',

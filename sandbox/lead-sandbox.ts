@@ -122,6 +122,10 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
   const seen = new Set(saved?.seen ?? []);
   const sets = new Map((saved?.sets ?? []).map((set) => [setId(set.workflow, set.key), set]));
   const salesRequests = new Set(saved?.salesRequests ?? []);
+  // In which order sets last received a file (this run only): a batch missing a file waits until the
+  // partner has sent something else since.
+  const arrivalOrder = new Map<string, number>();
+  let arrivals = 0;
   const quietMs = (options.quietSeconds ?? DEFAULT_QUIET_SECONDS) * 1000;
   // Lead judges by its own setup of the program, never by the partner's profile's settings.
   const settings: ProgramSettings | undefined = lead
@@ -198,6 +202,7 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
         continue;
       }
       sets.set(id, admission.set);
+      arrivalOrder.set(id, (arrivals += 1));
       log.info({ file: upload.remotePath, workflow, key: parsed.key }, 'sandbox received a file');
     }
     return received;
@@ -227,7 +232,8 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
     const received = await takeIn(say);
     const now = clock.now();
     const processed: ProcessReport['processed'][number][] = [];
-    const ready = [...sets.values()].filter((set) => readyToProcess(set, now, quietMs, layout)).sort(processingOrder);
+    const latest = Math.max(0, ...arrivalOrder.values());
+    const ready = [...sets.values()].filter((set) => readyToProcess(set, now, quietMs, layout, (arrivalOrder.get(setId(set.workflow, set.key)) ?? latest) < latest)).sort(processingOrder);
     for (const set of ready) {
       if (set.naming === 'date') day0 ??= parseFileDate(set.key);
       const outcome = await processWorkflowSet(set, { layout, validator, faults, day0, setOf: (w, key) => sets.get(setId(w, key)) });

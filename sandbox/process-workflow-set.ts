@@ -36,12 +36,19 @@ export const WORKFLOW_ORDER: readonly Workflow[] = Object.keys(WORKFLOW_TITLES) 
 
 /**
  * A set is taken up once no file has arrived for the quiet period (Lead "waits a few minutes for any
- * other files"). A Customer batch waits for both its files (file-exchange.md); one still missing when the
- * batch has been quiet is rejected with the reason, so a rehearsal says what Lead would wait for.
+ * other files"). A Customer batch waits for every file of it Lead expects (file-exchange.md: a batch is
+ * processed once both its Customer and Customer Relationship files are there); once the partner has
+ * moved on to other files since the batch's last one (`movedOn`), a batch still missing one is taken up
+ * and rejected with the reason, so a rehearsal says what Lead is waiting for.
  */
-export function readyToProcess(set: WorkflowSet, now: DateTime, quietMs: number, _layout: LeadLayout): boolean {
+export function readyToProcess(set: WorkflowSet, now: DateTime, quietMs: number, layout: LeadLayout, movedOn = false): boolean {
   if (set.state !== 'waiting') return false;
-  return now.toMillis() >= DateTime.fromISO(set.lastArrivalAt).toMillis() + quietMs;
+  if (now.toMillis() < DateTime.fromISO(set.lastArrivalAt).toMillis() + quietMs) return false;
+  if (set.naming === 'batch') {
+    const complete = workflowTypes(layout, set.workflow).every((spec) => set.files.some((f) => f.fileType === spec.id));
+    return complete || movedOn;
+  }
+  return true;
 }
 
 export async function processWorkflowSet(set: WorkflowSet, ctx: ProcessContext): Promise<ProcessOutcome> {

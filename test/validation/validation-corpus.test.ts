@@ -12,9 +12,9 @@ import { memoryHistory, type HistoryData } from '../support/memory-history.js';
 /**
  * The project's corpus (test/fixtures/validation/): `good/` is a clean set of every outbound file type
  * over two dates (Day 0 and the day after); each folder under `cases/` holds one defect, alone or with
- * the files it needs for context, and its `expected.json` names exactly the findings it must yield (an
+ * the files it needs for context, and its `.expected.json` names exactly the findings it must yield (an
  * [UNKNOWN] reading's are warnings); each folder under `valid/` holds unusual files Lead takes, which
- * must yield no error. A case folder may hold `profile.json`, the program profile to validate with.
+ * must yield no error. A case folder may hold `.profile.json`, the program profile to validate with.
  */
 const FIXTURES = packagePath('test', 'fixtures', 'validation');
 const GOOD = join(FIXTURES, 'good');
@@ -28,12 +28,12 @@ interface CaseFile {
   readonly history?: HistoryData;
 }
 
-const META = ['expected.json', 'profile.json'];
+const META = ['.expected.json', '.profile.json'];
 
 function caseOf(dir: string): { paths: string[]; expected: CaseFile; options: ValidationOptions } {
-  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as CaseFile;
+  const expected = JSON.parse(readFileSync(join(dir, '.expected.json'), 'utf8')) as CaseFile;
   const paths = readdirSync(dir).filter((entry) => !META.includes(entry)).map((entry) => join(dir, entry));
-  const loaded = existsSync(join(dir, 'profile.json')) ? loadProfile(join(dir, 'profile.json'), dir) : undefined;
+  const loaded = existsSync(join(dir, '.profile.json')) ? loadProfile(join(dir, '.profile.json'), dir) : undefined;
   const options: ValidationOptions = {
     ...(expected.fromDay0 ? { fromDay0: true } : {}),
     ...(expected.day0 ? { day0: expected.day0 } : {}),

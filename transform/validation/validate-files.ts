@@ -189,7 +189,7 @@ function limitsOf(state: SetState, set: { fromDay0: boolean; day0: string | unde
     limits.push(`references not checked (${what}): ${why}, so a record not in the set may have been sent before it; validate from Day 0 (--day0 DATE), or with the state store (--config)`);
   }
   for (const [code, count] of state.unchecked) {
-    limits.push(`${code}: ${count} row(s) not checked: the record they name is not in the set${set.historyCovers ? ' and the state store keeps only its last version' : ''} (${ruleByCode(code)?.description ?? ''})`);
+    limits.push(`${code}: ${count} row(s) not checked: they depend on records the set does not hold, or on whether their own record was sent before it${set.historyCovers ? ' (the state store keeps only each record\'s last version)' : ''}; ${ruleByCode(code)?.description ?? ''}`);
   }
   return limits;
 }
