@@ -39,6 +39,7 @@ const ENGINE_PLACES: Readonly<Record<string, () => string[]>> = {
   [CROSS.effectiveAtWindow.code]: () => specsWhere((s) => namingOf(s) === 'date' && outbound(s) && s.columns.some((c) => c.name === 'effective_at')),
   [CROSS.dailyFileMissing.code]: () => specsWhere((s) => namingOf(s) === 'date' && outbound(s)),
   [CROSS.batchPairMissing.code]: () => FILE_TYPES.flatMap((s) => (s.pairedWith ? [s.pairedWith, s.id] : [])),
+  [CROSS.workflowAlreadyValidated.code]: () => specsWhere(outbound),
 };
 
 /** The file types (and columns) a rule looks at, from the same declarations the stages run. */

@@ -70,7 +70,8 @@ export async function stateValidationHistory(db: Db, firstFileDate: FileDate | u
     },
     async sentFiles(fileDate) {
       return (await filesForDate(db, fileDate as FileDate)).map((f) => ({
-        name: f.name, fileType: f.fileType, sha256: f.sha256, ...(f.batchId ? { batchId: f.batchId } : {}), live: !REPLACEABLE_STATUSES.includes(f.status),
+        name: f.name, fileType: f.fileType, sha256: f.sha256, ...(f.batchId ? { batchId: f.batchId } : {}),
+        live: !REPLACEABLE_STATUSES.includes(f.status), ...(f.status === 'validated' ? { validated: true } : {}),
       }));
     },
   };

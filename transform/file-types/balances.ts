@@ -3,7 +3,8 @@ import {
   enumOf, generatedAtWith, optional, programMoneyWith, required, text, timestamp, type FileTypeSpec,
 } from '../file-type-spec.js';
 import { add, equals, formatDecimal, parseDecimal, sign, ZERO, type Decimal } from '../validation/exact-decimal.js';
-import { amountOf, exactlyOne, isNegative, recordRule, rule, statusReason } from '../validation/rule-kit.js';
+import { activityWindow } from '../../core/file-date.js';
+import { amountOf, exactlyOne, instantOf, isNegative, recordRule, rule, statusReason } from '../validation/rule-kit.js';
 import { activityFor, rollForward, type DayActivity, type Rollforward } from '../validation/rollforwards.js';
 import type { Aggregate, CrossRecordRule, DateFinding, DateRule, PriorBalanceFact, RecordRule } from '../validation/rule-types.js';
 import { APPLICATION_REQUIRED } from './accounts.js';
@@ -31,6 +32,8 @@ const DEPOSIT_NEGATIVE = rule('record.deposit_balance_negative', 'doc', 'A depos
 const IDENTITY = rule('record.balance_identity', 'doc', 'A balance has exactly one of `client_balance_id` (created by file) and `id` (created by API).', 'balances.md');
 const MISSING = rule('cross.balance_missing', 'doc',
   'Every balance reported in a non-terminal status on one date is in the next date\'s Balances file.', 'financial-validations.md §1, §8.1; balances.md');
+const LATE = rule('cross.balance_reported_late', 'doc',
+  'A balance is in the Balances file of the day after it was created, zero or not: one first reported later names the day it was created.', 'balances.md; financial-validations.md §1');
 
 const money = programMoneyWith({ decimals: 'unknown' });
 
@@ -78,6 +81,8 @@ interface SnapshotRow {
   readonly line: number;
   readonly type: string;
   readonly status: string;
+  /** created_at as an instant (NaN when not known). */
+  readonly created?: number;
   readonly amounts: Readonly<Record<string, Decimal | null | undefined>>;
 }
 type Snapshot = Map<string, SnapshotRow>;
@@ -86,7 +91,7 @@ const TERMINAL = ['closed', 'receivable_transferred'];
 
 const snapshot: Aggregate<Snapshot> = {
   name: 'snapshot',
-  reads: ['client_balance_id', 'id', 'type', 'status', ...ROLLED_COLUMNS],
+  reads: ['client_balance_id', 'id', 'type', 'status', 'created_at', ...ROLLED_COLUMNS],
   start: () => new Map(),
   add(balances, row, line, failed) {
     const id = row.get('client_balance_id') || row.get('id');
@@ -96,7 +101,7 @@ const snapshot: Aggregate<Snapshot> = {
     for (const column of ROLLED_COLUMNS) {
       amounts[column] = failed(column) ? null : row.get(column) === '' ? undefined : parseDecimal(row.get(column)) ?? null;
     }
-    balances.set(id, { line, type, status: row.get('status'), amounts });
+    balances.set(id, { line, type, status: row.get('status'), created: instantOf(row.get('created_at')), amounts });
   },
 };
 
@@ -115,18 +120,19 @@ function fromHistory(prior: ReadonlyMap<string, PriorBalanceFact> | undefined): 
  * or the state store's) and the date's Transactions file.
  */
 const rollForwards: DateRule = {
-  rules: [MISSING, ...ROLLFORWARDS.map((r) => r.rule)],
+  rules: [MISSING, LATE, ...ROLLFORWARDS.map((r) => r.rule)],
   async check(context) {
     const balances = context.files.find((f) => f.fileType === 'balances');
     if (!balances || !/^\d{4}-\d{2}-\d{2}$/.test(context.date)) return { findings: [], keep: context.kept };
-    const kept = context.kept as { date: string; snapshot: Snapshot } | undefined;
+    const kept = context.kept as { date: string; snapshot: Snapshot; seen: Set<string> } | undefined;
     const today = balances.aggregate<Snapshot>('snapshot') ?? new Map();
     const yesterday = addDays(parseFileDate(context.date), -1);
     // The set's first Balances file on Day 0 rolls forward from nothing: no balance existed before.
-    const previous = kept?.date === yesterday
-      ? kept.snapshot
-      : fromHistory(await context.balancesOf(yesterday)) ?? (context.fromDay0 && !kept ? new Map() : undefined);
-    const keep = { date: context.date, snapshot: today };
+    const reported = kept?.date === yesterday ? kept.snapshot : fromHistory(await context.balancesOf(yesterday));
+    const previous = reported ?? (context.fromDay0 && !kept ? new Map<string, SnapshotRow>() : undefined);
+    // Every balance a Balances file of the set reported, to tell a balance new today from one dropped a day.
+    const seen = new Set([...(kept?.seen ?? []), ...(previous?.keys() ?? [])]);
+    const keep = { date: context.date, snapshot: today, seen: new Set([...seen, ...today.keys()]) };
     if (!balances.passed) return { findings: [], keep };
     if (!previous) return { findings: [], keep, notes: [{ file: balances.file, note: `roll-forwards not checked: no Balances file dated ${yesterday} in the set or history` }] };
 
@@ -139,6 +145,16 @@ const rollForwards: DateRule = {
           message: `balance ${id} was ${row.status} in the file dated ${yesterday} and is not in this one; every balance not closed is reported every day, zero balances too`,
         });
       }
+    }
+    // Created before yesterday's file's day began, and never reported: it belonged in yesterday's file.
+    const yesterdayStarts = activityWindow(parseFileDate(context.date)).start.toMillis();
+    for (const [id, row] of today) {
+      // On Day 0 there is no file before: its balances may be as old as the program.
+      if (!reported || seen.has(id) || !(row.created !== undefined && row.created < yesterdayStarts)) continue;
+      findings.push({
+        file: balances.file, line: row.line, column: balances.columnName('created_at'), rule: LATE.code,
+        message: `balance ${id} was created before ${activityWindow(parseFileDate(yesterday)).activityDate} ended but is not in the file dated ${yesterday}; a balance is reported from the day after it is created, zero or not`,
+      });
     }
     const transactions = context.files.find((f) => f.fileType === 'transactions');
     if (!transactions) return { findings, keep, notes: [{ file: balances.file, note: `roll-forwards not checked: no Transactions file dated ${context.date} in the set` }] };

@@ -95,6 +95,7 @@ export const CROSS = {
   unchangedRecordResent: r('cross.unchanged_record_resent', 'doc', 'A record is re-sent only when it changed (Lead lists no check for it, so it warns).', 'file-exchange.md; customers.md; sftp-process.md §5', 'warning'),
   effectiveAtWindow: r('cross.effective_at_window', 'doc', 'The file dated T carries `effective_at` within T-1, midnight to midnight America/Chicago.', 'sftp-process.md §6, §8'),
   dailyFileMissing: r('cross.daily_file_missing', 'doc', 'A date\'s workflow holds every daily file of it the program sends, header-only on a day with nothing (no Balances file without its Transactions file).', 'file-exchange.md; sftp-process.md §4; use-cases-day0.md §1'),
+  workflowAlreadyValidated: r('cross.workflow_already_validated', 'doc', 'Nothing more is sent for a workflow and date (or batch) Lead has processed successfully.', 'file-exchange.md (resubmission); customers.md'),
   batchPairMissing: r('cross.batch_pair_missing', 'doc', 'A program with business customers sends the Customer and Customer Relationship files in every batch, under one batch id.', 'customers.md; file-exchange.md; sftp-process.md §4'),
 } as const satisfies Record<string, RuleInfo>;
 

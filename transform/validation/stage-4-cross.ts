@@ -495,6 +495,15 @@ async function setFindings(state: SetState, date: string, files: readonly FileFa
       `no ${missing.map((s) => s.title).join(', ')} file dated ${date}: the ${titleOf(workflow)} workflow of a date holds each of its files, header-only on a day with nothing to send`);
   }
 
+  // A workflow Lead already processed successfully for the date (or batch) takes nothing more.
+  for (const facts of byOrder.filter((f) => f.checked && f.fileDate === date && date !== '')) {
+    const batch = namingOf(facts.spec) === 'batch' && facts.key !== facts.fileDate ? facts.key : undefined;
+    const done = (await sentFor(state, date)).find((f) => f.validated && f.batchId === batch && isFileTypeIdText(f.fileType) && fileTypeById(f.fileType).workflow === facts.spec.workflow);
+    if (!done) continue;
+    facts.findings.add(0, '', CROSS.workflowAlreadyValidated.code,
+      `Lead already processed the ${titleOf(facts.spec.workflow)} files of ${batch ?? date} successfully (${done.name}); nothing more is sent for them`);
+  }
+
   // Batches: a type sent with another (Customer Relationship with Customer) goes in every batch of it.
   // Without a profile, only a set holding both types shows that the program sends both.
   const sends = (id: FileTypeId) => (program ? program.some((spec) => spec.id === id) : state.entries.some((e) => e.fileType === id));
@@ -517,4 +526,5 @@ function inferredTypes(state: SetState): FileTypeSpec[] {
   return both ? FILE_TYPES.filter((spec) => pair.includes(spec.id)) : [];
 }
 
+const isFileTypeIdText = (id: string): id is FileTypeId => FILE_TYPES.some((spec) => spec.id === id);
 const titleOf = (workflow: Workflow) => workflow[0]!.toUpperCase() + workflow.slice(1);

@@ -32,6 +32,8 @@ export interface SentFile {
   readonly batchId?: string;
   /** False once replaced (rejected, superseded, abandoned): it no longer counts as the file of its date. */
   readonly live: boolean;
+  /** Lead said its workflow passed: nothing more is taken for that workflow and date (or batch). */
+  readonly validated?: boolean;
 }
 
 export interface ValidationHistory {
