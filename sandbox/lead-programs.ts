@@ -1,6 +1,5 @@
 import type { ProgramKind } from '../config/profile-schema.js';
-import { directionOf } from '../transform/file-type-spec.js';
-import { FILE_TYPES, type FileTypeId } from '../transform/file-types/registry.js';
+import type { FileTypeId } from '../transform/file-types/registry.js';
 import type { ProgramSettings } from '../transform/program-settings.js';
 
 /**
@@ -41,7 +40,7 @@ export const LEAD_PROGRAMS: Readonly<Record<ProgramKind, LeadProgramSetup>> = {
   credit: { requires: [...BUSINESS_CUSTOMERS, ...CREDIT], authorizedUsers: 'authorized_users_file', sellsReceivables: true, rules: {} },
   lending: { requires: [...BUSINESS_CUSTOMERS, 'applications', 'accounts', 'balances', 'transactions', 'sales_response'], authorizedUsers: 'accounts_column', sellsReceivables: true, rules: {} },
   mixed: {
-    requires: FILE_TYPES.filter((spec) => directionOf(spec) === 'outbound').map((spec) => spec.id),
+    requires: [...BUSINESS_CUSTOMERS, 'applications', 'accounts', 'cards', 'authorized_users', 'collaterals', 'balances', 'transactions', 'non_posted_transactions', 'transactions_update', 'sales_response'],
     authorizedUsers: 'authorized_users_file', sellsReceivables: true, rules: {},
   },
 };

@@ -8,6 +8,7 @@ import { EXIT, runCli } from '../../jobs/cli.js';
 import { runDemo } from '../../jobs/demo.js';
 import { REFERENCE_LEDGER_QUERIES_DIR } from '../../reference-program/paths.js';
 import { validateFiles } from '../../transform/validation/validate-files.js';
+import { checkDocumentedRules } from '../support/lead-documented-rules.js';
 import { checkSentFiles } from '../support/lead-file-check.js';
 
 describe('the files a demo sends', () => {
@@ -19,6 +20,7 @@ describe('the files a demo sends', () => {
     expect(result.ok, out.join('')).toBe(true);
     const sftp = join(dir, 'sftp');
     expect(checkSentFiles(sftp)).toEqual([]);
+    expect(checkDocumentedRules(sftp)).toEqual([]);
 
     // The files alone, from Day 0 (so every reference is checked), and without knowing it.
     for (const options of [{ day0: '2026-03-06' }, {}]) {
