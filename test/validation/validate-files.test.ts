@@ -163,6 +163,26 @@ describe('validateFiles', () => {
     expect(await rules(set({ [ACCOUNTS_1]: accounts, 'customer/2026-03-06_customer_V1.csv': good('customer/2026-03-06_customer_V1.csv') }), { fromDay0: true })).toEqual([]);
   });
 
+  it('reports one defect once: a wrong balance is not carried into the next day\'s roll-forward, nor a rejected row\'s version', async () => {
+    const day = (text: string) => text.replaceAll('2026-03-06T23:59:59', '2026-03-07T23:59:59').replaceAll('2026-03-07T01:00:00', '2026-03-08T01:00:00');
+    const transactions8 = good(TRANSACTIONS_1).split('\n')[0] + '\n';
+    const wrong = good('balances/2026-03-07_balances_V1.csv').replace('|deposit|91.81|', '|deposit|91.80|');
+    const balances = set({
+      [BALANCES_1]: good(BALANCES_1), [TRANSACTIONS_1]: good(TRANSACTIONS_1),
+      'balances/2026-03-07_balances_V1.csv': wrong, 'transactions/2026-03-07_transactions_V1.csv': good('transactions/2026-03-07_transactions_V1.csv'),
+      'balances/2026-03-08_balances_V1.csv': day(good('balances/2026-03-07_balances_V1.csv')), 'transactions/2026-03-08_transactions_V1.csv': transactions8,
+    });
+    expect(await rules(balances)).toEqual(['balances/2026-03-07_balances_V1.csv:2:balance:cross.rollforward.deposit']);
+    // An account re-sent with an effective_at after its day is rejected; the next day's version is compared with the last one Lead took.
+    const accounts7 = good('accounts/2026-03-07_accounts_V1.csv');
+    const accounts = set({
+      [ACCOUNTS_1]: good(ACCOUNTS_1),
+      'accounts/2026-03-07_accounts_V1.csv': accounts7.replace('2026-03-06T09:00:00-06:00', '2026-03-08T09:00:00-06:00'),
+      'accounts/2026-03-08_accounts_V1.csv': accounts7.replace('|inactive|dormant|', '|inactive|frozen|').replace('2026-03-06T09:00:00-06:00', '2026-03-07T09:00:00-06:00'),
+    });
+    expect(await rules(accounts)).toEqual(['accounts/2026-03-07_accounts_V1.csv:2:effective_at:cross.effective_at_window']);
+  });
+
   it('streams a large file', async () => {
     const [header, first] = good(TRANSACTIONS_1).split('\n');
     const rows = Array.from({ length: 20_000 }, (_, i) => first!.replace('txn_1|', `txn_${i + 1}|`));

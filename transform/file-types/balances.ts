@@ -165,6 +165,8 @@ const rollForwards: DateRule = {
     for (const [id, row] of today) {
       if (activity.unsummable.has(id)) continue;
       const before = previous.get(id);
+      // Missing from yesterday's file (that file's finding): its value then is not known.
+      if (!before && seen.has(id)) continue;
       for (const formula of ROLLFORWARDS) {
         if (formula.balanceType !== row.type) continue;
         const todayValue = row.amounts[formula.column];
@@ -172,8 +174,12 @@ const rollForwards: DateRule = {
         const beforeValue = before ? before.amounts[formula.column] : ZERO;
         if (beforeValue === null) continue;
         const dayActivity: DayActivity | undefined = activity.byBalance.get(id);
-        const message = rollForward(formula, id, todayValue ?? ZERO, beforeValue ?? ZERO, activityFor(formula, dayActivity), { today: context.date, yesterday });
-        if (message) findings.push({ file: balances.file, line: row.line, column: balances.columnName(formula.column), rule: formula.rule.code, message });
+        const added = activityFor(formula, dayActivity);
+        const message = rollForward(formula, id, todayValue ?? ZERO, beforeValue ?? ZERO, added, { today: context.date, yesterday });
+        if (!message) continue;
+        findings.push({ file: balances.file, line: row.line, column: balances.columnName(formula.column), rule: formula.rule.code, message });
+        // Tomorrow rolls forward from what today should have been: one wrong figure is one finding.
+        today.set(id, { ...today.get(id)!, amounts: { ...today.get(id)!.amounts, [formula.column]: add(beforeValue ?? ZERO, added) } });
       }
     }
     return { findings, keep };

@@ -223,7 +223,10 @@ export async function endFile(state: SetState, facts: FileFacts, outcome: { pass
 
   const { memory } = state;
   if (spec.produces) memory.rememberIds(spec.id, facts.produced.keys(), facts.key);
-  for (const [key, { version }] of facts.versions) {
+  // A row Lead rejects does not become the version the next file is compared with: one defect, one finding.
+  const rejected = new Set(facts.findings.items.filter((f) => f.severity === 'error' && f.line > 0).map((f) => f.line));
+  for (const [key, { line, version }] of facts.versions) {
+    if (rejected.has(line)) continue;
     const before = (await memory.versions(spec.id, [key])).get(key);
     // Immutable values are the first ones set; a later version only fills those still empty.
     const immutable = before?.immutable && version.immutable
