@@ -77,9 +77,11 @@ describe('the validation corpus', () => {
     }
   });
 
-  it.each(VALID)('%s is taken as Lead takes it: no error', async (name) => {
-    const report = await validateFiles([join(FIXTURES, 'valid', name)], { fromDay0: true });
-    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  it.each(VALID)('%s is taken as Lead takes it: no error, from Day 0 or not', async (name) => {
+    for (const fromDay0 of [true, false]) {
+      const report = await validateFiles([join(FIXTURES, 'valid', name)], { fromDay0 });
+      expect(report.findings.filter((f) => f.severity === 'error'), `fromDay0 ${fromDay0}`).toEqual([]);
+    }
   });
 
   it('has a case for every rule, named after it', () => {

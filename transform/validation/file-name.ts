@@ -24,7 +24,8 @@ export type ParsedFileName =
   | { readonly ok: false; readonly rule: 'integrity.file_name' | 'integrity.file_date'; readonly message: string };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
+// Lead: a batch id is any string, unique per batch; only what cannot be part of a file name is refused.
+const BATCH_ID = /^[^\s/\\]+$/;
 
 export function parseFileName(name: string, specs: readonly FileTypeSpec[]): ParsedFileName {
   const expected = `<date>_<file type>_V<n>.csv, the file type one of ${specs.map((s) => s.token).join(', ')}`;
@@ -52,7 +53,7 @@ export function parseFileName(name: string, specs: readonly FileTypeSpec[]): Par
 
   if (namingOf(spec) === 'batch') {
     if (!BATCH_ID.test(prefix)) {
-      return { ok: false, rule: 'integrity.file_name', message: `"${prefix}" is not a batch id (letters, digits, "-" and "."); a ${spec.id} file is <batch id>_${spec.token}_V<n>.csv` };
+      return { ok: false, rule: 'integrity.file_name', message: `"${prefix}" is not a batch id (no spaces or slashes); a ${spec.id} file is <batch id>_${spec.token}_V<n>.csv` };
     }
     const leading = prefix.slice(0, 10);
     return { ok: true, spec, batchId: prefix, version, versionNumber, ...(isCalendarDate(leading) ? { fileDate: leading } : {}), ...(tokenAlias ? { tokenAlias } : {}) };
