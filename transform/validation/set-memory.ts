@@ -21,7 +21,20 @@ export interface Version {
   readonly where: string;
 }
 
+/**
+ * A row check waiting for its date to end, when every file of the date is known: a reference to look
+ * up, or a cross-record rule to run on the projection of the row it reads. `file` is the file's place
+ * among the date's files; `rule` the rule's place in its file type's `crossRecords`.
+ */
+export type Deferred =
+  | { readonly kind: 'reference'; readonly file: number; readonly line: number; readonly column: string; readonly to: FileTypeId; readonly id: string }
+  | { readonly kind: 'check'; readonly file: number; readonly line: number; readonly rule: number; readonly values: Readonly<Record<string, string>>; readonly sentBefore?: boolean };
+
 export interface SetMemory {
+  /** Keeps row checks until their date ends (a database-backed memory spools them to a table). */
+  defer(date: string, rows: readonly Deferred[]): void;
+  /** The date's deferred checks, a batch at a time, then forgets them. */
+  drain(date: string, batchSize: number): AsyncIterable<readonly Deferred[]>;
   /** Ids of `fileType` made known by a file of date (or batch) `key`; the first file of an id keeps it. */
   rememberIds(fileType: FileTypeId, ids: Iterable<string>, key: string): void;
   /** Of `ids`, those the set made known, with the date (or batch) of the file that did first. */
@@ -41,6 +54,7 @@ export function memorySetMemory(): SetMemory {
   const ids = new Map<FileTypeId, Map<string, string>>();
   const versions = new Map<FileTypeId, Map<string, Version>>();
   const facts = new Map<FactKind, Map<string, Fact>>();
+  const deferred = new Map<string, Deferred[]>();
   const table = <K, V>(tables: Map<K, Map<string, V>>, key: K) => {
     let found = tables.get(key);
     if (!found) tables.set(key, (found = new Map()));
@@ -56,6 +70,16 @@ export function memorySetMemory(): SetMemory {
     return out;
   };
   return {
+    defer(date, rows) {
+      const queue = deferred.get(date) ?? [];
+      deferred.set(date, queue);
+      for (const row of rows) queue.push(row);
+    },
+    async *drain(date, batchSize) {
+      const queue = deferred.get(date) ?? [];
+      deferred.delete(date);
+      for (let at = 0; at < queue.length; at += batchSize) yield queue.slice(at, at + batchSize);
+    },
     rememberIds(fileType, made, key) {
       const known = table(ids, fileType);
       for (const id of made) if (!known.has(id)) known.set(id, key);

@@ -9,7 +9,7 @@ import { idsIn, instantOf } from './rule-kit.js';
 import type {
   CrossRecordRule, DateFile, DateRule, Fact, FactKind, FactLookup, ProgramFacts, RowView, RuleCode,
 } from './rule-types.js';
-import type { SetMemory, Version } from './set-memory.js';
+import type { Deferred, SetMemory, Version } from './set-memory.js';
 import { recordKeyOf } from './stage-1-integrity.js';
 import type { PriorVersion, SentFile, ValidationHistory } from './validation-history.js';
 
@@ -23,7 +23,8 @@ import type { PriorVersion, SentFile, ValidationHistory } from './validation-his
  * are gathered (ids, a projection of the columns a pending check reads, per-file tallies); rows are
  * never kept. Per file, the checks against earlier files run when the file ends; references,
  * cross-record checks and date rules run when its date ends, so files of one date may name each other in
- * any order. What crosses files goes through SetMemory.
+ * any order. Everything that crosses files (ids, versions, facts, the checks deferred to the date's end)
+ * goes through SetMemory, a batch at a time, so a one-pass run can keep it in PostgreSQL instead.
  */
 export interface CrossOptions {
   readonly history: ValidationHistory;
@@ -222,6 +223,19 @@ export async function endFile(state: SetState, facts: FileFacts, outcome: { pass
   await markSentBefore(state, facts);
 
   const { memory } = state;
+  // What waits for the date's end leaves the file: its references and row checks, if the file is judged.
+  if (facts.checked && facts.passed) {
+    const file = state.pending.indexOf(facts);
+    const rules = spec.validation?.crossRecords ?? [];
+    memory.defer(facts.fileDate, [
+      ...facts.references.map((r) => ({ kind: 'reference' as const, file, ...r })),
+      ...facts.pending.map((p) => ({
+        kind: 'check' as const, file, line: p.line, rule: rules.indexOf(p.rule), values: p.values, ...(p.sentBefore !== undefined ? { sentBefore: p.sentBefore } : {}),
+      })),
+    ]);
+  }
+  facts.references.length = 0;
+  facts.pending.length = 0;
   if (spec.produces) memory.rememberIds(spec.id, facts.produced.keys(), facts.key);
   // A row Lead rejects does not become the version the next file is compared with: one defect, one finding.
   const rejected = new Set(facts.findings.items.filter((f) => f.severity === 'error' && f.line > 0).map((f) => f.line));
@@ -342,11 +356,12 @@ export interface DateNotes {
 /** A date is done: references, cross-record checks, date rules and the set rules for its files. */
 export async function endDate(state: SetState, date: string): Promise<DateNotes> {
   const files = state.pending;
-  state.pending = [];
   const notes: DateNotes['notes'] = [];
-  const judged = files.filter((f) => f.checked && f.passed);
-  await referenceFindings(state, date, judged);
-  await crossRecordFindings(state, judged);
+  for await (const batch of state.memory.drain(date, 10_000)) {
+    await referenceFindings(state, date, files, batch.filter((d): d is Extract<Deferred, { kind: 'reference' }> => d.kind === 'reference'));
+    await crossRecordFindings(state, files, batch.filter((d): d is Extract<Deferred, { kind: 'check' }> => d.kind === 'check'));
+  }
+  state.pending = [];
   await dateRuleFindings(state, date, files, notes);
   await setFindings(state, date, files);
   return { notes };
@@ -360,17 +375,14 @@ function covered(state: SetState, fileType: FileTypeId, date: string): boolean {
   return produces.complete === 'same-date' ? files.some((e) => e.fileDate === date) : state.options.fromDay0;
 }
 
-async function referenceFindings(state: SetState, date: string, files: readonly FileFacts[]): Promise<void> {
+async function referenceFindings(state: SetState, date: string, files: readonly FileFacts[], references: readonly Extract<Deferred, { kind: 'reference' }>[]): Promise<void> {
   const byType = new Map<FileTypeId, Set<string>>();
-  for (const facts of files) {
-    for (const r of facts.references) {
-      if (!covered(state, r.to, date)) {
-        state.referencesNotChecked.set(r.to, (state.referencesNotChecked.get(r.to) ?? 0) + 1);
-        continue;
-      }
-      byType.set(r.to, (byType.get(r.to) ?? new Set()).add(r.id));
-    }
-  }
+  const checked = references.filter((r) => {
+    if (covered(state, r.to, date)) return true;
+    state.referencesNotChecked.set(r.to, (state.referencesNotChecked.get(r.to) ?? 0) + 1);
+    return false;
+  });
+  for (const r of checked) byType.set(r.to, (byType.get(r.to) ?? new Set()).add(r.id));
   const unknown = new Map<FileTypeId, Set<string>>();
   for (const [type, ids] of byType) {
     const inSet = await state.memory.knownIds(type, [...ids]);
@@ -378,25 +390,23 @@ async function referenceFindings(state: SetState, date: string, files: readonly 
     const sent = rest.length ? await state.options.history.knownIds(type, rest) : new Set<string>();
     unknown.set(type, new Set(rest.filter((id) => !sent.has(id))));
   }
-  for (const facts of files) {
-    for (const r of facts.references) {
-      if (!unknown.get(r.to)?.has(r.id)) continue;
-      const target = fileTypeById(r.to);
-      const rule = target.produces?.unknown;
-      if (!rule) continue;
-      facts.findings.add(r.line, r.column, rule.code,
-        `${r.id} names no ${target.title} record sent before or in the set up to ${date || 'this batch'}; send it first, or correct the id`);
-    }
+  for (const r of checked) {
+    if (!unknown.get(r.to)?.has(r.id)) continue;
+    const target = fileTypeById(r.to);
+    const rule = target.produces?.unknown;
+    if (!rule) continue;
+    files[r.file]!.findings.add(r.line, r.column, rule.code,
+      `${r.id} names no ${target.title} record sent before or in the set up to ${date || 'this batch'}; send it first, or correct the id`);
   }
 }
 
-async function crossRecordFindings(state: SetState, files: readonly FileFacts[]): Promise<void> {
-  const pending = files.flatMap((facts) => facts.pending.map((check) => ({ facts, check })));
-  if (pending.length === 0) return;
+async function crossRecordFindings(state: SetState, files: readonly FileFacts[], checks: readonly Extract<Deferred, { kind: 'check' }>[]): Promise<void> {
+  if (checks.length === 0) return;
+  const pending = checks.map((check) => ({ facts: files[check.file]!, check, rule: files[check.file]!.spec.validation!.crossRecords![check.rule]! }));
   const viewOf = (values: Readonly<Record<string, string>>): RowView => ({ get: (lead) => values[lead] ?? '' });
   const wanted = new Map<FactKind, Set<string>>();
-  for (const { check } of pending) {
-    for (const need of check.rule.needs(viewOf(check.values))) {
+  for (const { check, rule } of pending) {
+    for (const need of rule.needs(viewOf(check.values))) {
       if (need.id !== '') wanted.set(need.kind, (wanted.get(need.kind) ?? new Set()).add(need.id));
     }
   }
@@ -418,9 +428,8 @@ async function crossRecordFindings(state: SetState, files: readonly FileFacts[])
     found.set(kind, all);
   }
   const lookup: FactLookup = { get: (kind, id) => found.get(kind)?.get(id) };
-  for (const { facts, check } of pending) {
-    const row = viewOf(check.values);
-    const result = check.rule.check(row, lookup, {
+  for (const { facts, check, rule } of pending) {
+    const result = rule.check(viewOf(check.values), lookup, {
       sentBefore: check.sentBefore,
       fileDate: facts.key,
       program: state.options.program,
@@ -428,10 +437,10 @@ async function crossRecordFindings(state: SetState, files: readonly FileFacts[])
       complete: (fileType) => state.options.history.covers.has(fileType) || (state.options.fromDay0 && state.entries.some((e) => e.fileType === fileType)),
     });
     if (result === 'unchecked') {
-      state.unchecked.set(check.rule.code, (state.unchecked.get(check.rule.code) ?? 0) + 1);
+      state.unchecked.set(rule.code, (state.unchecked.get(rule.code) ?? 0) + 1);
       continue;
     }
-    for (const breach of result) facts.findings.add(check.line, facts.columns.fileName(breach.column) ?? breach.column, check.rule.code, breach.message);
+    for (const breach of result) facts.findings.add(check.line, facts.columns.fileName(breach.column) ?? breach.column, rule.code, breach.message);
   }
 }
 
