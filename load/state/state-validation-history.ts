@@ -4,7 +4,8 @@ import { parse } from 'csv-parse/sync';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { FileDate } from '../../core/file-date.js';
-import { FILE_TYPES, type FileTypeId } from '../../transform/file-types/registry.js';
+import { directionOf } from '../../transform/file-type-spec.js';
+import { FILE_TYPES, fileTypeById, type FileTypeId } from '../../transform/file-types/registry.js';
 import type { PriorBalance, PriorVersion, ValidationHistory } from '../../transform/validation/validation-history.js';
 import { REPLACEABLE_STATUSES } from './file-status.js';
 import { filesForDate, liveFile } from './state-store.js';
@@ -29,7 +30,8 @@ export async function stateValidationHistory(db: Db, firstFileDate: FileDate | u
     covers,
     async knownIds(fileType, ids) {
       if (ids.length === 0) return new Set();
-      if (fileType === 'sales_request') {
+      // Lead's own files are not submitted: their rows are kept as Lead posted them (the Sales Request's).
+      if (directionOf(fileTypeById(fileType)) === 'inbound') {
         const rows = await sql<{ sale_id: string }>`select sale_id from lead_etl.sales_request_row where sale_id = any(${[...ids]}::text[])`.execute(db);
         return new Set(rows.rows.map((r) => r.sale_id));
       }
