@@ -81,9 +81,11 @@ export async function buildDateFiles(
   try {
     // One REPEATABLE READ, READ ONLY transaction: every file of the date sees the same ledger, so the
     // day's balances and transactions agree even while the ledger keeps posting. On one embedded
-    // database the state store is read through the same transaction (PGlite has one connection).
+    // database the state store is read through the same transaction (PGlite has one connection). On
+    // PostgreSQL it never is: the snapshot's connection is busy with the open cursor, and a query queued
+    // behind it would wait for the cursor while the cursor waits for the query.
     await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-      const lookup = priorLookup(ctx.state === ctx.ledger ? trx : ctx.state.db);
+      const lookup = priorLookup(ctx.state === ctx.ledger && ctx.ledger.driver === 'pglite' ? trx : ctx.state.db);
       for (const type of due) {
         const { spec } = type;
         const query = queries.get(spec.id)!;

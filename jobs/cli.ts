@@ -211,8 +211,9 @@ Ticks every schedule.tickMinutes (in UTC, so DST can neither skip nor double a t
 from the state store: it builds and sends every due date in order (catching up any missed while the
 process was down), waits where Lead has not answered, and alerts (log and Slack webhook) once per event:
 a date not uploaded shortly before 06:00 CT on T+1, an answer overdue, a rejection waiting for a rerun.
-Several replicas may run against one state database; one acts per tick. /healthz and /readyz on
-daemon.httpHost:daemon.httpPort. Stops cleanly on SIGINT or SIGTERM.`,
+Several replicas may run against one state database; one acts per tick. On daemon.httpHost:daemon.httpPort:
+/healthz (alive), /readyz (503 while ticks fail, with the reason) and /metrics (Prometheus). Without a
+Slack channel, the log says what each date waits for. Stops cleanly on SIGINT or SIGTERM.`,
     options: {},
     async run(values, io) {
       const config = configFrom(values, io);
@@ -225,7 +226,7 @@ daemon.httpHost:daemon.httpPort. Stops cleanly on SIGINT or SIGTERM.`,
           ...(slack.patterns ? { patterns: configuredPatterns(slack.patterns) } : {}),
         })] : [];
         const daemon = await startDaemon(ctx, { ticker: cronTicker(config.schedule.tickMinutes), ackSources });
-        io.stdout(`lead-etl daemon: ticking every ${config.schedule.tickMinutes} min; health on http://${config.daemon.httpHost}:${daemon.httpPort}/healthz\n`);
+        io.stdout(`lead-etl daemon: ticking every ${config.schedule.tickMinutes} min; /healthz, /readyz and /metrics on http://${config.daemon.httpHost}:${daemon.httpPort}\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import { addDays, dueAt, type FileDate } from '../core/file-date.js';
 import type { Alert } from '../load/notify.js';
-import { listFiles, liveFile } from '../load/state/state-store.js';
+import { filesForDate, listFiles, liveFile } from '../load/state/state-store.js';
 import type { JobContext } from './job-context.js';
 
 /**
@@ -61,4 +61,22 @@ export function dueDates(ctx: JobContext, now: DateTime): FileDate[] {
   const dates: FileDate[] = [];
   for (let date = first; date <= newest; date = addDays(date, 1)) dates.push(date);
   return dates;
+}
+
+/**
+ * The date whose deadline comes next: the oldest due date whose files are not all uploaded (walking back
+ * from the newest, so a tick stays cheap after months), else the date the schedule builds next.
+ */
+export async function nextDeadlineDate(ctx: JobContext, now: DateTime, dates: readonly FileDate[] = dueDates(ctx, now)): Promise<FileDate | undefined> {
+  const first = ctx.config.program.firstFileDate as FileDate | undefined;
+  if (!first) return undefined;
+  const outbound = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && t.spec.id !== 'sales_response');
+  let oldestUnsent: FileDate | undefined;
+  for (let i = dates.length - 1; i >= 0; i -= 1) {
+    const files = await filesForDate(ctx.state.db, dates[i]!);
+    const sent = outbound.every((t) => ['uploaded', 'validated'].includes(liveFile(files, t.spec.id)?.status ?? ''));
+    if (sent) break;
+    oldestUnsent = dates[i]!;
+  }
+  return oldestUnsent ?? (dates.length > 0 ? addDays(dates.at(-1)!, 1) : first);
 }

@@ -12,6 +12,7 @@ import { parseLeadFileName } from '../transform/lead-file-name.js';
 import type { ProgramFileType } from '../transform/program-file-types.js';
 import { startChannelHttpApi } from './channel-http-api.js';
 import { openChannelLog, type ChannelMessage } from './channel-log.js';
+import type { RateLimitSettings } from './channel-rate-limit.js';
 import { leadLayout, type LeadLayout } from './lead-layout.js';
 import { leadProgramFor, SOLD_FROM, type LeadProgramSetup } from './lead-programs.js';
 import type { ProgramSettings } from '../transform/program-settings.js';
@@ -75,6 +76,8 @@ export interface LeadSandboxOptions {
   readonly httpPort?: number;
   /** The bearer token of the channel API; default a fresh random one. */
   readonly token?: string;
+  /** Slack's per-method rate limit, played by the channel API (429 with Retry-After); default none. */
+  readonly channelRateLimit?: RateLimitSettings;
   /** Default `C0LEADSBX`. */
   readonly channelId?: string;
   readonly sales?: { readonly holdDays?: number; readonly imputedRateBps?: number };
@@ -153,7 +156,12 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
   });
   let http;
   try {
-    http = await startChannelHttpApi({ channel, token, ...(options.httpPort !== undefined ? { port: options.httpPort } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+    http = await startChannelHttpApi({
+      channel, token,
+      ...(options.httpPort !== undefined ? { port: options.httpPort } : {}),
+      ...(options.channelRateLimit ? { rateLimit: options.channelRateLimit } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
   } catch (error) {
     await sftp.close();
     throw error;

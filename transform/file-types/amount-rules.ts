@@ -1,5 +1,5 @@
 import { amountOf, recordRule, rule } from '../validation/rule-kit.js';
-import { sign } from '../validation/exact-decimal.js';
+import { sign } from '../money.js';
 import type { RecordRule } from '../validation/rule-types.js';
 
 /** Rules inside one record that Transactions and Non-posted Transactions share (transactions.md, non-posted-transactions.md). */

@@ -2,7 +2,7 @@ import { addDays, parseFileDate } from '../../core/file-date.js';
 import {
   enumOf, generatedAtWith, optional, programMoneyWith, required, text, timestamp, type FileTypeSpec,
 } from '../file-type-spec.js';
-import { add, equals, formatDecimal, parseDecimal, sign, ZERO, type Decimal } from '../validation/exact-decimal.js';
+import { add, equals, formatDecimal, parseDecimal, sign, ZERO, type Decimal } from '../money.js';
 import { activityWindow } from '../../core/file-date.js';
 import { amountOf, exactlyOne, instantOf, isNegative, recordRule, rule, statusReason } from '../validation/rule-kit.js';
 import { activityFor, rollForward, type DayActivity, type Rollforward } from '../validation/rollforwards.js';

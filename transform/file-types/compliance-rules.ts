@@ -1,5 +1,5 @@
 import { allOrNothing, amountOf, recordRule, requiredWhen, rule } from '../validation/rule-kit.js';
-import { sign, subtract } from '../validation/exact-decimal.js';
+import { sign, subtract } from '../money.js';
 import type { RecordRule, RuleInfo } from '../validation/rule-types.js';
 
 /**

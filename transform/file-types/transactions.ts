@@ -1,7 +1,7 @@
 import {
   currency, date, enumOf, generatedAtWith, moneyIn, optional, required, text, timestamp, usdMoneyWith, type FileTypeSpec,
 } from '../file-type-spec.js';
-import { add, equals, formatDecimal, parseDecimal, ZERO, type Decimal } from '../validation/exact-decimal.js';
+import { add, equals, formatDecimal, parseDecimal, ZERO, type Decimal } from '../money.js';
 import { amountOf, requiredWhen, rule } from '../validation/rule-kit.js';
 import { addActivity, type DayActivity } from '../validation/rollforwards.js';
 import type { Aggregate, RecordRule } from '../validation/rule-types.js';

@@ -1,4 +1,4 @@
-import { parseDecimal, sign, ZERO, type Decimal } from './exact-decimal.js';
+import { parseDecimal, sign, ZERO, type Decimal } from '../money.js';
 import { parseIsoTimestamp } from './iso-timestamp.js';
 import type { Breach, RecordRule, RowView, RuleInfo } from './rule-types.js';
 
