@@ -1,7 +1,7 @@
 import {
   array, currency, enumOf, enumWithUnconfirmed, integer, moneyIn, optional, required, text, timestamp, type FileTypeSpec,
 } from '../file-type-spec.js';
-import { idsIn, isEmptyList, recordRule, requiredWhen, reservedPrefix, rule, statusReason } from '../validation/rule-kit.js';
+import { idsIn, isEmptyList, requiredWhen, reservedPrefix, rule, statusReason } from '../validation/rule-kit.js';
 import type { CrossRecordRule } from '../validation/rule-types.js';
 import {
   adverseActionNotice, COMMERCIAL_REQUIRES_SIGNER, creditLimitWithinMax, creditReport,

@@ -28,7 +28,9 @@ const STATUS_TYPE = rule('record.balance_status_type', 'doc', 'Only a credit bal
 const CREDIT_COMPOSITION = rule('record.credit_balance_composition', 'doc',
   'A credit balance equals `outstanding_principal + outstanding_interest + outstanding_fees`.', 'financial-validations.md §4');
 const CREDIT_NEGATIVE = rule('record.credit_balance_negative', 'doc', 'A credit balance (what the customer owes) is reported as a positive number.', 'balances.md; financial-validations.md §4');
-const DEPOSIT_NEGATIVE = rule('record.deposit_balance_negative', 'doc', 'A deposit balance is 0 or more: Lead\'s balances are always positive.', 'balances.md');
+// Lead's data-objects page says every balance is positive, but Lead's validations list no such check for
+// a deposit balance (an overdrawn one exists): it warns.
+const DEPOSIT_NEGATIVE = rule('record.deposit_balance_negative', 'doc', 'A deposit balance is 0 or more: Lead\'s pages say balances are always positive (Lead lists no check for it, so it warns).', 'balances.md', 'warning');
 const IDENTITY = rule('record.balance_identity', 'doc', 'A balance has exactly one of `client_balance_id` (created by file) and `id` (created by API).', 'balances.md');
 const MISSING = rule('cross.balance_missing', 'doc',
   'Every balance reported in a non-terminal status on one date is in the next date\'s Balances file.', 'financial-validations.md §1, §8.1; balances.md');

@@ -27,6 +27,8 @@ export interface FormatContext {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Most values have no problem: one shared empty answer, not an array per cell. */
+const NONE: ValueProblem[] = [];
 const MONEY = /^-?\d+(?:\.(\d+))?$/;
 /** Other ways of writing a boolean: read with a warning, as Lead has not said which it takes. */
 const BOOLEAN_LIKE = /^(?:true|false|t|f|yes|no|y|n|1|0)$/i;
@@ -34,7 +36,7 @@ const BOOLEAN_LIKE = /^(?:true|false|t|f|yes|no|y|n|1|0)$/i;
 /** The problems of one value: at most one error, or warnings (a value may be read but unconfirmed). */
 export function checkValue(column: ColumnSpec, value: string, context: FormatContext): ValueProblem[] {
   if (value === '' || (column.type.kind === 'array' && value.trim() === '[]')) {
-    if (!column.required) return [];
+    if (!column.required) return NONE;
     return [column.requirementUnknown
       ? { rule: FORMAT.requiredUnconfirmed.code, message: 'is empty; Lead\'s page is cut off before saying whether it is required, so lead-etl always writes it' }
       : { rule: FORMAT.required.code, message: 'is required and empty' }];
@@ -53,25 +55,25 @@ function checkType(type: ColumnType, value: string, shown: string, context: Form
   const one = (rule: RuleCode, message: string) => [{ rule, message }];
   switch (type.kind) {
     case 'string':
-      return [];
+      return NONE;
     case 'enum':
       if (type.unconfirmed?.includes(value)) return one(FORMAT.enumUnconfirmed.code, `${shown}is printed on one of Lead's pages but not confirmed; use ${type.values.filter((v) => !type.unconfirmed!.includes(v)).join(', ')} unless Lead says otherwise`);
-      return type.values.includes(value) ? [] : one(FORMAT.enumValue.code, `${shown}is not one of ${type.values.filter((v) => !type.unconfirmed?.includes(v)).join(', ')}`);
+      return type.values.includes(value) ? NONE : one(FORMAT.enumValue.code, `${shown}is not one of ${type.values.filter((v) => !type.unconfirmed?.includes(v)).join(', ')}`);
     case 'currency':
-      return isKnownCurrency(value) ? [] : one(FORMAT.currency.code, `${shown}is not an upper-case ISO 4217 currency code`);
+      return isKnownCurrency(value) ? NONE : one(FORMAT.currency.code, `${shown}is not an upper-case ISO 4217 currency code`);
     case 'money':
       return checkMoney(type, value, shown, context);
     case 'date':
-      return isCalendarDate(value) ? [] : one(FORMAT.date.code, `${shown}is not a calendar date YYYY-MM-DD`);
+      return isCalendarDate(value) ? NONE : one(FORMAT.date.code, `${shown}is not a calendar date YYYY-MM-DD`);
     case 'timestamp':
       if (type.dateUnknown && isCalendarDate(value)) {
         return one(FORMAT.timestampDateOnly.code, `${shown}is a date; Lead's page does not say date or datetime, and lead-etl writes an ISO 8601 datetime`);
       }
       return checkTimestamp(value, shown);
     case 'integer':
-      return /^-?\d+$/.test(value) ? [] : one(FORMAT.integer.code, `${shown}is not a whole number`);
+      return /^-?\d+$/.test(value) ? NONE : one(FORMAT.integer.code, `${shown}is not a whole number`);
     case 'boolean':
-      if (value === 'true' || value === 'false') return [];
+      if (value === 'true' || value === 'false') return NONE;
       return BOOLEAN_LIKE.test(value)
         ? one(FORMAT.booleanLiteral.code, `${shown}is read as a boolean; Lead has not said how booleans are written, and lead-etl writes true or false`)
         : one(FORMAT.boolean.code, `${shown}is not true or false`);
@@ -79,7 +81,7 @@ function checkType(type: ColumnType, value: string, shown: string, context: Form
       return checkArray(value, type.values);
     case 'documents': {
       const result = formatValue(type, value, { timestampZone: 'UTC', programCurrency: context.programCurrency, excessPrecision: 'error', row: {} });
-      return result.ok ? [] : one(FORMAT.documents.code, result.message);
+      return result.ok ? NONE : one(FORMAT.documents.code, result.message);
     }
   }
 }
@@ -89,14 +91,14 @@ function checkMoney(type: Extract<ColumnType, { kind: 'money' }>, value: string,
   if (!match) return [{ rule: FORMAT.money.code, message: `${shown}is not a plain decimal amount such as -12.50` }];
   const code = type.currency === 'program' ? context.programCurrency : 'fixed' in type.currency ? type.currency.fixed : context.rowCurrency(type.currency.column);
   // No currency to judge the decimals by: the currency column has its own finding.
-  if (!isKnownCurrency(code)) return [];
+  if (!isKnownCurrency(code)) return NONE;
   const digits = digitsOf(code);
   const decimals = (match[1] ?? '').length;
   if (type.unitsUnknown && match[1] === undefined && digits > 0) {
     return [{ rule: FORMAT.moneyWholeUnits.code, message: `${shown}is a whole number; Lead has not said whether this amount is in ${code} or in cents, and lead-etl writes ${code} with ${digits} decimals` }];
   }
   const precision = precisionOf(type.decimals ?? 'exact', context);
-  if (decimals === digits || (decimals > digits && precision === 'at-least')) return [];
+  if (decimals === digits || (decimals > digits && precision === 'at-least')) return NONE;
   if (decimals > digits && precision === 'unknown') {
     return [{ rule: FORMAT.moneyExtraDecimals.code, message: `${shown}has ${decimals} decimals; Lead has not said whether this file takes more than ${code}'s ${digits}` }];
   }
@@ -134,7 +136,7 @@ function checkTimestamp(value: string, shown: string): ValueProblem[] {
   if (parsed.epochMs === undefined) {
     return [{ rule: FORMAT.timestampOffset.code, message: `${shown}has no UTC offset; add Z or the offset (-06:00 in Chicago winter) so the instant is unambiguous` }];
   }
-  return [];
+  return NONE;
 }
 
 /** Ids in double quotes separated by commas, as Lead's Accounts page shows them (`"entity_123", "entity_456"`). */

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { parse, type CsvError } from 'csv-parse';
 import type { Profile } from '../../config/profile-schema.js';
 import { LeadEtlError } from '../../core/errors.js';
-import { directionOf, namingOf, type ColumnSpec, type FileTypeSpec } from '../file-type-spec.js';
+import { directionOf, type FileTypeSpec } from '../file-type-spec.js';
 import { FILE_TYPES, fileTypeById, fileTypeOrder } from '../file-types/registry.js';
 import { isKnownCurrency } from '../money.js';
 import type { ProgramFileType } from '../program-file-types.js';
@@ -346,6 +346,7 @@ async function readFile(path: string, columns: FileColumns, context: Context, fa
       }
 
       const failed = new Set<string>();
+      const valueContext = formatContext(cell, columns, context);
       for (const column of spec.columns) {
         if (!positions.has(column.name)) continue;
         const value = cell(column.name);
@@ -366,7 +367,7 @@ async function readFile(path: string, columns: FileColumns, context: Context, fa
           overrides.set(column.name, '');
           continue;
         }
-        for (const problem of checkValue(column, value, formatContext(column, cell, columns, context))) {
+        for (const problem of checkValue(column, value, valueContext)) {
           findings.add(line, column.name, problem.rule, `${column.name} ${problem.message}`);
           if (context.judge.severity(problem.rule) === 'error') failed.add(column.name);
         }
@@ -415,11 +416,12 @@ async function readFile(path: string, columns: FileColumns, context: Context, fa
   return { ...outcome, sha256: bytes.facts.sha256 };
 }
 
-function formatContext(column: ColumnSpec, cell: (name: string) => string, columns: FileColumns, context: Context) {
+/** One per row: what a value's format may depend on beyond the value (its row's currency, its balance's type). */
+function formatContext(cell: (name: string) => string, columns: FileColumns, context: Context) {
   return {
     rowCurrency: cell,
     programCurrency: context.programCurrency,
-    balanceType: () => (column.type.kind === 'money' && column.type.decimals === 'at-least-if-deposit' ? balanceTypeOf(context.state, cell(columns.fileName('balance_id') ?? '')) : undefined),
+    balanceType: () => balanceTypeOf(context.state, cell(columns.fileName('balance_id') ?? '')),
     depositProgram: context.depositProgram,
   };
 }
