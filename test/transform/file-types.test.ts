@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FILE_TYPES_DOC, renderFileTypesDoc, specFileOf } from '../../jobs/document-file-types.js';
-import { directionOf, namingOf, recordIdColumnsOf, type ColumnSpec, type FileTypeSpec } from '../../transform/file-type-spec.js';
+import { directionOf, namingOf, recordIdColumnsOf, type ColumnSpec, type FileTypeId, type FileTypeSpec, type Reference } from '../../transform/file-type-spec.js';
 import { FILE_TYPES, fileTypeById, outboundFileTypes } from '../../transform/file-types/registry.js';
 
 /**
@@ -30,8 +30,14 @@ describe('the file type registry', () => {
     }
   });
 
-  it('keys the registry by id, so the id type is the registry\'s', () => {
+  it('keys the registry by id, so the id type is the registry\'s and a typo in a rule table does not compile', () => {
     for (const spec of FILE_TYPES) expect(fileTypeById(spec.id)).toBe(spec);
+    const reference: Reference = { column: 'account_id', to: 'accounts' };
+    // @ts-expect-error: no file type is called acounts (npm run typecheck fails if this line compiles).
+    const typo: Reference = { column: 'account_id', to: 'acounts' };
+    // @ts-expect-error: nor card.
+    const id: FileTypeId = 'card';
+    expect([reference.to, typo.to, id]).toEqual(['accounts', 'acounts', 'card']);
   });
 
   it('finds a spec by id and names the known ids for an unknown one', () => {
