@@ -3,6 +3,7 @@ import { addDays, dueAt, type FileDate } from '../core/file-date.js';
 import type { Alert } from '../load/notify.js';
 import { filesForDate, listFiles, liveFile } from '../load/state/state-store.js';
 import type { JobContext } from './job-context.js';
+import { dateRefusal } from './sendable-date.js';
 
 /**
  * What a person must hear about, computed from the state store alone on every tick: a date not uploaded
@@ -60,7 +61,8 @@ export function dueDates(ctx: JobContext, now: DateTime): FileDate[] {
   const newest = local.hour * 60 + local.minute >= hour * 60 + minute ? today : addDays(today, -1);
   const dates: FileDate[] = [];
   for (let date = first; date <= newest; date = addDays(date, 1)) dates.push(date);
-  return dates;
+  // A date whose activity day has not settled (upload.settleMinutes) is not due yet, whatever buildAfter says.
+  return dates.filter((date) => dateRefusal(ctx.config, now, date) === undefined);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { describeError, isLeadEtlError } from '../core/errors.js';
 import type { FileDate } from '../core/file-date.js';
 import { notifyOnce, type Alert, type WebhookPost } from '../load/notify.js';
-import { withDateLock } from '../load/state/date-lock.js';
+import { dateScope, withDateLock } from '../load/state/date-lock.js';
 import { filesForDate, liveFile, type FileRecord } from '../load/state/state-store.js';
 import { recordLeadAnswers, type RecordedAnswers } from './record-lead-answers.js';
 import type { AckSource } from '../load/ack-source.js';
@@ -68,7 +68,8 @@ export async function reconcileTick(
     let result: RunResult;
     const known = new Set((await filesForDate(ctx.state.db, date)).map((f) => f.id));
     try {
-      result = await withDateLock(ctx.state, `date:${date}`, () => runFileDate(ctx, date));
+      // The daemon asks every few minutes: a date whose turn has not come only says so (no dry run).
+      result = await withDateLock(ctx.state, dateScope(date), () => runFileDate(ctx, date, { preview: false }));
     } catch (error) {
       if (isLeadEtlError(error, 'LOCK_HELD')) {
         busy = date;

@@ -13,7 +13,7 @@ import { checkSentFiles } from '../support/lead-file-check.js';
 
 function io() {
   const out: string[] = [];
-  return { out, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), env: {}, clock: fixedClock('2026-03-06T07:00:00Z'), logger: silentLogger() } };
+  return { out, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), env: {}, clock: fixedClock('2026-03-31T07:00:00Z'), logger: silentLogger() } };
 }
 
 describe('lead-etl demo', () => {

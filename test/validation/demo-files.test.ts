@@ -15,7 +15,7 @@ describe('the files a demo sends', () => {
   it('are what Lead would take, and once recorded they are history: validate gives no finding either way', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-validate-demo-')), 'demo');
     const out: string[] = [];
-    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), env: {}, clock: fixedClock('2026-03-06T07:00:00Z'), logger: silentLogger() };
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), env: {}, clock: fixedClock('2026-03-31T07:00:00Z'), logger: silentLogger() };
     const result = await runDemo({ days: 3, dir, scale: 1, seed: 42 }, io);
     expect(result.ok, out.join('')).toBe(true);
     const sftp = join(dir, 'sftp');
