@@ -23,7 +23,8 @@ export interface FloorResult {
 export interface FloorTarget {
   readonly databaseUrl: string;
   readonly queriesDir: string;
-  readonly fileTypes: readonly { readonly id: string; readonly queryFile: string }[];
+  /** With the parameters the program gives each query (`:authorized_users_in`...), as lead-etl binds them. */
+  readonly fileTypes: readonly { readonly id: string; readonly queryFile: string; readonly queryParameters?: Readonly<Record<string, string>> }[];
   readonly window: ActivityWindow;
   readonly outDir: string;
   /** Puts the files into a folder of the server; resolves when OpenSSH's sftp exits 0. */
@@ -71,7 +72,7 @@ export async function measureFloor(target: FloorTarget): Promise<FloorResult> {
   for (const type of target.fileTypes) {
     const file = join(target.outDir, `${target.window.fileDate}_${type.id}.csv`);
     files.push(file);
-    const sql = oneLineQuery(await readFile(join(target.queriesDir, type.queryFile), 'utf8'), values);
+    const sql = oneLineQuery(await readFile(join(target.queriesDir, type.queryFile), 'utf8'), { ...values, ...type.queryParameters });
     script.push(`\\copy (${sql}) to '${file}' with (format csv, delimiter '|', header)`);
   }
   script.push('commit;');

@@ -163,7 +163,7 @@ async function measureCase(c: Case, ctx: BenchOptions): Promise<Measured> {
       await mkdir(outDir);
       return measureFloor({
         databaseUrl: ledger.url!, queriesDir: config.queries.dir, window: activityWindow(ctx.fileDate), outDir,
-        fileTypes: outbound.map((t) => ({ id: t.spec.id, queryFile: t.spec.queryFile })),
+        fileTypes: outbound.map((t) => ({ id: t.spec.id, queryFile: t.spec.queryFile, ...(t.spec.queryParameters ? { queryParameters: t.spec.queryParameters } : {}) })),
         put: (files) => putWithOpensshSftp(ctx.server, files, join(floorRoot, String(round))),
       });
     };

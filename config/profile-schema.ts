@@ -10,6 +10,10 @@ import { z } from 'zod';
  *                  (e.g. the ledger's event_type) and the map fills the `targets` columns
  *   files.<id>     per file type: folder, token, version format, columns to add / rename / drop /
  *                  reorder, and which value maps apply
+ *   authorizedUsers where the program reports authorized users: the Accounts file's authorized_users
+ *                  column or the Authorized Users file (Lead: one or the other)
+ *   rules          per validation rule Lead has confirmed or ruled out: error, warning or off (only rules
+ *                  that warn by default, the [UNKNOWN] readings, can be changed)
  */
 const columnName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case column name');
 
@@ -63,16 +67,34 @@ export const fileOverrideSchema = z
   })
   .strict();
 
+export const PROGRAM_KINDS = ['deposit', 'credit', 'lending', 'business', 'mixed'] as const;
+export type ProgramKind = (typeof PROGRAM_KINDS)[number];
+
+export const AUTHORIZED_USERS_IN = ['accounts_column', 'authorized_users_file'] as const;
+
 export const profileSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().optional(),
-    kind: z.enum(['deposit', 'credit', 'lending', 'business', 'mixed']),
+    kind: z.enum(PROGRAM_KINDS),
     fileTypes: z.array(z.string()).min(1),
     valueMaps: z.record(z.string(), valueMapSchema).default({}),
     files: z.record(z.string(), fileOverrideSchema).default({}),
+    /** Default: the Authorized Users file when fileTypes has it, the Accounts column otherwise. */
+    authorizedUsers: z.enum(AUTHORIZED_USERS_IN).optional(),
+    /** Rule code -> severity, for rules Lead confirmed (which codes may be set is transform's business). */
+    rules: z.record(z.string().regex(/^(integrity|format|record|cross)\.[a-z0-9_.]+$/, 'must be a rule code such as format.boolean.literal'), z.enum(['error', 'warning', 'off'])).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((profile, ctx) => {
+    const sendsFile = profile.fileTypes.includes('authorized_users');
+    if (profile.authorizedUsers === 'authorized_users_file' && !sendsFile) {
+      ctx.addIssue({ code: 'custom', path: ['authorizedUsers'], message: 'authorized_users_file needs authorized_users in fileTypes' });
+    }
+    if (profile.authorizedUsers === 'accounts_column' && sendsFile) {
+      ctx.addIssue({ code: 'custom', path: ['authorizedUsers'], message: 'accounts_column: a program reports authorized users one way; take authorized_users out of fileTypes, or say authorized_users_file' });
+    }
+  });
 
 export type ProfileInput = z.input<typeof profileSchema>;
 export type Profile = z.output<typeof profileSchema>;

@@ -14,23 +14,28 @@ import { compileNamedParameters } from './named-parameters.js';
  *   :as_of          the last whole second of T-1, the effective_at stamp of a snapshot row
  *   :file_date      T, the date in the file name
  *   :activity_date  T-1
+ * and those the program's profile gives every query (docs/partner-queries.md), such as
+ *   :authorized_users_in  accounts_column or authorized_users_file: where the program reports authorized users
  */
 export interface PartnerQuery {
   readonly fileType: string;
   readonly path: string;
   readonly sql: string;
+  /** The program's own parameters, beyond the window's. */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
-/** What extract needs of a file type: its id and the query file that feeds it (narrower than the spec). */
+/** What extract needs of a file type: its id, the query file that feeds it, the program's parameters (narrower than the spec). */
 export interface QuerySource {
   readonly id: string;
   readonly queryFile: string;
+  readonly queryParameters?: Readonly<Record<string, string>>;
 }
 
 export async function loadPartnerQuery(queriesDir: string, spec: QuerySource): Promise<PartnerQuery> {
   const path = join(queriesDir, spec.queryFile);
   try {
-    return { fileType: spec.id, path, sql: await readFile(path, 'utf8') };
+    return { fileType: spec.id, path, sql: await readFile(path, 'utf8'), ...(spec.queryParameters ? { parameters: spec.queryParameters } : {}) };
   } catch (cause) {
     throw new LeadEtlError(
       'QUERY_MISSING',
@@ -60,7 +65,7 @@ export async function* streamPartnerRows(
   /** Parameters beyond the window's, e.g. :sales_request for the Sales Response query. */
   extra: Readonly<Record<string, string>> = {},
 ): AsyncIterable<Row> {
-  const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), { ...windowParameters(window), ...extra }, query.path);
+  const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), { ...windowParameters(window), ...query.parameters, ...extra }, query.path);
   try {
     yield* database.streamRows(trx, compiled.sql, compiled.parameters, chunkSize);
   } catch (cause) {

@@ -34,7 +34,7 @@ export async function abandonVersions(
 ): Promise<AbandonResult> {
   const reason = args.reason.trim();
   if (!reason) throw new LeadEtlError('USAGE', '--reason TEXT is required: say why these versions are discarded');
-  const outbound = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound').map((t) => t.spec.id);
+  const outbound: string[] = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound').map((t) => t.spec.id);
   for (const id of args.fileTypes ?? []) {
     if (!outbound.includes(id)) throw new LeadEtlError('USAGE', `--files: ${id} is not a file type this program sends (${outbound.join(', ')})`);
   }

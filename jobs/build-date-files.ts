@@ -114,7 +114,7 @@ export async function buildDateFiles(
         const records = mapRows(streamPartnerRows(ctx.ledger, trx, query, window, config.queries.fetchSize, extraParameters.get(spec.id)), mapRow, problems);
         const kept = applySubmissionRule(records, {
           spec, window, asOfText, lookup, problems, notices: fileNotices,
-          ...(spec.rule === 'updates-only' ? { updatesFileType: updatedFileType(spec.id) } : {}),
+          ...(spec.updates ? { updatesFileType: spec.updates } : {}),
         });
         const documents: DocumentReference[] = [];
         const written = await writeLeadCsv({ header: spec.columns.map((c) => c.name), rows: collectDocuments(kept, spec, documents), path });
@@ -286,16 +286,23 @@ async function preflight(ctx: JobContext, runId: string, fileDate: FileDate, bui
     program: { files: ctx.config.program.files, profile: ctx.config.program.profile },
     programCurrency: ctx.config.program.currency,
     history,
+    ...(ctx.config.program.firstFileDate ? { day0: ctx.config.program.firstFileDate } : {}),
   });
+  // Only errors stop a workflow: a warning is a reading of Lead's docs Lead has not confirmed.
+  const errors = report.findings.filter((f) => f.severity === 'error');
   for (const build of builds) {
-    const findings = report.findings.filter((f) => f.file === build.path);
+    const findings = errors.filter((f) => f.file === build.path);
     if (findings.length === 0) continue;
     const ids = await recordIdsAt(build, findings.map((f) => f.line));
     for (const finding of findings) {
       build.problems.add({ fileType: build.type.spec.id, line: finding.line, recordId: ids.get(finding.line) ?? '', column: finding.column, rule: finding.rule, message: finding.message });
     }
   }
-  ctx.logger.info({ runId, fileDate, files: builds.length, findings: report.findings.length }, 'pre-flight validation');
+  const warnings = report.findings.filter((f) => f.severity === 'warning');
+  ctx.logger.info({
+    runId, fileDate, files: builds.length, errors: report.summary.errors, warnings: warnings.length,
+    ...(warnings.length ? { warningRules: [...new Set(warnings.map((f) => f.rule))] } : {}),
+  }, 'pre-flight validation');
 }
 
 /**
@@ -346,16 +353,12 @@ async function* collectDocuments(rows: AsyncIterable<string[]>, spec: ProgramFil
  */
 export const dailyBatchId = (fileDate: FileDate): string => fileDate;
 
-/** Transactions Update updates Transactions: the updates-only type names the type it updates. */
-const updatedFileType = (id: string) => id.replace(/_update$/, 's').replace(/ss$/, 's');
-
 /** Columns of each new-only type that an updates-only type may change later (settlement_date...). */
 function trackedColumnsByType(files: readonly ProgramFileType[]): Map<string, string[]> {
   const tracked = new Map<string, string[]>();
   for (const { spec } of files) {
-    if (spec.rule !== 'updates-only') continue;
-    const target = updatedFileType(spec.id);
-    tracked.set(target, [...(tracked.get(target) ?? []), ...(spec.updatableColumns ?? [])]);
+    if (!spec.updates) continue;
+    tracked.set(spec.updates, [...(tracked.get(spec.updates) ?? []), ...(spec.updatableColumns ?? [])]);
   }
   return tracked;
 }

@@ -17,7 +17,8 @@ export async function findAlerts(ctx: JobContext, now: DateTime, dueDates: reado
   const recent = dueDates.slice(-WATCHED_DAYS);
   if (recent.length === 0) return [];
   const files = await listFiles(ctx.state.db, { from: recent[0]!, to: recent.at(-1)! });
-  const outbound = config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && t.spec.id !== 'sales_response');
+  // A file answering one of Lead's (the Sales Response) waits for Lead's file: it has no deadline of its own.
+  const outbound = config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && !t.spec.answers);
   const alerts: Alert[] = [];
   const minutesSince = (iso: string) => (now.toMillis() - Date.parse(iso)) / 60_000;
 
@@ -71,7 +72,7 @@ export function dueDates(ctx: JobContext, now: DateTime): FileDate[] {
 export async function nextDeadlineDate(ctx: JobContext, now: DateTime, dates: readonly FileDate[] = dueDates(ctx, now)): Promise<FileDate | undefined> {
   const first = ctx.config.program.firstFileDate as FileDate | undefined;
   if (!first) return undefined;
-  const outbound = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && t.spec.id !== 'sales_response');
+  const outbound = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && !t.spec.answers);
   let oldestUnsent: FileDate | undefined;
   for (let i = dates.length - 1; i >= 0; i -= 1) {
     const files = await filesForDate(ctx.state.db, dates[i]!);

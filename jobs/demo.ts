@@ -153,7 +153,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoResu
         { url: sandbox.channel.url, token: sandbox.channel.token, channel: sandbox.channel.id },
         { specs: config.program.files.map((t) => t.spec) },
       );
-      const answersSales = config.program.files.some((t) => t.spec.id === 'sales_response');
+      const answering = config.program.files.find((t) => t.spec.answers);
 
       for (let day = 0; day < options.days; day += 1) {
         const fileDate = addDays(day0, day);
@@ -201,7 +201,7 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<DemoResu
           }
 
           const files = await filesForDate(databases.state.db, fileDate);
-          const awaitingSales = answersSales && !liveFile(files, 'sales_response');
+          const awaitingSales = answering !== undefined && !liveFile(files, answering.spec.id);
           if (isDateValidated(files) && !awaitingSales) {
             done = true;
           } else if (result.uploaded.length === 0 && recorded.validated.length === 0) {

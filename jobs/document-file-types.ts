@@ -5,7 +5,8 @@ import {
   directionOf, namingOf, recordIdColumnsOf, type ColumnSpec, type ColumnType, type FileTypeSpec, type SubmissionRule,
   type Workflow,
 } from '../transform/file-type-spec.js';
-import { FILE_TYPES } from '../transform/file-types/registry.js';
+import { FILE_TYPES, fileTypeById, type FileTypeId } from '../transform/file-types/registry.js';
+import { rulesOf } from '../transform/validation/rule-catalog.js';
 
 /**
  * Renders docs/file-types.md from the specs, so the page cannot say something the code does not do:
@@ -13,25 +14,8 @@ import { FILE_TYPES } from '../transform/file-types/registry.js';
  */
 export const FILE_TYPES_DOC = packagePath('docs', 'file-types.md');
 
-/**
- * The file each spec lives in, for readers of the page. The registry does not know file names; a test
- * checks that each file exports its spec, so this list cannot go stale either.
- */
-export const SPEC_FILES: Readonly<Record<string, string>> = {
-  customer: 'customers.ts',
-  customer_relationship: 'customer-relationships.ts',
-  applications: 'applications.ts',
-  accounts: 'accounts.ts',
-  cards: 'cards.ts',
-  authorized_users: 'authorized-users.ts',
-  collaterals: 'collaterals.ts',
-  balances: 'balances.ts',
-  transactions: 'transactions.ts',
-  non_posted_transactions: 'non-posted-transactions.ts',
-  transactions_update: 'transactions-update.ts',
-  sales_request: 'sales-request.ts',
-  sales_response: 'sales-response.ts',
-};
+/** The module each spec lives in: named after its id (`authorized_users` in authorized-users.ts); a test checks it exports the spec. */
+export const specFileOf = (id: FileTypeId): string => `${id.replaceAll('_', '-')}.ts`;
 
 const WORKFLOWS: Readonly<Record<Workflow, string>> = {
   customer: 'Customer',
@@ -69,6 +53,7 @@ export function renderFileTypesDoc(): string {
     ...FILE_TYPES.map(summaryRow),
   ];
   for (const spec of FILE_TYPES) lines.push('', ...section(spec));
+  lines.push('', ...ADDING_A_FILE_TYPE);
   return lines.join('\n') + '\n';
 }
 
@@ -83,7 +68,7 @@ function summaryRow(spec: FileTypeSpec): string {
     `${code(spec.folder)} / ${code(spec.token)}`,
     recordIdColumnsOf(spec).map(code).join(' + '),
     inbound ? 'none (parsed, not queried)' : code(spec.queryFile),
-    code(`transform/file-types/${SPEC_FILES[spec.id] ?? '?'}`),
+    code(`transform/file-types/${specFileOf(spec.id)}`),
     (spec.uncertain ?? []).join('<br>') || 'nothing known',
   ]);
 }
@@ -103,6 +88,15 @@ function section(spec: FileTypeSpec): string[] {
   if (spec.hashExcludes?.length) facts.push(`- Ignored when deciding whether a record changed: ${spec.hashExcludes.map(code).join(', ')}.`);
   if (spec.updatableColumns?.length) facts.push(`- An update may change only ${spec.updatableColumns.map(code).join(', ')}.`);
   if (spec.immutableColumns?.length) facts.push(`- Set once, never changed: ${spec.immutableColumns.map(code).join(', ')}.`);
+  if (spec.updates) facts.push(`- Updates the entries of ${title(spec.updates)}.`);
+  if (spec.answers) facts.push(`- Answers ${title(spec.answers)}, one row per record of it.`);
+  if (spec.pairedWith) facts.push(`- Sent with ${title(spec.pairedWith)} in every batch, under one batch id.`);
+  if (spec.produces) facts.push(`- Makes known: ${spec.produces.columns.map(code).join(' or ')} (${spec.produces.complete === 'same-date' ? 'every one in the file of its date' : 'new and changed ones only'}).`);
+  if (spec.references?.length) {
+    facts.push(`- Names: ${spec.references.map((r) => `${code(r.column)} → ${title(r.to)}`).join(', ')}.`);
+  }
+  const rules = [...new Set(rulesOf(spec).map((r) => r.code))];
+  if (rules.length) facts.push(`- Its own rules ([validation-rules.md](validation-rules.md)): ${rules.map(code).join(', ')}.`);
   facts.push(`- From ${code(`../shared/lead-spec/${spec.source.replace(/^lead-spec\//, '')}`)}.`);
   return [
     `## ${spec.title}`,
@@ -149,6 +143,58 @@ function describeRequired(column: ColumnSpec): string {
   if (column.filledBy === 'pipeline') return 'yes (filled by lead-etl)';
   return column.required ? 'yes' : 'no';
 }
+
+const title = (id: FileTypeId): string => `[${fileTypeById(id).title}](#${anchor(fileTypeById(id))})`;
+
+/** The worked example: what adding a file type takes, and nothing more. */
+const ADDING_A_FILE_TYPE: readonly string[] = [
+  '## Adding a file type',
+  '',
+  'A file type is one module and one line in the registry; everything else (the pipeline, the submission',
+  'rules, the pre-flight validator, Lead\'s sandbox, these pages) reads the spec. Say Lead adds a Disputes',
+  'file to the Financial workflow: one row per dispute, new or changed, naming the transaction disputed.',
+  '',
+  '1. `transform/file-types/disputes.ts`, named after the id:',
+  '',
+  '   ```ts',
+  '   import { enumOf, moneyIn, currency, required, text, timestamp, type FileTypeSpec } from \'../file-type-spec.js\';',
+  '   import { recordRule, rule } from \'../validation/rule-kit.js\';',
+  '',
+  '   const OPEN_AMOUNT = rule(\'record.dispute_open_amount\', \'doc\', \'An open dispute has a positive `amount`.\', \'disputes.md\');',
+  '',
+  '   export const disputes: FileTypeSpec = {',
+  '     id: \'disputes\', title: \'Disputes\', token: \'disputes\', folder: \'disputes\',',
+  '     workflow: \'financial\', rule: \'full-overwrite\', recordIdColumn: \'client_dispute_id\',',
+  '     queryFile: \'disputes.sql\', source: \'lead-spec/disputes.md\',',
+  '     columns: [',
+  '       required(\'client_dispute_id\', text),',
+  '       required(\'transaction_id\', text),',
+  '       required(\'status\', enumOf(\'open\', \'won\', \'lost\')),',
+  '       required(\'amount\', moneyIn(\'currency\')),',
+  '       required(\'currency\', currency),',
+  '       required(\'effective_at\', timestamp),',
+  '     ],',
+  '     effectiveAtColumn: \'effective_at\', hashExcludes: [\'effective_at\'],',
+  '     terminal: { column: \'status\', values: [\'won\', \'lost\'] },',
+  '     uncertain: [\'Remote folder and file-name token not confirmed by Lead (default: the id).\'],',
+  '     references: [{ column: \'transaction_id\', to: \'transactions\' }],',
+  '     validation: {',
+  '       records: [recordRule(OPEN_AMOUNT, [\'status\', \'amount\'], (row) =>',
+  '         row.get(\'status\') === \'open\' && row.get(\'amount\').startsWith(\'-\') ? [{ column: \'amount\', message: \'...\' }] : [])],',
+  '     },',
+  '   };',
+  '   ```',
+  '',
+  '2. Its line in `transform/file-types/registry.ts`, in Lead\'s object order (after the types it names):',
+  '   `disputes,` after `transactions_update`. The key is the id: `FileTypeId` now includes `disputes`, and a',
+  '   rule table naming it with a typo fails to compile.',
+  '',
+  'That is all the code. A program that sends it lists `disputes` in its profile\'s `fileTypes` and writes',
+  '`disputes.sql` in its queries folder ([partner-queries.md](partner-queries.md)); the rule gets its',
+  'one-defect case under `test/fixtures/validation/cases/record-dispute-open-amount/`; `npm run',
+  'docs:file-types` and `npm run docs:validation-rules` render the pages again. The references, versions,',
+  'the activity day, the daily-file and terminal rules come from the declarations, not from new code.',
+];
 
 // GitHub's heading anchors: lower case, spaces to dashes, other punctuation dropped.
 const anchor = (spec: FileTypeSpec): string => spec.title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');

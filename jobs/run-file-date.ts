@@ -96,9 +96,11 @@ async function runInTurn(ctx: JobContext, fileDate: FileDate, options: RunOption
     const sales = await salesRequestFor(ctx, fileDate, existing, log);
     // A type Lead rejected waits for a person: sending the same data again would only be rejected again.
     const rejectedWaiting = types.filter((type) => !liveFile(existing, type.spec.id) && existing.some((f) => f.fileType === type.spec.id && f.status === 'rejected') && !options.rebuild?.includes(type.spec.id));
-    const due = types.filter((type) => !liveFile(existing, type.spec.id) && !rejectedWaiting.includes(type) && (type.spec.id !== 'sales_response' || sales !== undefined));
+    // A file answering one of Lead's (the Sales Response) is due once Lead's file is here.
+    const answering = types.find((type) => type.spec.answers);
+    const due = types.filter((type) => !liveFile(existing, type.spec.id) && !rejectedWaiting.includes(type) && (!type.spec.answers || sales !== undefined));
     if (due.length > 0) {
-      const extra = new Map(sales ? [['sales_response', { sales_request: sales }]] : []);
+      const extra = new Map(sales && answering ? [[answering.spec.id, { [answering.spec.answers!]: sales }]] : []);
       const outcome = await buildDateFiles(ctx, runId, fileDate, due, extra);
       built = outcome.built;
       problems = outcome.problems;
@@ -125,8 +127,8 @@ async function runInTurn(ctx: JobContext, fileDate: FileDate, options: RunOption
     if (rejectedWaiting.length > 0) {
       return finish('waiting', `${uploaded.length ? `uploaded ${uploaded.length} file(s) for ${fileDate}; ` : ''}Lead rejected the ${rejectedWaiting.map((t) => t.spec.id).join(', ')} file(s) of ${fileDate}; fix the cause, then \`lead-etl rerun --date ${fileDate}\` sends the next version`);
     }
-    const waitingForSales = types.some((t) => t.spec.id === 'sales_response') && sales === undefined &&
-      !liveFile(await filesForDate(stateDb, fileDate), 'sales_response');
+    const waitingForSales = answering !== undefined && sales === undefined &&
+      !liveFile(await filesForDate(stateDb, fileDate), answering.spec.id);
     const message = (uploaded.length > 0
       ? `uploaded ${uploaded.length} file(s) for ${fileDate}`
       : `nothing to send for ${fileDate}: its file(s) were already sent`) +
@@ -153,7 +155,7 @@ async function preview(ctx: JobContext, fileDate: FileDate, waitingFor: string, 
   const base = { runId, fileDate, outcome: 'waiting' as const, built: [], uploaded: [], late: [] };
   const nothing = `${fileDate} waits for its turn: ${waitingFor}; nothing was built or recorded`;
   const existing = await filesForDate(ctx.state.db, fileDate);
-  const types = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && t.spec.id !== 'sales_response' && !liveFile(existing, t.spec.id));
+  const types = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && !t.spec.answers && !liveFile(existing, t.spec.id));
   if (options.preview === false || types.length === 0) return { ...base, message: nothing, problems: [], problemCount: 0, notices: [] };
   const outcome = await buildDateFiles(ctx, runId, fileDate, types, new Map(), undefined, { dryRun: true });
   const checked = outcome.problemCount > 0
@@ -185,9 +187,9 @@ async function abandonStaleBuilds(ctx: JobContext, fileDate: FileDate, files: Fi
  * Financial workflow validated. Returns the loaded request rows (JSON) once they are here.
  */
 async function salesRequestFor(ctx: JobContext, fileDate: FileDate, existing: readonly FileRecord[], log: JobContext['logger']): Promise<string | undefined> {
-  const response = ctx.config.program.files.find((t) => t.spec.id === 'sales_response');
-  const request = ctx.config.program.files.find((t) => t.spec.id === 'sales_request');
-  if (!response || liveFile(existing, 'sales_response')) return undefined;
+  const response = ctx.config.program.files.find((t) => t.spec.answers);
+  const request = ctx.config.program.files.find((t) => t.spec.id === response?.spec.answers);
+  if (!response || liveFile(existing, response.spec.id)) return undefined;
   if (!(await loadedSalesRequest(ctx.state.db, fileDate))) {
     const financial = existing.filter((f) => ctx.config.program.files.find((t) => t.spec.id === f.fileType)?.spec.workflow === 'financial');
     if (!request || !ctx.config.sftp || !isDateValidated(financial)) return undefined;

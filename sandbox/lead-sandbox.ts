@@ -14,6 +14,8 @@ import { startChannelHttpApi } from './channel-http-api.js';
 import { openChannelLog, type ChannelMessage } from './channel-log.js';
 import type { RateLimitSettings } from './channel-rate-limit.js';
 import { leadLayout, type LeadLayout } from './lead-layout.js';
+import { leadProgramFor, SOLD_FROM, type LeadProgramSetup } from './lead-programs.js';
+import type { ProgramSettings } from '../transform/program-settings.js';
 import { fileNotAccepted, filePosted, WORKFLOW_TITLES } from './lead-messages.js';
 import { processWorkflowSet, readyToProcess, WORKFLOW_ORDER } from './process-workflow-set.js';
 import type { RejectFault } from './reject-faults.js';
@@ -39,10 +41,15 @@ import { admitFile, filesInPlay, setId, type ReceivedFile, type WorkflowSet } fr
  */
 export interface LeadSandboxOptions {
   readonly dir: string;
-  /** The program's file types, its profile applied: they decide the folders and the workflows. */
+  /** The program's file types, its profile applied: the shape of each file, as agreed with Lead. */
   readonly files: readonly ProgramFileType[];
-  /** The program's profile, for the validator (renamed columns, deposit or credit amounts). */
+  /** The program's profile: its kind says which of Lead's setups (lead-programs.ts) the sandbox plays. */
   readonly profile?: Profile;
+  /**
+   * Lead's setup of the program: the file types it requires, how it judges its rules. Default: Lead's
+   * setup for the profile's kind; without a profile, Lead expects exactly `files`.
+   */
+  readonly lead?: LeadProgramSetup;
   /** Of amounts in files without a currency column (Balances); default USD. */
   readonly programCurrency?: string;
   readonly clock: Clock;
@@ -107,7 +114,8 @@ const DEFAULT_QUIET_SECONDS = 120;
 export async function startLeadSandbox(options: LeadSandboxOptions): Promise<LeadSandbox> {
   const log = (options.logger ?? silentLogger()).child({ component: 'lead-sandbox' });
   const { clock } = options;
-  const layout = leadLayout(options.files, options.documentsFolder);
+  const lead = options.lead ?? (options.profile ? leadProgramFor(options.profile.kind) : undefined);
+  const layout = leadLayout(options.files, { ...(lead ? { lead } : {}), ...(options.documentsFolder ? { documentsFolder: options.documentsFolder } : {}) });
   const rootDir = join(options.dir, 'sftp');
   const partnerFolders = [...layout.partnerFolders.keys(), layout.documentsFolder];
   for (const folder of partnerFolders) await mkdir(join(rootDir, folder), { recursive: true });
@@ -117,9 +125,17 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
   const seen = new Set(saved?.seen ?? []);
   const sets = new Map((saved?.sets ?? []).map((set) => [setId(set.workflow, set.key), set]));
   const salesRequests = new Set(saved?.salesRequests ?? []);
+  // In which order sets last received a file (this run only): a batch missing a file waits until the
+  // partner has sent something else since.
+  const arrivalOrder = new Map<string, number>();
+  let arrivals = 0;
   const quietMs = (options.quietSeconds ?? DEFAULT_QUIET_SECONDS) * 1000;
+  // Lead judges by its own setup of the program, never by the partner's profile's settings.
+  const settings: ProgramSettings | undefined = lead
+    ? { ...(options.profile ? { kind: options.profile.kind } : {}), authorizedUsers: lead.authorizedUsers, rules: lead.rules }
+    : undefined;
   const validator = options.validator ?? createPreflightValidator({
-    program: { files: options.files, ...(options.profile ? { profile: options.profile } : {}) },
+    program: { files: layout.programFiles, ...(settings ? { settings } : {}) },
     ...(options.programCurrency ? { programCurrency: options.programCurrency } : {}),
     context: (files) => ({ paths: validatedBefore(files), fromDay0: day0 !== undefined }),
   });
@@ -194,17 +210,18 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
         continue;
       }
       sets.set(id, admission.set);
+      arrivalOrder.set(id, (arrivals += 1));
       log.info({ file: upload.remotePath, workflow, key: parsed.key }, 'sandbox received a file');
     }
     return received;
   }
 
   async function postSales(fileDate: string, say: (text: string) => Promise<void>): Promise<void> {
-    const transactionsType = layout.partnerTypes.find((spec) => spec.id === 'transactions');
+    const transactionsType = layout.partnerTypes.find((spec) => spec.id === SOLD_FROM);
     // Lead sells from what reached its books: the Transactions files of the validated Financial sets.
     const processedTransactions = [...sets.values()]
       .filter((set) => set.workflow === 'financial' && set.state === 'validated')
-      .flatMap((set) => filesInPlay(set).filter((f) => f.fileType === 'transactions').map((f) => f.localPath));
+      .flatMap((set) => filesInPlay(set).filter((f) => f.fileType === SOLD_FROM).map((f) => f.localPath));
     const posted = await postSalesRequest({
       sftpRoot: rootDir, fileDate: parseFileDate(fileDate), generatedAt: clock.now(),
       folder: layout.salesRequest.folder, token: layout.salesRequest.token, transactionsFiles: processedTransactions,
@@ -223,7 +240,8 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
     const received = await takeIn(say);
     const now = clock.now();
     const processed: ProcessReport['processed'][number][] = [];
-    const ready = [...sets.values()].filter((set) => readyToProcess(set, now, quietMs, layout)).sort(processingOrder);
+    const latest = Math.max(0, ...arrivalOrder.values());
+    const ready = [...sets.values()].filter((set) => readyToProcess(set, now, quietMs, layout, (arrivalOrder.get(setId(set.workflow, set.key)) ?? latest) < latest)).sort(processingOrder);
     for (const set of ready) {
       if (set.naming === 'date') day0 ??= parseFileDate(set.key);
       const outcome = await processWorkflowSet(set, { layout, validator, faults, day0, setOf: (w, key) => sets.get(setId(w, key)) });

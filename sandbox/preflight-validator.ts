@@ -1,5 +1,6 @@
 import type { Profile } from '../config/profile-schema.js';
 import type { ProgramFileType } from '../transform/program-file-types.js';
+import type { ProgramSettings } from '../transform/program-settings.js';
 import { validateFiles } from '../transform/validation/validate-files.js';
 import type { FileToValidate, SetValidator } from './set-validator.js';
 
@@ -11,7 +12,8 @@ import type { FileToValidate, SetValidator } from './set-validator.js';
  * effective_at order then work across days. Only findings about the set's own files are reported.
  */
 export interface PreflightValidatorOptions {
-  readonly program: { readonly files: readonly ProgramFileType[]; readonly profile?: Profile };
+  /** The files as Lead expects them, and Lead's settings for the program (not the partner's). */
+  readonly program: { readonly files: readonly ProgramFileType[]; readonly profile?: Profile; readonly settings?: ProgramSettings };
   /** Of amounts in files without a currency column (Balances); default USD. */
   readonly programCurrency?: string;
   /**
@@ -31,8 +33,9 @@ export function createPreflightValidator(options: PreflightValidatorOptions): Se
       fromDay0: context.fromDay0,
       ...(options.programCurrency ? { programCurrency: options.programCurrency } : {}),
     });
+    // A warning is a reading Lead's docs leave open: Lead's side does not reject for it unless its setup says so.
     return report.findings
-      .filter((f) => own.has(f.file))
+      .filter((f) => own.has(f.file) && f.severity === 'error')
       .map(({ file, line, column, rule, message }) => ({ file, line, column, rule, message }));
   };
 }

@@ -36,14 +36,17 @@ export const WORKFLOW_ORDER: readonly Workflow[] = Object.keys(WORKFLOW_TITLES) 
 
 /**
  * A set is taken up once no file has arrived for the quiet period (Lead "waits a few minutes for any
- * other files"), and, for a Customer batch, once every file type of the batch is there (file-exchange.md:
- * a batch waits for both its Customer and Customer Relationship files).
+ * other files"). A Customer batch waits for every file of it Lead expects (file-exchange.md: a batch is
+ * processed once both its Customer and Customer Relationship files are there); once the partner has
+ * moved on to other files since the batch's last one (`movedOn`), a batch still missing one is taken up
+ * and rejected with the reason, so a rehearsal says what Lead is waiting for.
  */
-export function readyToProcess(set: WorkflowSet, now: DateTime, quietMs: number, layout: LeadLayout): boolean {
+export function readyToProcess(set: WorkflowSet, now: DateTime, quietMs: number, layout: LeadLayout, movedOn = false): boolean {
   if (set.state !== 'waiting') return false;
   if (now.toMillis() < DateTime.fromISO(set.lastArrivalAt).toMillis() + quietMs) return false;
   if (set.naming === 'batch') {
-    return workflowTypes(layout, set.workflow).every((spec) => set.files.some((f) => f.fileType === spec.id));
+    const complete = workflowTypes(layout, set.workflow).every((spec) => set.files.some((f) => f.fileType === spec.id));
+    return complete || movedOn;
   }
   return true;
 }
@@ -68,9 +71,11 @@ export async function processWorkflowSet(set: WorkflowSet, ctx: ProcessContext):
       const pending = ctx.layout.dailyWorkflows.filter((w) => ctx.setOf(w, previous)?.state !== 'validated');
       if (pending.length > 0) return rejected(REJECTION_REASONS.previousDay(previous, pending.map((w) => WORKFLOW_TITLES[w])));
     }
-    const missing = specs.filter((spec) => !inPlay.some((f) => f.fileType === spec.id)).map((spec) => spec.id);
-    if (missing.length > 0) return rejected(REJECTION_REASONS.missing(missing));
   }
+  // Every file type of the workflow Lead expects from the program: a day's (an empty day is a header-only
+  // file), or a batch's (Customer and Customer Relationship go as a pair).
+  const missing = specs.filter((spec) => !inPlay.some((f) => f.fileType === spec.id)).map((spec) => spec.id);
+  if (missing.length > 0) return rejected(REJECTION_REASONS.missing(missing));
 
   const problems: SetProblem[] = [];
   for (const file of inPlay) {

@@ -3,6 +3,7 @@ import type { LoadedProfile } from '../config/load-profile.js';
 import type { FileOverride, Profile, ValueMapEntries } from '../config/profile-schema.js';
 import type { ColumnSpec, ColumnType, FileTypeSpec } from './file-type-spec.js';
 import { FILE_TYPES } from './file-types/registry.js';
+import { programSettingsOf } from './program-settings.js';
 
 /**
  * A program's file types: Lead's specs with the program profile applied (folders, tokens, version
@@ -22,6 +23,8 @@ export interface ProgramFileType {
   /** `V{n}`, `v{n}` or `{n:3}`. */
   readonly versionFormat: string;
   readonly valueMaps: readonly ValueMap[];
+  /** Lead's column name → the program's, where the profile renames one. */
+  readonly renames?: Readonly<Record<string, string>>;
 }
 
 export function formatVersion(format: string, version: number): string {
@@ -45,7 +48,7 @@ export function applyProfile(
   valueMapEntries: Readonly<Record<string, ValueMap['entries']>>,
   onlyFileTypes?: readonly string[],
 ): ProgramFileType[] {
-  const known = new Map(FILE_TYPES.map((spec) => [spec.id, spec]));
+  const known = new Map<string, FileTypeSpec>(FILE_TYPES.map((spec) => [spec.id, spec]));
   profile.fileTypes.forEach((id, i) => {
     if (!known.has(id)) throw fail(profile, `fileTypes[${i}]`, `unknown file type "${id}"; known: ${[...known.keys()].join(', ')}`);
   });
@@ -58,13 +61,17 @@ export function applyProfile(
   for (const id of Object.keys(profile.files)) {
     if (!known.has(id)) throw fail(profile, `files.${id}`, `unknown file type; known: ${[...known.keys()].join(', ')}`);
   }
+  // The program's settings fail here, at start, not at the first validation (an unknown rule code...).
+  const settings = programSettingsOf(profile);
+  // Every query may ask where the program reports authorized users (docs/partner-queries.md).
+  const queryParameters = { authorized_users_in: settings.authorizedUsers };
   const maps = new Map<string, ValueMap>(
     Object.entries(profile.valueMaps).map(([name, m]) => [name, { name, source: m.source, targets: m.targets, entries: valueMapEntries[name] ?? m.entries ?? {} }]),
   );
   // Keep Lead's object order (the registry's), whatever order the profile lists them in.
   return FILE_TYPES.filter((spec) => ids.includes(spec.id)).map((base) => {
     const override = profile.files[base.id];
-    const spec = override ? overrideSpec(profile, base, override) : base;
+    const spec: FileTypeSpec = { ...(override ? overrideSpec(profile, base, override) : base), queryParameters };
     const valueMaps = (override?.valueMaps ?? []).map((name, i) => {
       const map = maps.get(name);
       if (!map) throw fail(profile, `files.${base.id}.valueMaps[${i}]`, `no value map "${name}" in valueMaps`);
@@ -72,7 +79,8 @@ export function applyProfile(
       if (missing.length === map.targets.length) throw fail(profile, `valueMaps.${name}.targets`, `none of ${map.targets.join(', ')} is a column of ${base.id}`);
       return map;
     });
-    return { spec, versionFormat: override?.versionFormat ?? 'V{n}', valueMaps };
+    const renames = override?.columns.rename ?? {};
+    return { spec, versionFormat: override?.versionFormat ?? 'V{n}', valueMaps, ...(Object.keys(renames).length ? { renames } : {}) };
   });
 }
 
@@ -137,7 +145,7 @@ function overrideSpec(profile: Profile, base: FileTypeSpec, override: FileOverri
 
 function renameInType(type: ColumnType, renamed: (name: string) => string): ColumnType {
   if (type.kind === 'money' && typeof type.currency === 'object' && 'column' in type.currency) {
-    return { kind: 'money', currency: { column: renamed(type.currency.column) } };
+    return { ...type, currency: { column: renamed(type.currency.column) } };
   }
   return type;
 }

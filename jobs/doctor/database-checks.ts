@@ -53,8 +53,8 @@ export async function ledgerQueryChecks(config: PipelineConfig, ledger: Database
     try {
       const query = await loadPartnerQuery(config.queries.dir, type.spec);
       // The Sales Response query also takes Lead's request rows; an empty list plans the same.
-      const extra = type.spec.id === 'sales_response' ? { sales_request: '[]' } : {};
-      const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), { ...windowParameters(window), ...extra }, query.path);
+      const extra = type.spec.answers ? { [type.spec.answers]: '[]' } : {};
+      const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), { ...windowParameters(window), ...(query.parameters ?? {}), ...extra }, query.path);
       await ledger.db.transaction().execute(async (trx) => {
         await sql`set transaction read only`.execute(trx);
         await trx.executeQuery(CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]));

@@ -130,7 +130,8 @@ export function newestDueDate(now: DateTime, zone: string, buildAfter: string): 
 export function buildStatusPicture(input: PictureInput): StatusPicture {
   const { program, now } = input;
   const outbound = program.files.filter((t) => directionOf(t.spec) === 'outbound');
-  const workflowOf = new Map(program.files.map((t) => [t.spec.id, t.spec.workflow]));
+  // Keyed by plain strings: the state store names file types as text, whatever this version knows.
+  const workflowOf = new Map<string, Workflow>(program.files.map((t) => [t.spec.id, t.spec.workflow]));
   const workflows = workflowOrder(input.workflowOrder).filter((w) => outbound.some((t) => t.spec.workflow === w));
   const newest = newestDueDate(now, program.timeZone, input.buildAfter);
   const fileDates = [...new Set(input.files.map((f) => f.fileDate))].sort();
@@ -149,7 +150,7 @@ export function buildStatusPicture(input: PictureInput): StatusPicture {
     const deadline = dueAt(fileDate, program.timeZone);
     const cells: WorkflowCell[] = [];
     for (const workflow of workflows) {
-      const types = outbound.filter((t) => t.spec.workflow === workflow).map((t) => t.spec.id);
+      const types = outbound.filter((t) => t.spec.workflow === workflow).map((t): string => t.spec.id);
       const files = ofDate.filter((f) => workflowOf.get(f.fileType) === workflow).map((f) => fileView(f, workflow, input.answers));
       const daily = ofDate.filter((f) => types.includes(f.fileType) && f.batchId === null);
       const live = types.map((id) => liveDaily(daily, id)).filter((f): f is FileRecord => f !== undefined);

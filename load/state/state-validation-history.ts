@@ -4,8 +4,9 @@ import { parse } from 'csv-parse/sync';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { FileDate } from '../../core/file-date.js';
-import type { CustomerFacts, PriorBalance, PriorVersion, RecordKind, ValidationHistory } from '../../transform/validation/validation-history.js';
-import { RECORD_SOURCES } from '../../transform/validation/stage-4-cross.js';
+import { directionOf } from '../../transform/file-type-spec.js';
+import { FILE_TYPES, fileTypeById, type FileTypeId } from '../../transform/file-types/registry.js';
+import type { PriorBalance, PriorVersion, ValidationHistory } from '../../transform/validation/validation-history.js';
 import { REPLACEABLE_STATUSES } from './file-status.js';
 import { filesForDate, isSent, liveFile } from './state-store.js';
 import { countsAsSubmitted } from './submitted-records.js';
@@ -13,8 +14,8 @@ import { countsAsSubmitted } from './submitted-records.js';
 /**
  * What the state store knows of earlier sends, in the shape the validator asks for, so a run checks its
  * files against everything sent before them: ids already used, the last version of a re-sent record,
- * yesterday's balances for the roll-forward. History is complete from the program's Day 0 when lead-etl
- * sent that date; otherwise it answers what it knows and claims nothing more.
+ * yesterday's balances for the roll-forward, the files recorded for a date. History is complete from the
+ * program's Day 0 when lead-etl sent that date; otherwise it answers what it knows and claims nothing more.
  */
 type Db = Kysely<any> | Transaction<any>;
 
@@ -29,17 +30,16 @@ export async function stateValidationHistory(
   const day0 = firstFileDate ? await filesForDate(db, firstFileDate) : [];
   const complete = day0.some((f) => isSent(f) || ((fileDate === undefined || fileDate === firstFileDate) && !REPLACEABLE_STATUSES.includes(f.status)));
   const counted = countsAsSubmitted(fileDate);
-  const covers = new Set<RecordKind>(
-    complete ? RECORD_SOURCES.filter((s) => s.complete === 'from-day0' && programFileTypes.includes(s.fileType)).map((s) => s.kind) : [],
+  const covers = new Set<FileTypeId>(
+    complete ? FILE_TYPES.filter((s) => s.produces?.complete === 'from-day0' && programFileTypes.includes(s.id)).map((s) => s.id) : [],
   );
-  const fileTypeOf = (kind: RecordKind) => RECORD_SOURCES.find((s) => s.kind === kind)?.fileType;
 
   return {
     covers,
-    async knownIds(kind, ids) {
-      const fileType = fileTypeOf(kind);
-      if (!fileType || ids.length === 0) return new Set();
-      if (kind === 'sale') {
+    async knownIds(fileType, ids) {
+      if (ids.length === 0) return new Set();
+      // Lead's own files are not submitted: their rows are kept as Lead posted them (the Sales Request's).
+      if (directionOf(fileTypeById(fileType)) === 'inbound') {
         const rows = await sql<{ sale_id: string }>`select sale_id from lead_etl.sales_request_row where sale_id = any(${[...ids]}::text[])`.execute(db);
         return new Set(rows.rows.map((r) => r.sale_id));
       }
@@ -52,21 +52,21 @@ export async function stateValidationHistory(
       const found = new Map<string, PriorVersion>();
       if (keys.length === 0) return found;
       const ids = keys.map((key) => key.split(' + ').join('/'));
-      const rows = await sql<{ record_id: string; effective_at: Date | string | null; terminal: boolean }>`
-        select distinct on (s.record_id) s.record_id, s.effective_at, s.terminal
+      const rows = await sql<{ record_id: string; effective_at: Date | string | null; terminal: boolean; content_hash: string | null }>`
+        select distinct on (s.record_id) s.record_id, s.effective_at, s.terminal, s.content_hash
         from lead_etl.submitted_record s join lead_etl.file f on f.id = s.file_id
         where s.file_type = ${fileTypeId} and s.record_id = any(${ids}::text[]) and ${counted}
         order by s.record_id, s.file_id desc`.execute(db);
       for (const row of rows.rows) {
         const effectiveAt = row.effective_at === null ? undefined : row.effective_at instanceof Date ? DateTime.fromJSDate(row.effective_at).toISO()! : String(row.effective_at);
-        found.set(row.record_id.split('/').join(' + '), { terminal: Boolean(row.terminal), ...(effectiveAt ? { effectiveAt } : {}) });
+        found.set(row.record_id.split('/').join(' + '), {
+          terminal: Boolean(row.terminal), ...(effectiveAt ? { effectiveAt } : {}), ...(row.content_hash ? { contentHash: String(row.content_hash) } : {}),
+        });
       }
       return found;
     },
-    async customers() {
-      // Customer types and roles are not kept; the holder rules then look only at the files given.
-      return new Map<string, CustomerFacts>();
-    },
+    // Customer types, holders and the like are not kept; the rules needing them look at the files given.
+    facts: async () => new Map(),
     async balancesOf(fileDate) {
       const live = liveFile(await filesForDate(db, fileDate as FileDate), 'balances');
       if (!live || !existsSync(live.archivePath)) return undefined;
@@ -77,6 +77,12 @@ export async function stateValidationHistory(
         balances.set(row.client_balance_id || row.id || '', { type: row.type === 'credit' ? 'credit' : 'deposit', status: row.status ?? '', amounts });
       }
       return balances;
+    },
+    async sentFiles(fileDate) {
+      return (await filesForDate(db, fileDate as FileDate)).map((f) => ({
+        name: f.name, fileType: f.fileType, sha256: f.sha256, ...(f.batchId ? { batchId: f.batchId } : {}),
+        live: !REPLACEABLE_STATUSES.includes(f.status), ...(f.status === 'validated' ? { validated: true } : {}),
+      }));
     },
   };
 }

@@ -46,7 +46,9 @@ select
   a.holder_type as account_holder_type,
   parties.holders as account_holders,
   parties.signers as authorized_signers,
-  parties.users as authorized_users,
+  -- A program reports its authorized users here or in the Authorized Users file, never both (accounts.md):
+  -- the program's profile says which, and lead-etl passes it as :authorized_users_in.
+  case when :authorized_users_in = 'accounts_column' then parties.users end as authorized_users,
   a.currency::text as currency,
   a.product_name as client_product_name,
   s.status,

@@ -1,7 +1,8 @@
 -- Authorized Users (full overwrite): every account and user pair known by the end of the activity day:
 -- active while the person may use the account, inactive once taken off it (a user leaving, or every user
 -- of an account that closed). effective_at is the pair's latest change. Ordered by the record key
--- (account, entity). A program sending this file leaves the Accounts file's authorized_users empty.
+-- (account, entity). A program sending this file leaves the Accounts file's authorized_users empty
+-- (accounts.sql reads :authorized_users_in).
 with latest as (
   select distinct on (p.account_id, p.customer_id) p.account_id, p.customer_id, p.status, p.changed_at
   from ledger.account_party_history p

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     expect(config.queries.reference).toBe(true);
     expect(config.program.name).toBe('demo-deposit');
     expect(config.program.profile.name).toBe('deposit');
-    expect(config.program.files.map((f) => f.spec.id)).toEqual(['customer', 'accounts', 'cards', 'balances', 'transactions', 'non_posted_transactions', 'transactions_update']);
+    expect(config.program.files.map((f) => f.spec.id)).toEqual(['customer', 'customer_relationship', 'accounts', 'cards', 'balances', 'transactions', 'non_posted_transactions', 'transactions_update']);
     expect(config.program.timeZone).toBe('America/Chicago');
     expect(config.ledger).toEqual({ driver: 'pglite', dataDir: '/srv/lead-etl/var/db' });
     expect(config.archive.dir).toBe('/srv/lead-etl/var/archive');

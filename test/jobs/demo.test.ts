@@ -6,6 +6,10 @@ import { fixedClock, systemClock } from '../../core/clock.js';
 import { silentLogger } from '../../core/log.js';
 import { EXIT, runCli, type CliIo } from '../../jobs/cli.js';
 import { runDemo } from '../../jobs/demo.js';
+import { loadProfile } from '../../config/load-profile.js';
+import { programFilesOf } from '../../transform/program-file-types.js';
+import { validateFiles } from '../../transform/validation/validate-files.js';
+import { checkDocumentedRules } from '../support/lead-documented-rules.js';
 import { checkSentFiles } from '../support/lead-file-check.js';
 
 function io() {
@@ -62,6 +66,11 @@ describe('lead-etl demo', () => {
       expect(readdirSync(join(dir, 'sftp', folder)).sort(), folder).toEqual(result.fileDates.map((d) => `${d}_${folder}_V1.csv`));
     }
     expect(checkSentFiles(join(dir, 'sftp'))).toEqual([]);
+    expect(checkDocumentedRules(join(dir, 'sftp'))).toEqual([]);
+    // Every rule of Lead's, from Day 0, as the credit program's profile fits the files: not one error.
+    const credit = loadProfile('credit', process.cwd());
+    const report = await validateFiles([join(dir, 'sftp')], { day0: '2026-03-06', program: { files: programFilesOf(credit), profile: credit.profile } });
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     const answered = readdirSync(join(dir, 'sftp', 'sales_response')).map((name) => readFileSync(join(dir, 'sftp', 'sales_response', name), 'utf8').trim().split('\n').length - 1);
     expect(answered.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });

@@ -61,7 +61,7 @@ describe('lead-etl sandbox', () => {
       host: '127.0.0.1', port, username: 'partner', privateKey: readFileSync(join(process.cwd(), keyFile)),
       hostKeyFingerprint: fingerprint, connectTimeoutMs: 10_000, operationTimeoutMs: 10_000, closeTimeoutMs: 2_000,
     }, silentLogger());
-    expect((await session.list('/')).sort()).toEqual(['accounts', 'balances', 'bank-account-reports', 'cards', 'customer', 'documents', 'non_posted_transactions', 'sales_request', 'transactions', 'transactions_update']);
+    expect((await session.list('/')).sort()).toEqual(['accounts', 'balances', 'bank-account-reports', 'cards', 'customer', 'customer_relationship', 'documents', 'non_posted_transactions', 'sales_request', 'transactions', 'transactions_update']);
     await session.close();
     expect(await readChannelHistory({ url, token, channel: 'C0LEADSBX' })).toEqual([]);
 

@@ -52,7 +52,7 @@ describe.skipIf(!databaseKinds.includes('postgres'))('a run with the state store
     }, FILE_DATE, { upload: false });
     expect(result.outcome, result.message).toBe('ok');
     expect(Object.fromEntries(result.built.map((f) => [f.fileType, f.rows]))).toEqual({
-      customer: 500, accounts: 500, cards: 500, balances: 1000, transactions: 10_000, non_posted_transactions: 10, transactions_update: 0,
+      customer: 500, customer_relationship: 0, accounts: 500, cards: 500, balances: 1000, transactions: 10_000, non_posted_transactions: 10, transactions_update: 0,
     });
   }, 30_000);
 });

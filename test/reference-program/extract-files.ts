@@ -8,9 +8,10 @@ import { fileTypeById } from '../../transform/file-types/registry.js';
 /** The rows of every Lead file for one file date, read from the reference ledger in one snapshot. */
 export type DayFiles = Record<string, Row[]>;
 
-export async function extractFiles(database: Database, fileDate: FileDate): Promise<DayFiles> {
+export async function extractFiles(database: Database, fileDate: FileDate, authorizedUsersIn: 'accounts_column' | 'authorized_users_file' = 'accounts_column'): Promise<DayFiles> {
   const window = activityWindow(fileDate);
-  const queries = await Promise.all(REFERENCE_LEDGER_FILE_TYPES.map(fileTypeById).map((spec) => loadPartnerQuery(REFERENCE_LEDGER_QUERIES_DIR, spec)));
+  const queries = await Promise.all(REFERENCE_LEDGER_FILE_TYPES.map(fileTypeById)
+    .map((spec) => loadPartnerQuery(REFERENCE_LEDGER_QUERIES_DIR, { ...spec, queryParameters: { authorized_users_in: authorizedUsersIn } })));
   return database.db.transaction().execute(async (trx) => {
     const files: DayFiles = {};
     for (const query of queries) {

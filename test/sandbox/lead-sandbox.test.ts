@@ -119,7 +119,9 @@ describe('the Lead sandbox', () => {
     const profilePath = join(profileDir, 'financial.json');
     writeFileSync(profilePath, JSON.stringify({ name: 'financial', kind: 'deposit', fileTypes: ['balances', 'transactions'] }));
     const program = loadProfile(profilePath, profileDir);
-    f = await startSandboxFixture({ day0: D0, files: programFilesOf(program), profile: program.profile, leadChecks: true });
+    // A Lead that asks this program for these two files only.
+    const lead = { requires: ['balances', 'transactions'] as const, authorizedUsers: 'accounts_column' as const, sellsReceivables: false, rules: {} };
+    f = await startSandboxFixture({ day0: D0, files: programFilesOf(program), profile: program.profile, lead, leadChecks: true });
     const good = packagePath('test', 'fixtures', 'validation', 'good');
     const wrong = packagePath('test', 'fixtures', 'validation', 'cases', 'cross-rollforward-deposit');
     const upload = (root: string, folder: string, name: string) => f!.upload(folder, name, readFileSync(join(root, folder, name), 'utf8'));
@@ -314,6 +316,26 @@ describe('the Lead sandbox', () => {
     await f.upload('customer', '2026-03-06-01-Batch_1_customer_V2.csv', leadCsv(customer, D0, 1));
     await f.sandbox.processPending();
     expect(texts(f).at(-1)).toBe('❌ 2026-03-06-01-Batch_1_customer_V2.csv not accepted: the Customer files of batch 2026-03-06-01-Batch_1 were already processed successfully; nothing more is accepted for that batch');
+  });
+
+  it("judges from Lead's side: a profile that leaves out a file Lead requires is rejected, whatever the profile says", async () => {
+    const profileDir = mkdtempSync(join(tmpdir(), 'lead-etl-no-relationships-'));
+    const profilePath = join(profileDir, 'no-relationships.json');
+    // A deposit program whose profile forgot the Customer Relationship file: Lead's deposit setup wants it.
+    writeFileSync(profilePath, JSON.stringify({ name: 'no-relationships', kind: 'deposit', fileTypes: ['customer', 'accounts'] }));
+    const loaded = loadProfile(profilePath, profileDir);
+    const files = programFilesOf(loaded);
+    f = await startSandboxFixture({ day0: D0, files, profile: loaded.profile });
+    expect(f.sandbox.layout.partnerTypes.map((spec) => spec.id)).toContain('customer_relationship');
+    await f.upload('customer', `${D0}_customer_V1.csv`, leadCsv(files[0]!.spec, D0, 1));
+    // Lead waits for the batch's other file...
+    expect((await f.sandbox.processPending()).processed).toEqual([]);
+    // ...until the partner moves on without it.
+    await f.upload('accounts', `${D0}_accounts_V1.csv`, leadCsv(files[1]!.spec, D0, 1));
+    const report = await f.sandbox.processPending();
+    expect(report.processed.map((p) => `${p.workflow} ${p.state}`)).toEqual(['customer rejected', 'compliance rejected']);
+    expect(texts(f)[0]).toMatch(new RegExp(`^❌ ${D0} Customer files rejected: no customer_relationship file arrived`));
+    expect(texts(f)[1]).toMatch(new RegExp(`^❌ ${D0} Compliance files rejected: no cards file arrived`));
   });
 
   it('carries on after a restart on the same folder: nothing is taken in or announced twice', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FILE_TYPES_DOC, renderFileTypesDoc, SPEC_FILES } from '../../jobs/document-file-types.js';
-import { directionOf, namingOf, recordIdColumnsOf, type ColumnSpec, type FileTypeSpec } from '../../transform/file-type-spec.js';
+import { FILE_TYPES_DOC, renderFileTypesDoc, specFileOf } from '../../jobs/document-file-types.js';
+import { directionOf, namingOf, recordIdColumnsOf, type ColumnSpec, type FileTypeId, type FileTypeSpec, type Reference } from '../../transform/file-type-spec.js';
 import { FILE_TYPES, fileTypeById, outboundFileTypes } from '../../transform/file-types/registry.js';
 
 /**
@@ -19,10 +19,25 @@ const names = (spec: FileTypeSpec): string[] => spec.columns.map((column) => col
 
 describe('the file type registry', () => {
   it('lists every Lead file type in Lead\'s object dependency order', () => {
-    expect(FILE_TYPES.map((spec) => spec.id)).toEqual([
-      'customer', 'customer_relationship', 'applications', 'accounts', 'cards', 'authorized_users', 'collaterals',
-      'balances', 'transactions', 'non_posted_transactions', 'transactions_update', 'sales_request', 'sales_response',
-    ]);
+    const order = FILE_TYPES.map((spec) => spec.id);
+    for (const id of ['customer', 'customer_relationship', 'applications', 'accounts', 'cards', 'authorized_users', 'collaterals',
+      'balances', 'transactions', 'non_posted_transactions', 'transactions_update', 'sales_request', 'sales_response']) expect(order).toContain(id);
+    // A type comes after every type it names, updates or answers (a card names its account); a pair comes together.
+    for (const spec of FILE_TYPES) {
+      const before = [...(spec.references ?? []).map((r) => r.to), ...(spec.updates ? [spec.updates] : []), ...(spec.answers ? [spec.answers] : []), ...(spec.pairedWith ? [spec.pairedWith] : [])]
+        .filter((to) => to !== spec.id && !(spec.id === 'collaterals' && to === 'balances'));
+      for (const to of before) expect(order.indexOf(to), `${spec.id} names ${to}`).toBeLessThan(order.indexOf(spec.id));
+    }
+  });
+
+  it('keys the registry by id, so the id type is the registry\'s and a typo in a rule table does not compile', () => {
+    for (const spec of FILE_TYPES) expect(fileTypeById(spec.id)).toBe(spec);
+    const reference: Reference = { column: 'account_id', to: 'accounts' };
+    // @ts-expect-error: no file type is called acounts (npm run typecheck fails if this line compiles).
+    const typo: Reference = { column: 'account_id', to: 'acounts' };
+    // @ts-expect-error: nor card.
+    const id: FileTypeId = 'card';
+    expect([reference.to, typo.to, id]).toEqual(['accounts', 'acounts', 'card']);
   });
 
   it('finds a spec by id and names the known ids for an unknown one', () => {
@@ -158,10 +173,9 @@ describe('the Lead file specifics the engine relies on', () => {
 });
 
 describe('docs/file-types.md', () => {
-  it('names for each file type the spec file that exports it', async () => {
-    expect(Object.keys(SPEC_FILES)).toEqual(FILE_TYPES.map((spec) => spec.id));
+  it('finds each file type in the module named after its id', async () => {
     for (const spec of FILE_TYPES) {
-      const path = `../../transform/file-types/${SPEC_FILES[spec.id]!.replace(/\.ts$/, '.js')}`;
+      const path = `../../transform/file-types/${specFileOf(spec.id).replace(/\.ts$/, '.js')}`;
       const module = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
       expect(Object.values(module), spec.id).toContain(spec);
     }

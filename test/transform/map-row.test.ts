@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorizedUsers } from '../../transform/file-types/authorized-users.js';
-import { customers } from '../../transform/file-types/customers.js';
+import { customer as customers } from '../../transform/file-types/customer.js';
 import { nonPostedTransactions } from '../../transform/file-types/non-posted-transactions.js';
 import { createRowMapper } from '../../transform/map-row.js';
 

@@ -30,7 +30,27 @@ describe('lead-etl validate', () => {
     expect(result.stdout).not.toContain('FILE');
     // Lead's own Sales Request is read for its sale ids, not checked.
     expect(result.stdout).toContain('2026-03-07_sales_request_V1.csv: written by Lead: read for the ids other files refer to, not validated');
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('16 file(s) checked, 0 error(s)');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('21 file(s) checked, 0 error(s), 0 warning(s)');
+  });
+
+  it('exits 0 when the files only take readings Lead has not confirmed, and lists them apart as warnings', async () => {
+    const result = await cli(['validate', join(FIXTURES, 'cases', 'format-boolean-literal'), join(FIXTURES, 'cases', 'format-enum-unconfirmed')]);
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stdout.split('\n')[0]).toMatch(/^Warnings \(a reading of Lead's docs Lead has not confirmed; nothing is rejected for it\):$/);
+    expect(result.stdout).toMatch(/2026-03-06_cards_V1\.csv\s+2\s+is_virtual\s+format\.boolean\.literal\s+is_virtual "FALSE" is read as a boolean/);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('2 file(s) checked, 0 error(s), 2 warning(s)');
+  });
+
+  it('takes a set starting at the Day 0 it is given as complete, and otherwise says which checks it could not make', async () => {
+    const dir = join(FIXTURES, 'cases', 'cross-unknown-customer');
+    const without = await cli(['validate', dir]);
+    expect(without.code).toBe(EXIT.ok);
+    expect(without.stdout).toMatch(/Not checked:\n {2}references not checked \(\d+ to Customer, 1 to Applications\): the set is not known to start at the program's Day 0/);
+    expect(without.stdout).toMatch(/ {2}cross\.holder_type_mismatch: 1 row\(s\) not checked: they depend on records the set does not hold/);
+    const from = await cli(['validate', dir, '--day0', '2026-03-06']);
+    expect(from.code).toBe(EXIT.failed);
+    expect(from.stdout).toMatch(/account_holders\s+cross\.unknown_customer/);
+    expect((await cli(['validate', dir, '--day0', '2026-02-30'])).code).toBe(EXIT.usage);
   });
 
   it('exits 1 and prints a table of file, line, column, rule and message', async () => {
@@ -41,14 +61,15 @@ describe('lead-etl validate', () => {
     expect(result.stdout).toMatch(/2026-03-06_accounts_V1\.csv\s+1\s+-\s+integrity\.bom\s+the file starts with a UTF-8 byte-order mark/);
     expect(result.stdout).toMatch(/2026-03-07_transactions_V1\.csv\s+2\s+bin\s+record\.card_requires_bin\s+bin is required when transfer_type is card/);
     expect(result.stdout).toContain('failed file integrity: as at Lead, field formats, record rules and cross-file rules did not run');
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('2 file(s) checked, 2 error(s)');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('2 file(s) checked, 2 error(s), 0 warning(s)');
   });
 
   it('gives findings, files and a summary with --json', async () => {
     const result = await cli(['validate', '--json', join(FIXTURES, 'cases', 'cross-rollforward-deposit')]);
     expect(result.code).toBe(EXIT.failed);
-    const json = JSON.parse(result.stdout) as { findings: unknown[]; files: { file: string; stages: Record<string, string> }[]; summary: unknown };
-    expect(json.summary).toEqual({ files: 4, errors: 1, filesWithErrors: 1 });
+    const json = JSON.parse(result.stdout) as { findings: unknown[]; files: { file: string; stages: Record<string, string> }[]; summary: unknown; limits: string[] };
+    expect(json.summary).toEqual({ files: 4, errors: 1, warnings: 0, filesWithErrors: 1 });
+    expect(json.limits).toEqual([expect.stringMatching(/^references not checked \(6 to Accounts, 1 to Cards\)/)]);
     expect(json.findings).toEqual([{
       file: join(FIXTURES, 'cases', 'cross-rollforward-deposit', 'balances', '2026-03-07_balances_V1.csv'),
       line: 2,

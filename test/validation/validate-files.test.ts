@@ -58,8 +58,15 @@ describe('validateFiles', () => {
       'acct/2026-03-06_account_001.csv:2:reason:record.account_status_reason',
       'acct/2026-03-06_account_001.csv:3:documents:format.documents',
     ]);
-    // Without the profile the same file is not a known file at all.
-    expect(await rules(files)).toEqual(['acct/2026-03-06_account_001.csv:0::integrity.file_name']);
+    // Without the profile the token is only one Lead's pages also use (a warning), and the program's
+    // own columns are unknown.
+    expect(await rules(files)).toEqual([
+      'acct/2026-03-06_account_001.csv:0::integrity.file_type_token',
+      'acct/2026-03-06_account_001.csv:0::integrity.version_format',
+      'acct/2026-03-06_account_001.csv:1:documents:integrity.unknown_column',
+      'acct/2026-03-06_account_001.csv:1:reason:integrity.unknown_column',
+      'acct/2026-03-06_account_001.csv:1:status_reason:integrity.missing_column',
+    ]);
   });
 
   it('lets a deposit transaction carry more decimals than its currency, and only a deposit one', async () => {
@@ -68,8 +75,9 @@ describe('validateFiles', () => {
     expect(await rules(set({ [BALANCES_1]: balances, [TRANSACTIONS_1]: transactions }))).toEqual([]);
     // On its own the balance's type is unknown, so it must have the digits every program may use...
     expect(await rules(set({ [TRANSACTIONS_1]: transactions }))).toEqual([`${TRANSACTIONS_1}:2:amount:format.money.decimals`]);
-    // ...unless the program is a deposit one.
-    expect(await rules(set({ [TRANSACTIONS_1]: transactions }), { program: ((l) => ({ files: programFilesOf(l), profile: l.profile }))(loadProfile('deposit', GOOD)) })).toEqual([]);
+    // ...unless the program is a deposit one (which also owes the day's other Financial files).
+    expect(await rules(set({ [TRANSACTIONS_1]: transactions }), { program: ((l) => ({ files: programFilesOf(l), profile: l.profile }))(loadProfile('deposit', GOOD)) }))
+      .toEqual([`${TRANSACTIONS_1}:0::cross.daily_file_missing`]);
     // A credit balance's transactions keep exactly the currency's digits.
     const credit = good(TRANSACTIONS_1).replace('|45.00||USD|45.00|', '|45.000||USD|45.00|');
     expect(await rules(set({ [BALANCES_1]: balances, [TRANSACTIONS_1]: credit }))).toEqual([`${TRANSACTIONS_1}:3:amount:format.money.decimals`]);
@@ -93,8 +101,8 @@ describe('validateFiles', () => {
 
   it('looks back through a ValidationHistory: ids sent, last versions, balances of the day before, complete kinds', async () => {
     const history = memoryHistory({
-      covers: ['account'],
-      ids: { transaction: ['txn_2'], account: ['acc_1'] },
+      covers: ['accounts'],
+      ids: { transactions: ['txn_2'], accounts: ['acc_1'] },
       versions: { accounts: { acc_2: { effectiveAt: '2026-03-04T08:00:00-06:00', terminal: true } } },
       balances: { '2026-03-05': { bal_1: { type: 'deposit', status: 'active', amounts: { balance: '10.00' } } } },
     });
@@ -128,12 +136,51 @@ describe('validateFiles', () => {
     const lines = good(ACCOUNTS_1).trimEnd().split('\n');
     lines[1] = lines[1]!.replace('Everyday Checking', '"Everyday\nChecking"');
     lines[2] = lines[2]!.replace('|active|active|', '|active|frozen|');
-    expect(await rules(set({ [ACCOUNTS_1]: lines.join('\r\n') + '\r\n' }))).toEqual([`${ACCOUNTS_1}:4:status_reason:record.account_status_reason`]);
+    expect(await rules(set({ [ACCOUNTS_1]: lines.join('\r\n') + '\r\n' }))).toEqual([
+      // CR LF throughout and a line break inside a value: readings Lead has not confirmed, so warnings.
+      `${ACCOUNTS_1}:1::integrity.crlf`,
+      `${ACCOUNTS_1}:2:client_product_name:format.delimiter_in_value`,
+      `${ACCOUNTS_1}:4:status_reason:record.account_status_reason`,
+    ]);
+  });
+
+  it('names a stray carriage return for what it is, on its line and column, and judges the value no further', async () => {
+    const lines = good(ACCOUNTS_1).trimEnd().split('\n');
+    const stray = [lines[0], lines[1], `${lines[2]}\r`, lines[3]].join('\n') + '\n';
+    expect(await rules(set({ [ACCOUNTS_1]: stray }))).toEqual([`${ACCOUNTS_1}:3:effective_at:integrity.line_endings`]);
+    const inside = [lines[0], lines[1]!.replace('Everyday Checking', 'Everyday\rChecking'), lines[2], lines[3]].join('\n') + '\n';
+    expect(await rules(set({ [ACCOUNTS_1]: inside }))).toEqual([`${ACCOUNTS_1}:2:client_product_name:integrity.line_endings`]);
+  });
+
+  it('still knows the ids of a file its parser gave up on, so the files naming them do not fail too', async () => {
+    const customers = good('customer/2026-03-06_customer_V1.csv').replace('|Ada|', '|"Ada|');
+    const dir = set({ 'customer/2026-03-06_customer_V1.csv': customers, [ACCOUNTS_1]: good(ACCOUNTS_1) });
+    expect(await rules(dir, { fromDay0: true })).toEqual(['customer/2026-03-06_customer_V1.csv:2::integrity.csv_syntax']);
   });
 
   it('does not take Lead\'s own ids for unknown references', async () => {
     const accounts = good(ACCOUNTS_1).replace('"[""cus_1""]"', '"[""entity_123""]"');
     expect(await rules(set({ [ACCOUNTS_1]: accounts, 'customer/2026-03-06_customer_V1.csv': good('customer/2026-03-06_customer_V1.csv') }), { fromDay0: true })).toEqual([]);
+  });
+
+  it('reports one defect once: a wrong balance is not carried into the next day\'s roll-forward, nor a rejected row\'s version', async () => {
+    const day = (text: string) => text.replaceAll('2026-03-06T23:59:59', '2026-03-07T23:59:59').replaceAll('2026-03-07T01:00:00', '2026-03-08T01:00:00');
+    const transactions8 = good(TRANSACTIONS_1).split('\n')[0] + '\n';
+    const wrong = good('balances/2026-03-07_balances_V1.csv').replace('|deposit|91.81|', '|deposit|91.80|');
+    const balances = set({
+      [BALANCES_1]: good(BALANCES_1), [TRANSACTIONS_1]: good(TRANSACTIONS_1),
+      'balances/2026-03-07_balances_V1.csv': wrong, 'transactions/2026-03-07_transactions_V1.csv': good('transactions/2026-03-07_transactions_V1.csv'),
+      'balances/2026-03-08_balances_V1.csv': day(good('balances/2026-03-07_balances_V1.csv')), 'transactions/2026-03-08_transactions_V1.csv': transactions8,
+    });
+    expect(await rules(balances)).toEqual(['balances/2026-03-07_balances_V1.csv:2:balance:cross.rollforward.deposit']);
+    // An account re-sent with an effective_at after its day is rejected; the next day's version is compared with the last one Lead took.
+    const accounts7 = good('accounts/2026-03-07_accounts_V1.csv');
+    const accounts = set({
+      [ACCOUNTS_1]: good(ACCOUNTS_1),
+      'accounts/2026-03-07_accounts_V1.csv': accounts7.replace('2026-03-06T09:00:00-06:00', '2026-03-08T09:00:00-06:00'),
+      'accounts/2026-03-08_accounts_V1.csv': accounts7.replace('|inactive|dormant|', '|inactive|frozen|').replace('2026-03-06T09:00:00-06:00', '2026-03-07T09:00:00-06:00'),
+    });
+    expect(await rules(accounts)).toEqual(['accounts/2026-03-07_accounts_V1.csv:2:effective_at:cross.effective_at_window']);
   });
 
   it('streams a large file', async () => {

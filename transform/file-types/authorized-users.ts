@@ -1,4 +1,6 @@
-import { enumOf, generatedAt, required, text, timestamp, type FileTypeSpec } from '../file-type-spec.js';
+import { enumOf, generatedAtWith, required, text, timestamp, type FileTypeSpec } from '../file-type-spec.js';
+import { rule } from '../validation/rule-kit.js';
+import { userRoleRule } from './holder-rules.js';
 import { AUTHORIZED_USER_STATUSES } from './lead-enums.js';
 
 /**
@@ -6,6 +8,9 @@ import { AUTHORIZED_USER_STATUSES } from './lead-enums.js';
  * for programs that do not list them in the Accounts file's `authorized_users` column (one or the
  * other, never both). The one compliance schema we have whole (../shared/lead-spec/authorized-users.md).
  */
+const CLOSED_ACCOUNT = rule('cross.user_on_closed_account', 'doc',
+  'An authorized user of a closed account is reported inactive.', 'authorized-users.md (future enforcement)');
+
 export const authorizedUsers: FileTypeSpec = {
   id: 'authorized_users',
   title: 'Authorized Users',
@@ -14,6 +19,7 @@ export const authorizedUsers: FileTypeSpec = {
   folder: 'authorized_users',
   workflow: 'compliance',
   rule: 'full-overwrite',
+  schemaComplete: true,
   // A record is an account and entity pair: Lead's "Effective At Outdated" check is per pair.
   recordIdColumn: 'account_id',
   recordIdColumns: ['account_id', 'entity_id'],
@@ -23,8 +29,9 @@ export const authorizedUsers: FileTypeSpec = {
     required('entity_id', text),
     required('account_id', text),
     required('status', enumOf(...AUTHORIZED_USER_STATUSES)),
-    // Lead says "ISO8601" without saying date or datetime; a datetime, like every other generated_at.
-    generatedAt,
+    // Lead says "ISO8601" without saying date or datetime; a datetime, like every other generated_at,
+    // and a bare date is read with a warning.
+    generatedAtWith({ dateUnknown: true }),
     required('effective_at', timestamp),
   ],
   effectiveAtColumn: 'effective_at',
@@ -35,4 +42,28 @@ export const authorizedUsers: FileTypeSpec = {
     'Whether generated_at is a date or a datetime; whether entity_id takes a client_customer_id.',
     'Whether a removed (inactive) user can be added back to the same account.',
   ],
+  references: [
+    { column: 'account_id', to: 'accounts' },
+    { column: 'entity_id', to: 'customer' },
+  ],
+  validation: {
+    facts: [{
+      // Who may carry a card of the account (cards.ts).
+      kind: 'authorized_users',
+      reads: ['account_id', 'entity_id', 'status'],
+      key: (row) => (row.get('account_id') && row.get('entity_id') ? `${row.get('account_id')} + ${row.get('entity_id')}` : undefined),
+      values: (row) => ({ status: row.get('status') }),
+    }],
+    crossRecords: [
+      userRoleRule('entity_id', false),
+      {
+        ...CLOSED_ACCOUNT,
+        reads: ['account_id', 'status'],
+        needs: (row) => [{ kind: 'accounts', id: row.get('account_id') }],
+        check: (row, facts) => (row.get('status') === 'active' && facts.get('accounts', row.get('account_id'))?.terminal
+          ? [{ column: 'status', message: `account ${row.get('account_id')} is closed; its authorized users are reported inactive` }]
+          : []),
+      },
+    ],
+  },
 };

@@ -1,13 +1,240 @@
-import { enumOf, generatedAt, optional, programMoney, required, text, timestamp, type FileTypeSpec } from '../file-type-spec.js';
-import { BALANCE_STATUSES, BALANCE_STATUS_REASONS, BALANCE_TYPES } from './lead-enums.js';
+import { addDays, parseFileDate } from '../../core/file-date.js';
+import {
+  enumOf, generatedAtWith, optional, programMoneyWith, required, text, timestamp, type FileTypeSpec,
+} from '../file-type-spec.js';
+import { add, equals, formatDecimal, parseDecimal, sign, ZERO, type Decimal } from '../money.js';
+import { activityWindow } from '../../core/file-date.js';
+import { amountOf, exactlyOne, instantOf, isNegative, recordRule, rule, statusReason } from '../validation/rule-kit.js';
+import { activityFor, rollForward, type DayActivity, type Rollforward } from '../validation/rollforwards.js';
+import type { Aggregate, CrossRecordRule, DateFinding, DateRule, PriorBalanceFact, RecordRule } from '../validation/rule-types.js';
+import { APPLICATION_REQUIRED } from './accounts.js';
+import { BALANCE_STATUSES, BALANCE_STATUS_REASONS, BALANCE_TYPES, CLOSED_REASONS } from './lead-enums.js';
+import { DAY_ACTIVITY, type TransactionsActivity } from './transactions.js';
 
 /**
  * Balances (Financial workflow): every balance not closed as of the end of T-1, zero balances too.
  * Lead's schema page breaks off at `balance`; the later columns are the ones its reconciliation formulas
  * name (../shared/lead-spec/balances.md, financial-validations.md). `generated_at` and `effective_at`
- * are not confirmed for this file but every other financial file has them; a profile can drop them.
- * No currency column is confirmed either, so amounts use the program's currency.
+ * are not confirmed for this file but every other financial file has them: lead-etl writes them, and a
+ * file without them is read with a warning. No currency column is confirmed either, so amounts use the
+ * program's currency; the page does not say how many decimals they carry, so more than the currency's
+ * only warns.
  */
+export const UNKNOWN_BALANCE = rule('cross.unknown_balance', 'doc',
+  'A `balance_id` names a balance in the Balances file of the same date or sent before.', 'transactions.md; collaterals.md; financial-validations.md §8.4');
+const STATUS_REASON = rule('record.balance_status_reason', 'doc',
+  'A balance\'s `status_reason` belongs to its `status` (receivable_transferred: receivable_sold_to_partner).', 'balances.md (statuses)');
+const STATUS_TYPE = rule('record.balance_status_type', 'doc', 'Only a credit balance is `receivable_transferred`.', 'balances.md (statuses)');
+const CREDIT_COMPOSITION = rule('record.credit_balance_composition', 'doc',
+  'A credit balance equals `outstanding_principal + outstanding_interest + outstanding_fees`.', 'financial-validations.md §4');
+const CREDIT_NEGATIVE = rule('record.credit_balance_negative', 'doc', 'A credit balance (what the customer owes) is reported as a positive number.', 'balances.md; financial-validations.md §4');
+// Lead's data-objects page says every balance is positive, but Lead's validations list no such check for
+// a deposit balance (an overdrawn one exists): it warns.
+const DEPOSIT_NEGATIVE = rule('record.deposit_balance_negative', 'doc', 'A deposit balance is 0 or more: Lead\'s pages say balances are always positive (Lead lists no check for it, so it warns).', 'balances.md', 'warning');
+const IDENTITY = rule('record.balance_identity', 'doc', 'A balance has exactly one of `client_balance_id` (created by file) and `id` (created by API).', 'balances.md');
+const MISSING = rule('cross.balance_missing', 'doc',
+  'Every balance reported in a non-terminal status on one date is in the next date\'s Balances file.', 'financial-validations.md §1, §8.1; balances.md');
+const LATE = rule('cross.balance_reported_late', 'doc',
+  'A balance is in the Balances file of the day after it was created, zero or not: one first reported later names the day it was created.', 'balances.md; financial-validations.md §1');
+
+const money = programMoneyWith({ decimals: 'unknown' });
+
+/** Lead's roll-forwards, as far as its pages give them whole (the credit fee, interest, past-due, dispute and charge-off rules were cut off). */
+export const ROLLFORWARDS: readonly Rollforward[] = [
+  {
+    rule: rule('cross.rollforward.deposit', 'doc', 'Deposit: balance(t) = balance(t-1) + Σ amount of the day\'s transactions, except interest_accrued and dispute_won.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'balance', empty: 'skip', terms: [{ sum: 'amount', types: { except: ['interest_accrued', 'dispute_won'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.deposit_rewards', 'doc', 'Deposit: rewards_balance(t) = rewards_balance(t-1) + Σ rewards_amount of rewards_earned, rewards_spent, rewards_redeemed, debit, refund, credit.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'rewards_balance', empty: 'skip',
+    terms: [{ sum: 'rewards_amount', types: { only: ['rewards_earned', 'rewards_spent', 'rewards_redeemed', 'debit', 'refund', 'credit'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.deposit_interest', 'doc', 'Deposit: interest_accrued_balance(t) = interest_accrued_balance(t-1) + Σ interest_accrued amounts − Σ interest_paid amounts.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'interest_accrued_balance', empty: 'skip',
+    terms: [{ sum: 'amount', types: { only: ['interest_accrued'] } }, { sum: 'amount', types: { only: ['interest_paid'] }, negate: true }],
+  },
+  // Lead has not said how dispute_won is signed (financial-validations.md §3): the formula is checked as written.
+  {
+    rule: rule('cross.rollforward.deposit_dispute', 'doc', 'Deposit: dispute_balance(t) = dispute_balance(t-1) + Σ amount of dispute_provisional, dispute_won, dispute_lost.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'dispute_balance', empty: 'skip', terms: [{ sum: 'amount', types: { only: ['dispute_provisional', 'dispute_won', 'dispute_lost'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.deposit_charge_off', 'doc', 'Deposit: charge_off_balance(t) = charge_off_balance(t-1) + Σ amount of charge_off, charge_off_recovery.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'charge_off_balance', empty: 'skip', terms: [{ sum: 'amount', types: { only: ['charge_off', 'charge_off_recovery'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.credit', 'doc', 'Credit: balance(t) = balance(t-1) + Σ amount of the day\'s transactions, except charge_off_recovery and dispute_won.', 'financial-validations.md §4'),
+    balanceType: 'credit', column: 'balance', empty: 'skip', terms: [{ sum: 'amount', types: { except: ['charge_off_recovery', 'dispute_won'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.credit_principal', 'doc', 'Credit: outstanding_principal(t) = outstanding_principal(t-1) + Σ principal_amount, except fee, interest_accrued, charge_off_recovery, dispute_won.', 'financial-validations.md §4'),
+    balanceType: 'credit', column: 'outstanding_principal', empty: 'zero',
+    terms: [{ sum: 'principal_amount', types: { except: ['fee', 'interest_accrued', 'charge_off_recovery', 'dispute_won'] } }],
+  },
+];
+
+/** The Balances columns the roll-forwards read, to keep of each balance from one day to the next. */
+const ROLLED_COLUMNS: readonly string[] = [...new Set(ROLLFORWARDS.map((r) => r.column))];
+
+/** One balance of a Balances file: its amounts (null: the value did not parse) and nothing else. */
+interface SnapshotRow {
+  readonly line: number;
+  readonly type: string;
+  readonly status: string;
+  /** created_at as an instant (NaN when not known). */
+  readonly created?: number;
+  readonly amounts: Readonly<Record<string, Decimal | null | undefined>>;
+}
+type Snapshot = Map<string, SnapshotRow>;
+
+const TERMINAL = ['closed', 'receivable_transferred'];
+
+const snapshot: Aggregate<Snapshot> = {
+  name: 'snapshot',
+  reads: ['client_balance_id', 'id', 'type', 'status', 'created_at', ...ROLLED_COLUMNS],
+  start: () => new Map(),
+  add(balances, row, line, failed) {
+    const id = row.get('client_balance_id') || row.get('id');
+    const type = row.get('type');
+    if (id === '' || (type !== 'deposit' && type !== 'credit')) return;
+    const amounts: Record<string, Decimal | null | undefined> = {};
+    for (const column of ROLLED_COLUMNS) {
+      amounts[column] = failed(column) ? null : row.get(column) === '' ? undefined : parseDecimal(row.get(column)) ?? null;
+    }
+    balances.set(id, { line, type, status: row.get('status'), created: instantOf(row.get('created_at')), amounts });
+  },
+};
+
+function fromHistory(prior: ReadonlyMap<string, PriorBalanceFact> | undefined): Snapshot | undefined {
+  if (!prior) return undefined;
+  return new Map([...prior].map(([id, b]) => [id, {
+    line: 0,
+    type: b.type,
+    status: b.status,
+    amounts: Object.fromEntries(Object.entries(b.amounts).map(([c, v]) => [c, v === '' ? undefined : parseDecimal(v) ?? null])),
+  }]));
+}
+
+/**
+ * Coverage and roll-forwards: a date's Balances file against the one of the day before (in the set,
+ * or the state store's) and the date's Transactions file.
+ */
+const rollForwards: DateRule = {
+  rules: [MISSING, LATE, ...ROLLFORWARDS.map((r) => r.rule)],
+  async check(context) {
+    const balances = context.files.find((f) => f.fileType === 'balances');
+    if (!balances || !/^\d{4}-\d{2}-\d{2}$/.test(context.date)) return { findings: [], keep: context.kept };
+    const kept = context.kept as { date: string; snapshot: Snapshot; seen: Set<string> } | undefined;
+    const today = balances.aggregate<Snapshot>('snapshot') ?? new Map();
+    const yesterday = addDays(parseFileDate(context.date), -1);
+    // The set's first Balances file on Day 0 rolls forward from nothing: no balance existed before.
+    const reported = kept?.date === yesterday ? kept.snapshot : fromHistory(await context.balancesOf(yesterday));
+    const previous = reported ?? (context.fromDay0 && !kept ? new Map<string, SnapshotRow>() : undefined);
+    // Every balance a Balances file of the set reported, to tell a balance new today from one dropped a day.
+    const seen = new Set([...(kept?.seen ?? []), ...(previous?.keys() ?? [])]);
+    const keep = { date: context.date, snapshot: today, seen: new Set([...seen, ...today.keys()]) };
+    if (!balances.passed) return { findings: [], keep };
+    if (!previous) return { findings: [], keep, notes: [{ file: balances.file, note: `roll-forwards not checked: no Balances file dated ${yesterday} in the set or history` }] };
+
+    const findings: DateFinding[] = [];
+    const idColumn = balances.columnName('client_balance_id');
+    for (const [id, row] of previous) {
+      if (!TERMINAL.includes(row.status) && !today.has(id)) {
+        findings.push({
+          file: balances.file, line: 0, column: idColumn, rule: MISSING.code,
+          message: `balance ${id} was ${row.status} in the file dated ${yesterday} and is not in this one; every balance not closed is reported every day, zero balances too`,
+        });
+      }
+    }
+    // Created before yesterday's file's day began, and never reported: it belonged in yesterday's file.
+    const yesterdayStarts = activityWindow(parseFileDate(context.date)).start.toMillis();
+    for (const [id, row] of today) {
+      // On Day 0 there is no file before: its balances may be as old as the program.
+      if (!reported || seen.has(id) || !(row.created !== undefined && row.created < yesterdayStarts)) continue;
+      findings.push({
+        file: balances.file, line: row.line, column: balances.columnName('created_at'), rule: LATE.code,
+        message: `balance ${id} was created before ${activityWindow(parseFileDate(yesterday)).activityDate} ended but is not in the file dated ${yesterday}; a balance is reported from the day after it is created, zero or not`,
+      });
+    }
+    const transactions = context.files.find((f) => f.fileType === 'transactions');
+    if (!transactions) return { findings, keep, notes: [{ file: balances.file, note: `roll-forwards not checked: no Transactions file dated ${context.date} in the set` }] };
+    const activity = transactions.aggregate<TransactionsActivity>(DAY_ACTIVITY);
+    if (!transactions.readable || !activity) {
+      return { findings, keep, notes: [{ file: balances.file, note: `roll-forwards not checked: the Transactions file dated ${context.date} has lines that could not be read` }] };
+    }
+    for (const [id, row] of today) {
+      if (activity.unsummable.has(id)) continue;
+      const before = previous.get(id);
+      // Missing from yesterday's file (that file's finding): its value then is not known.
+      if (!before && seen.has(id)) continue;
+      for (const formula of ROLLFORWARDS) {
+        if (formula.balanceType !== row.type) continue;
+        const todayValue = row.amounts[formula.column];
+        if (todayValue === null || (todayValue === undefined && formula.empty === 'skip') || !(formula.column in row.amounts)) continue;
+        const beforeValue = before ? before.amounts[formula.column] : ZERO;
+        if (beforeValue === null) continue;
+        const dayActivity: DayActivity | undefined = activity.byBalance.get(id);
+        const added = activityFor(formula, dayActivity);
+        const message = rollForward(formula, id, todayValue ?? ZERO, beforeValue ?? ZERO, added, { today: context.date, yesterday });
+        if (!message) continue;
+        findings.push({ file: balances.file, line: row.line, column: balances.columnName(formula.column), rule: formula.rule.code, message });
+        // Tomorrow rolls forward from what today should have been: one wrong figure is one finding.
+        today.set(id, { ...today.get(id)!, amounts: { ...today.get(id)!.amounts, [formula.column]: add(beforeValue ?? ZERO, added) } });
+      }
+    }
+    return { findings, keep };
+  },
+};
+
+const records: readonly RecordRule[] = [
+  statusReason(STATUS_REASON, {
+    active: ['active'],
+    inactive: ['dormant', 'frozen', 'other'],
+    closed: CLOSED_REASONS,
+    receivable_transferred: ['receivable_sold_to_partner'],
+  }),
+  recordRule(STATUS_TYPE, ['status', 'type'], (row) =>
+    (row.get('status') === 'receivable_transferred' && row.get('type') !== 'credit'
+      ? [{ column: 'status', message: `status receivable_transferred is for credit balances; this one is ${row.get('type')}` }]
+      : [])),
+  recordRule(CREDIT_COMPOSITION, ['type', 'balance', 'outstanding_principal', 'outstanding_interest', 'outstanding_fees'], (row) => {
+    if (row.get('type') !== 'credit') return [];
+    const parts = ['outstanding_principal', 'outstanding_interest', 'outstanding_fees'].map((c) => row.get(c));
+    const sum = parts.reduce<Decimal>((total, p) => add(total, amountOf(p)), ZERO);
+    return equals(sum, amountOf(row.get('balance'))) ? [] : [{
+      column: 'balance',
+      message: `credit balance ${row.get('balance')} is not outstanding_principal + outstanding_interest + outstanding_fees (${parts.map((p) => p || '0').join(' + ')} = ${formatDecimal(sum)})`,
+    }];
+  }),
+  recordRule(CREDIT_NEGATIVE, ['type', 'balance'], (row) =>
+    (row.get('type') === 'credit' && isNegative(row.get('balance'))
+      ? [{ column: 'balance', message: `credit balance ${row.get('balance')} is negative; report what the customer owes as a positive amount` }]
+      : [])),
+  recordRule(DEPOSIT_NEGATIVE, ['type', 'balance'], (row) =>
+    (row.get('type') === 'deposit' && sign(amountOf(row.get('balance'))) < 0
+      ? [{ column: 'balance', message: `deposit balance ${row.get('balance')} is negative; Lead's balances are 0 or more` }]
+      : [])),
+  exactlyOne(IDENTITY, ['client_balance_id', 'id'], 'client_balance_id (a balance created by file) or id (created by API)'),
+];
+
+/** A credit balance of an account sent on an earlier date without its application (accounts.ts checks it on the same date). */
+const applicationRequired: CrossRecordRule = {
+  ...APPLICATION_REQUIRED,
+  reads: ['type', 'account_id'],
+  needs: (row) => (row.get('type') === 'credit' ? [{ kind: 'accounts', id: row.get('account_id') }] : []),
+  check(row, facts, context) {
+    if (row.get('type') !== 'credit') return [];
+    const account = facts.get('accounts', row.get('account_id'));
+    if (!account || account.fileDate === context.fileDate) return [];
+    if (!account.complete) return 'unchecked';
+    return account.values.application_id === ''
+      ? [{ column: 'account_id', message: `account ${row.get('account_id')} was sent in ${account.where} without an application_id; an account with a credit balance names its application` }]
+      : [];
+  },
+};
+
 export const balances: FileTypeSpec = {
   id: 'balances',
   title: 'Balances',
@@ -28,25 +255,50 @@ export const balances: FileTypeSpec = {
     required('status', enumOf(...BALANCE_STATUSES)),
     required('status_reason', enumOf(...BALANCE_STATUS_REASONS)),
     required('type', enumOf(...BALANCE_TYPES)),
-    required('balance', programMoney),
-    optional('rewards_balance', programMoney),
-    optional('interest_accrued_balance', programMoney),
-    optional('dispute_balance', programMoney),
-    optional('charge_off_balance', programMoney),
-    optional('past_due_balance', programMoney),
-    optional('outstanding_principal', programMoney),
-    optional('outstanding_interest', programMoney),
-    optional('outstanding_fees', programMoney),
-    generatedAt,
-    required('effective_at', timestamp),
+    required('balance', money),
+    optional('rewards_balance', money),
+    optional('interest_accrued_balance', money),
+    optional('dispute_balance', money),
+    optional('charge_off_balance', money),
+    optional('past_due_balance', money),
+    optional('outstanding_principal', money),
+    // Inferred from "*balance = *principal + *interest + *fees" and the API; not seen in the file docs.
+    optional('outstanding_interest', money, { presenceUnknown: true }),
+    optional('outstanding_fees', money),
+    generatedAtWith({ presenceUnknown: true }),
+    required('effective_at', timestamp, { presenceUnknown: true }),
   ],
   // A closed balance leaves the snapshot, and one whose receivable went to the partner is omitted from
   // every later Balances file (sales.md): neither comes back once sent so.
-  terminal: { column: 'status', values: ['closed', 'receivable_transferred'] },
+  terminal: { column: 'status', values: TERMINAL },
   uncertain: [
     'File-name token not confirmed by Lead (default: the id; the folder balances is documented).',
     'Columns after balance: taken from the reconciliation formulas, not the schema.',
     'generated_at and effective_at are not confirmed for this file.',
-    'No currency column is confirmed: amounts use the program currency.',
+    'No currency column is confirmed: amounts use the program currency; how many decimals they carry is not said.',
   ],
+  // A balance created through Lead's API is known by Lead's `id`, not a client_balance_id.
+  produces: { columns: ['client_balance_id', 'id'], complete: 'same-date', leadIdPrefixes: ['subledger_balance_'], unknown: UNKNOWN_BALANCE },
+  references: [{ column: 'account_id', to: 'accounts' }],
+  validation: {
+    records,
+    facts: [
+      {
+        kind: 'balances',
+        reads: ['client_balance_id', 'id', 'type', 'status', 'account_id'],
+        key: (row) => row.get('client_balance_id') || row.get('id') || undefined,
+        values: (row) => ({ type: row.get('type'), status: row.get('status'), account_id: row.get('account_id') }),
+      },
+      {
+        // The accounts that hold a credit balance: their application_id is required (accounts.ts).
+        kind: 'balances.credit_account',
+        reads: ['client_balance_id', 'id', 'type', 'account_id'],
+        key: (row) => (row.get('type') === 'credit' ? row.get('account_id') || undefined : undefined),
+        values: (row) => ({ balance: row.get('client_balance_id') || row.get('id') }),
+      },
+    ],
+    crossRecords: [applicationRequired],
+    aggregates: [snapshot],
+    dateRules: [rollForwards],
+  },
 };

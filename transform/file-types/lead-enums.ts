@@ -34,6 +34,9 @@ export const ACCOUNT_STATUS_REASONS = [
   'active', 'dormant', 'frozen', 'other',
   'entity_closed', 'client_closed', 'paid_off', 'charged_off', 'canceled',
 ] as const;
+/** The account statuses page prints `dormat` ([UNKNOWN] whether Lead reads it or `dormant`). */
+export const ACCOUNT_STATUS_REASONS_UNCONFIRMED = ['dormat'] as const;
+export const CLOSED_REASONS = ['entity_closed', 'client_closed', 'paid_off', 'charged_off', 'canceled'] as const;
 
 export const ACCOUNT_HOLDER_TYPES = ['consumer', 'commercial'] as const;
 export const AAN_DELIVERY_METHODS = ['email', 'text', 'other'] as const;
@@ -56,6 +59,8 @@ export const RELATIONSHIP_TYPES = ['beneficial_owner', 'control_person', 'sole_p
  */
 export const APPLICATION_STATUSES = ['submitted', 'under_review', 'approved', 'declined', 'canceled'] as const;
 export const APPLICATION_TERMINAL_STATUSES = ['approved', 'declined', 'canceled'] as const;
+/** Listed by the file schema, excluded by the API rules ([UNKNOWN] whether the file takes them). */
+export const APPLICATION_OPEN_STATUSES = ['submitted', 'under_review'] as const;
 
 /** Cards file (cards.md). Only `closed` is documented as terminal. */
 export const CARD_TYPES = ['hsa', 'fsa', 'consumer', 'commercial'] as const;

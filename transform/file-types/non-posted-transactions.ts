@@ -1,6 +1,8 @@
 import {
   currency, date, enumOf, generatedAt, moneyIn, optional, required, text, timestamp, usdMoney, type FileTypeSpec,
 } from '../file-type-spec.js';
+import { rule } from '../validation/rule-kit.js';
+import { amountInUsdRules } from './amount-rules.js';
 import { TRANSACTION_TYPES, TRANSFER_TYPES } from './lead-enums.js';
 
 /**
@@ -8,6 +10,8 @@ import { TRANSACTION_TYPES, TRANSFER_TYPES } from './lead-enums.js';
  * FBO but not yet posted to a customer balance, every day until it posts. The one financial schema we
  * have whole (../shared/lead-spec/non-posted-transactions.md).
  */
+const DEPOSIT_ONLY = rule('cross.non_posted_deposit_only', 'doc', 'A non-posted transaction names a deposit balance, if any: the file is for deposit balances only.', 'non-posted-transactions.md');
+
 export const nonPostedTransactions: FileTypeSpec = {
   id: 'non_posted_transactions',
   title: 'Non-posted Transactions',
@@ -15,6 +19,7 @@ export const nonPostedTransactions: FileTypeSpec = {
   folder: 'non_posted_transactions',
   workflow: 'financial',
   rule: 'daily-snapshot',
+  schemaComplete: true,
   recordIdColumn: 'transaction_id',
   queryFile: 'non_posted_transactions.sql',
   source: 'lead-spec/non-posted-transactions.md',
@@ -34,5 +39,23 @@ export const nonPostedTransactions: FileTypeSpec = {
     generatedAt,
     required('effective_at', timestamp),
   ],
-  uncertain: ['Remote folder and file-name token not confirmed by Lead (default: the id).'],
+  uncertain: [
+    'Remote folder and file-name token not confirmed by Lead (default: the id).',
+    'The page asks for a "null value" in optional columns where the others say empty: both are read, null with a warning.',
+  ],
+  references: [{ column: 'balance_id', to: 'balances' }],
+  validation: {
+    records: amountInUsdRules,
+    crossRecords: [{
+      ...DEPOSIT_ONLY,
+      reads: ['balance_id'],
+      needs: (row) => (row.get('balance_id') === '' ? [] : [{ kind: 'balances', id: row.get('balance_id') }]),
+      check(row, facts) {
+        const balance = facts.get('balances', row.get('balance_id'));
+        if (!balance) return [];
+        if (!balance.complete) return 'unchecked';
+        return balance.values.type === 'credit' ? [{ column: 'balance_id', message: `balance ${row.get('balance_id')} is a credit balance; non-posted transactions are for deposit balances` }] : [];
+      },
+    }],
+  },
 };

@@ -1,4 +1,7 @@
 import { currency, date, moneyIn, optional, required, text, timestamp, type FileTypeSpec } from '../file-type-spec.js';
+import { rule } from '../validation/rule-kit.js';
+
+const UNKNOWN_SALE = rule('cross.unknown_sale', 'doc', 'A Sales Response answers a `sale_id` of the same date\'s Sales Request.', 'sales.md');
 
 /**
  * Sales Request (Sales workflow, written by Lead): the receivables Lead sells the partner today, one row
@@ -44,6 +47,8 @@ export const salesRequest: FileTypeSpec = {
     // The page is cut off in this row; "required (likely)".
     optional('effective_at', timestamp),
   ],
+  // Every sale of the day is in the day's request: it settles which sale ids exist.
+  produces: { columns: ['sale_id'], complete: 'same-date', unknown: UNKNOWN_SALE },
   uncertain: [
     'Remote folder and file-name token not confirmed by Lead (default: the id).',
     'Whether columns follow effective_at, and whether effective_at is required.',

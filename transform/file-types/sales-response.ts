@@ -1,5 +1,35 @@
 import { enumOf, generatedAt, optional, required, text, timestamp, type FileTypeSpec } from '../file-type-spec.js';
+import { requiredWhen, rule } from '../validation/rule-kit.js';
+import type { DateRule } from '../validation/rule-types.js';
 import { SALE_RESPONSES } from './lead-enums.js';
+
+const ALREADY_ANSWERED = rule('cross.sale_already_answered', 'doc', 'A sale is answered once; its `sale_id` was not in an earlier Sales Response.', 'sales.md; sftp-process.md §5');
+const REJECT_REASON = rule('record.reject_reason_required', 'doc', 'A rejected sale says why in `reject_reason`.', 'sales.md');
+const NOT_ANSWERED = rule('cross.sale_not_answered', 'doc', 'The Sales Response of a date answers every sale of that date\'s Sales Request.', 'sales.md');
+
+/** Every sale Lead requested on a date is answered by that date's response (an unknown one is the reference rule's). */
+const everySaleAnswered: DateRule = {
+  rules: [NOT_ANSWERED],
+  async check(context) {
+    const request = context.files.find((f) => f.fileType === 'sales_request');
+    if (!request || request.produced.size === 0) return { findings: [] };
+    const response = context.files.find((f) => f.fileType === 'sales_response');
+    if (!response) {
+      return { findings: [], notes: [{ file: request.file, note: `no Sales Response dated ${context.date} in the set: whether each of its ${request.produced.size} sale(s) is answered was not checked` }] };
+    }
+    if (!response.passed) return { findings: [] };
+    const missing = [...request.produced.keys()].filter((sale) => !response.produced.has(sale));
+    // An answer naming a sale the request does not hold is most likely the missing one mistyped: that
+    // answer is the reference rule's finding, and only the sales left over are reported here.
+    const strays = [...response.produced.keys()].filter((sale) => !request.produced.has(sale)).length;
+    return {
+      findings: missing.slice(strays).map((sale) => ({
+        file: response.file, line: 0, column: response.columnName('sale_id'), rule: NOT_ANSWERED.code,
+        message: `sale ${sale} of the Sales Request dated ${context.date} is not answered; answer every sale, accepted or rejected`,
+      })),
+    };
+  },
+};
 
 /**
  * Sales Response (Sales workflow, credit programs where Lead sells receivables): one row per sale_id of
@@ -15,6 +45,8 @@ export const salesResponse: FileTypeSpec = {
   workflow: 'sales',
   // Each sale is answered once: a sale_id already answered is never sent again.
   rule: 'new-only',
+  answers: 'sales_request',
+  schemaComplete: true,
   recordIdColumn: 'sale_id',
   queryFile: 'sales_response.sql',
   source: 'lead-spec/sales.md',
@@ -31,4 +63,10 @@ export const salesResponse: FileTypeSpec = {
     'Remote folder and file-name token not confirmed by Lead (default: the id).',
     'No deadline of its own beyond the daily one, and "pay settlement_amount first".',
   ],
+  produces: { columns: ['sale_id'], complete: 'from-day0', newOnly: ALREADY_ANSWERED },
+  references: [{ column: 'sale_id', to: 'sales_request' }],
+  validation: {
+    records: [requiredWhen(REJECT_REASON, { column: 'response', is: ['rejected'] }, ['reject_reason'])],
+    dateRules: [everySaleAnswered],
+  },
 };

@@ -15,6 +15,7 @@ export const transactionsUpdate: FileTypeSpec = {
   folder: 'transactions_update',
   workflow: 'financial',
   rule: 'updates-only',
+  updates: 'transactions',
   // The client_transaction_id sent in the Transactions file [inferred], without the client_ prefix
   // because it refers to an existing record.
   recordIdColumn: 'transaction_id',
@@ -28,6 +29,7 @@ export const transactionsUpdate: FileTypeSpec = {
     optional('transfer_id', text),
   ],
   updatableColumns: ['settlement_date'],
+  references: [{ column: 'transaction_id', to: 'transactions' }],
   uncertain: [
     'Remote folder and file-name token not confirmed by Lead (default: the id).',
     'transfer_id: requirement, and whether it holds one id or a list.',

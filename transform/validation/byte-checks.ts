@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 
 /**
@@ -14,10 +15,13 @@ export interface ByteFacts {
    * the parser before it hands over the header.
    */
   firstLine: string;
+  /** SHA-256 of the whole file (hex), once it has been read: a file the state store recorded is history. */
+  sha256: string;
 }
 
 export function byteChecks(): { stream: Transform; facts: ByteFacts } {
-  const facts: ByteFacts = { bom: false, firstLine: '' };
+  const facts: ByteFacts = { bom: false, firstLine: '', sha256: '' };
+  const hash = createHash('sha256');
   const head: Buffer[] = [];
   let headBytes = 0;
   let headDone = false;
@@ -36,6 +40,7 @@ export function byteChecks(): { stream: Transform; facts: ByteFacts } {
 
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
       if (first) {
         first = false;
         if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) facts.bom = true;
@@ -80,6 +85,7 @@ export function byteChecks(): { stream: Transform; facts: ByteFacts } {
       done(null, chunk);
     },
     flush(done) {
+      facts.sha256 = hash.digest('hex');
       if (!headDone) facts.firstLine = Buffer.concat(head).toString('utf8');
       // A multi-byte character cut off by the end of the file.
       if (need > 0) invalid();

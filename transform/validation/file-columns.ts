@@ -1,4 +1,3 @@
-import type { Profile } from '../../config/profile-schema.js';
 import type { ColumnSpec, FileTypeSpec } from '../file-type-spec.js';
 
 /**
@@ -16,8 +15,8 @@ export interface FileColumns {
   column(fileName: string): ColumnSpec | undefined;
 }
 
-export function fileColumnsOf(spec: FileTypeSpec, profile?: Profile): FileColumns {
-  const renames = profile?.files[spec.id]?.columns.rename ?? {};
+/** `renames`: Lead's name → the program's (the profile's `files.<id>.columns.rename`). */
+export function fileColumnsOf(spec: FileTypeSpec, renames: Readonly<Record<string, string>> = {}): FileColumns {
   const back = new Map(Object.entries(renames).map(([lead, agreed]) => [agreed, lead]));
   const byName = new Map(spec.columns.map((c) => [c.name, c]));
   return {
@@ -31,7 +30,4 @@ export function fileColumnsOf(spec: FileTypeSpec, profile?: Profile): FileColumn
   };
 }
 
-/** A row read by Lead's column names; '' for an empty value or a column the file does not have. */
-export interface RowView {
-  get(leadName: string): string;
-}
+export type { RowView } from './rule-types.js';

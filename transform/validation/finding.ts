@@ -1,9 +1,10 @@
-import type { RuleCode, ValidationStage } from './rule-catalog.js';
+import type { RuleCode, Severity, ValidationStage } from './rule-types.js';
 
 /**
- * One reason Lead would reject a file. It names the place (file, line, column) and the rule, and says
- * what to fix; it quotes ids, amounts, codes and dates, never names, e-mail addresses or free text, since
- * reports travel to people and tickets that should not hold personal data.
+ * One reason Lead would reject a file (an error), or one place where the file takes a reading of
+ * Lead's docs that Lead has not confirmed (a warning). It names the place (file, line, column) and the
+ * rule, and says what to fix; it quotes ids, amounts, codes and dates, never names, e-mail addresses or
+ * free text, since reports travel to people and tickets that should not hold personal data.
  */
 export interface Finding {
   /** The path as it was given (or found under a folder given). */
@@ -13,8 +14,8 @@ export interface Finding {
   /** The column's name in the file; empty when the finding is about the file or a whole line. */
   readonly column: string;
   readonly rule: RuleCode;
-  /** Every rule is one Lead rejects a file for; there are no warnings. */
-  readonly severity: 'error';
+  /** An error is what Lead rejects a file for; a warning never stops an upload. */
+  readonly severity: Severity;
   readonly message: string;
 }
 
@@ -37,8 +38,10 @@ export interface FileReport {
 }
 
 export interface ValidationSummary {
+  /** Files checked (history and unreadable names aside). */
   readonly files: number;
   readonly errors: number;
+  readonly warnings: number;
   readonly filesWithErrors: number;
 }
 
@@ -46,10 +49,12 @@ export interface ValidationReport {
   readonly findings: readonly Finding[];
   readonly files: readonly FileReport[];
   readonly summary: ValidationSummary;
+  /**
+   * What the set could not check, one sentence each: the set does not start at Day 0, so references to
+   * records sent before it were not checked; rows whose facts are not known; and so on.
+   */
+  readonly limits: readonly string[];
 }
-
-export const finding = (file: string, line: number, column: string, rule: RuleCode, message: string): Finding =>
-  ({ file, line, column, rule, severity: 'error', message });
 
 /** Lead's order for reading findings: by file, then line, then column. */
 export function compareFindings(a: Finding, b: Finding): number {

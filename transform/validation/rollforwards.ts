@@ -1,11 +1,10 @@
-import { add, equals, formatDecimal, negate, ZERO, type Decimal } from './exact-decimal.js';
-import type { RuleCode } from './rule-catalog.js';
+import { add, equals, formatDecimal, negate, ZERO, type Decimal } from '../money.js';
+import type { RuleInfo } from './rule-types.js';
 
 /**
- * Lead's balance roll-forwards (financial-validations.md §3 deposit, §4 credit) as data: each says which
- * Balances column must equal yesterday's value plus which sum of the day's transactions. Only the
- * formulas Lead's pages give whole are here; the credit fee, interest, past-due, dispute and charge-off
- * rules were cut off on the page we have.
+ * How a balance roll-forward is computed (financial-validations.md §3 deposit, §4 credit): a Balances
+ * column must equal yesterday's value plus a sum of the day's transactions. The formulas themselves are
+ * the Balances file type's rules (transform/file-types/balances.ts); this is the arithmetic.
  */
 export type SummedColumn = 'amount' | 'principal_amount' | 'rewards_amount';
 
@@ -16,7 +15,7 @@ export interface Term {
 }
 
 export interface Rollforward {
-  readonly code: RuleCode;
+  readonly rule: RuleInfo;
   readonly balanceType: 'deposit' | 'credit';
   /** Lead's name of the Balances column rolled forward. */
   readonly column: string;
@@ -24,29 +23,6 @@ export interface Rollforward {
   /** An empty value today: skip the check (an optional column not reported) or read it as 0. */
   readonly empty: 'skip' | 'zero';
 }
-
-export const ROLLFORWARDS: readonly Rollforward[] = [
-  { code: 'cross.rollforward.deposit', balanceType: 'deposit', column: 'balance', empty: 'skip', terms: [{ sum: 'amount', types: { except: ['interest_accrued', 'dispute_won'] } }] },
-  {
-    code: 'cross.rollforward.deposit_rewards', balanceType: 'deposit', column: 'rewards_balance', empty: 'skip',
-    terms: [{ sum: 'rewards_amount', types: { only: ['rewards_earned', 'rewards_spent', 'rewards_redeemed', 'debit', 'refund', 'credit'] } }],
-  },
-  {
-    code: 'cross.rollforward.deposit_interest', balanceType: 'deposit', column: 'interest_accrued_balance', empty: 'skip',
-    terms: [{ sum: 'amount', types: { only: ['interest_accrued'] } }, { sum: 'amount', types: { only: ['interest_paid'] }, negate: true }],
-  },
-  // Lead has not said how dispute_won is signed (financial-validations.md §3): the formula is checked as written.
-  { code: 'cross.rollforward.deposit_dispute', balanceType: 'deposit', column: 'dispute_balance', empty: 'skip', terms: [{ sum: 'amount', types: { only: ['dispute_provisional', 'dispute_won', 'dispute_lost'] } }] },
-  { code: 'cross.rollforward.deposit_charge_off', balanceType: 'deposit', column: 'charge_off_balance', empty: 'skip', terms: [{ sum: 'amount', types: { only: ['charge_off', 'charge_off_recovery'] } }] },
-  { code: 'cross.rollforward.credit', balanceType: 'credit', column: 'balance', empty: 'skip', terms: [{ sum: 'amount', types: { except: ['charge_off_recovery', 'dispute_won'] } }] },
-  {
-    code: 'cross.rollforward.credit_principal', balanceType: 'credit', column: 'outstanding_principal', empty: 'zero',
-    terms: [{ sum: 'principal_amount', types: { except: ['fee', 'interest_accrued', 'charge_off_recovery', 'dispute_won'] } }],
-  },
-];
-
-/** The Balances columns the roll-forwards read, to keep of each balance from one day to the next. */
-export const ROLLED_COLUMNS: readonly string[] = [...new Set(ROLLFORWARDS.map((r) => r.column))];
 
 /** One balance's transactions of a day, summed per transaction type. */
 export type DayActivity = Map<string, Readonly<Record<SummedColumn, Decimal>>>;

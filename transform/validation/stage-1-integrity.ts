@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { recordIdColumnsOf } from '../file-type-spec.js';
 import type { FileColumns } from './file-columns.js';
-import { finding, type Finding } from './finding.js';
+import type { FindingList } from './judge.js';
+import { INTEGRITY } from './rule-catalog.js';
 
 /**
  * Stage 1, file integrity (sftp-process.md §1): is this a well-formed Lead file at all? The header is
@@ -9,95 +10,119 @@ import { finding, type Finding } from './finding.js';
  * The file name, bytes and CSV syntax are checked by the reader (validate-files.ts, byte-checks.ts).
  */
 export interface HeaderCheck {
-  readonly findings: Finding[];
   /** No row can be read (wrong delimiter, no header): later lines are not looked at. */
   readonly fatal: boolean;
   /** Where each of the spec's columns sits in a line, by its name in the program's spec. */
   readonly positions: ReadonlyMap<string, number>;
 }
 
-export function checkHeader(file: string, cells: readonly string[], columns: FileColumns): HeaderCheck {
-  const findings: Finding[] = [];
+export function checkHeader(cells: readonly string[], columns: FileColumns, findings: FindingList): HeaderCheck {
   const positions = new Map<string, number>();
-  const at = (column: string, rule: Parameters<typeof finding>[3], message: string) => findings.push(finding(file, 1, column, rule, message));
+  const at = (column: string, rule: { code: Parameters<FindingList['add']>[2] }, message: string) => findings.add(1, column, rule.code, message);
   const spec = columns.spec;
   const known = (name: string) => columns.column(name) !== undefined;
+  const aliasOf = (name: string) => spec.columns.find((c) => c.aliases?.includes(name));
+  const start = `${spec.columns.slice(0, 3).map((c) => c.name).join('|')}|...`;
 
   if (cells.length === 1 && /[,;]/.test(cells[0]!) && !known(cells[0]!)) {
     const used = cells[0]!.includes(';') && !cells[0]!.includes(',') ? 'semicolons' : 'commas';
-    at('', 'integrity.delimiter', `the header is separated by ${used}; Lead reads only pipe-delimited files (${spec.columns.slice(0, 3).map((c) => c.name).join('|')}|...)`);
-    return { findings, fatal: true, positions };
+    at('', INTEGRITY.delimiter, `the header is separated by ${used}; Lead reads only pipe-delimited files (${start})`);
+    return { fatal: true, positions };
   }
-  if (!cells.some((cell) => known(cell.trim().toLowerCase()))) {
-    at('', 'integrity.header_missing', `the first line is not the ${spec.title} header: none of its fields names a column (the header starts ${spec.columns.slice(0, 3).map((c) => c.name).join('|')}|...)`);
-    return { findings, fatal: true, positions };
+  if (!cells.some((cell) => known(cell.trim().toLowerCase()) || aliasOf(cell.trim().toLowerCase()))) {
+    at('', INTEGRITY.headerMissing, `the first line is not the ${spec.title} header: none of its fields names a column (the header starts ${start})`);
+    return { fatal: true, positions };
   }
 
   cells.forEach((cell, index) => {
     const lower = cell.toLowerCase();
-    if (positions.has(cell) || (cell !== lower && positions.has(lower))) {
-      at(lower, 'integrity.duplicate_column', `column ${lower} is in the header twice (fields ${positions.get(lower)! + 1} and ${index + 1})`);
+    const alias = aliasOf(lower);
+    const name = known(cell) ? cell : known(lower) ? lower : alias?.name;
+    if (name !== undefined && positions.has(name)) {
+      at(name, INTEGRITY.duplicateColumn, `column ${name} is in the header twice (fields ${positions.get(name)! + 1} and ${index + 1})`);
     } else if (known(cell)) {
       positions.set(cell, index);
     } else if (known(lower)) {
-      at(lower, 'integrity.header_case', `header "${cell}" must be written in lower case: ${lower}`);
+      at(lower, INTEGRITY.headerCase, `header "${cell}" must be written in lower case: ${lower}`);
       positions.set(lower, index);
+    } else if (alias) {
+      at(cell, INTEGRITY.headerSpelling, `header ${cell} is read as ${alias.name}, as Lead's file page spells it; Lead has not confirmed which spelling the file takes`);
+      positions.set(alias.name, index);
     } else {
-      at(cell, 'integrity.unknown_column', `${spec.id} has no column "${cell}"; remove it, or add it to the program profile if Lead agreed it`);
+      at(cell, INTEGRITY.unknownColumn, `${spec.id} has no column "${cell}"; remove it, or add it to the program profile if Lead agreed it`);
     }
   });
   for (const column of spec.columns) {
     if (positions.has(column.name)) continue;
-    at(column.name, 'integrity.missing_column', column.required
-      ? `required column ${column.name} is not in the header`
-      : `optional column ${column.name} is not in the header; keep its header and leave its values empty`);
+    if (column.presenceUnknown) {
+      at(column.name, INTEGRITY.uncertainColumn, `column ${column.name} is not in the header; Lead has not confirmed the file has it, so it is read without it`);
+    } else {
+      at(column.name, INTEGRITY.missingColumn, column.required
+        ? `required column ${column.name} is not in the header`
+        : `optional column ${column.name} is not in the header; keep its header and leave its values empty`);
+    }
   }
-  return { findings, fatal: false, positions };
+  const order = spec.columns.map((c) => c.name).filter((name) => positions.has(name));
+  const inFile = [...positions.entries()].sort((a, b) => a[1] - b[1]).map(([name]) => name);
+  const moved = inFile.findIndex((name, i) => name !== order[i]);
+  if (moved >= 0) {
+    at(inFile[moved]!, INTEGRITY.columnOrder, `the columns are not in the ${spec.title} order (${order[moved]} is expected here); Lead matches headers by name as far as we know, but has not said so`);
+  }
+  return { fatal: false, positions };
 }
 
-/** The id of a record in the file (several columns joined for pair records); '' when it has none. */
+/**
+ * The id of a record in the file (several columns joined for pair records); '' when it has none. A
+ * record known by another id column when its own is empty (a balance created by API: Lead's `id`)
+ * takes that one.
+ */
 export function recordKeyOf(columns: FileColumns, cell: (fileName: string) => string): string {
   const ids = recordIdColumnsOf(columns.spec).map(cell);
-  // A balance created through Lead's API is known by Lead's `id`, not a client_balance_id (balances.md).
-  if (columns.spec.id === 'balances' && ids.every((v) => v === '')) {
-    const id = columns.fileName('id');
-    return id ? cell(id) : '';
+  if (ids.every((v) => v === '')) {
+    for (const lead of columns.spec.produces?.columns ?? []) {
+      const name = columns.fileName(lead);
+      if (name && cell(name) !== '') return cell(name);
+    }
+    return '';
   }
-  return ids.every((v) => v === '') ? '' : ids.join(' + ');
+  return ids.join(' + ');
 }
 
 /** Per-file memory of the lines seen: a short hash per row and the ids, nothing else. */
 export interface LineIntegrity {
-  /** Findings for this line; a line whose field count is wrong is not read further. */
-  check(line: number, cells: readonly string[], key: string): { findings: Finding[]; readable: boolean };
+  /** Checks one line; a line whose field count is wrong is not read further (`readable` false). */
+  check(line: number, cells: readonly string[], key: string): { readable: boolean };
 }
 
-export function lineIntegrity(file: string, columns: FileColumns, headerLength: number): LineIntegrity {
+export function lineIntegrity(columns: FileColumns, headerLength: number, findings: FindingList): LineIntegrity {
   const rows = new Map<string, number>();
   const ids = new Map<string, number>();
-  const idColumn = recordIdColumnsOf(columns.spec)[0]!;
+  const idColumn = columns.fileName(recordIdColumnsOf(columns.spec)[0]!) ?? recordIdColumnsOf(columns.spec)[0]!;
   return {
     check(line, cells, key) {
       if (cells.length !== headerLength) {
         const message = cells.length === 1 && cells[0] === ''
           ? `empty line; every line has the header's ${headerLength} fields (an empty file keeps just its header)`
           : `${cells.length} fields where the header has ${headerLength}; a value holding "|" must be quoted`;
-        return { findings: [finding(file, line, '', 'integrity.column_count', message)], readable: false };
+        findings.add(line, '', INTEGRITY.columnCount.code, message);
+        return { readable: false };
       }
       const hash = createHash('sha1').update(cells.join('\u001f')).digest('base64').slice(0, 16);
       const sameRow = rows.get(hash);
       if (sameRow !== undefined) {
-        return { findings: [finding(file, line, '', 'integrity.duplicate_row', `repeats line ${sameRow} whole; send each record once`)], readable: true };
+        findings.add(line, '', INTEGRITY.duplicateRow.code, `repeats line ${sameRow} whole; send each record once`);
+        return { readable: true };
       }
       rows.set(hash, line);
       if (key !== '') {
         const sameId = ids.get(key);
         if (sameId !== undefined) {
-          return { findings: [finding(file, line, idColumn, 'integrity.duplicate_id', `record ${key} is already on line ${sameId}; a file carries each record once`)], readable: true };
+          findings.add(line, idColumn, INTEGRITY.duplicateId.code, `record ${key} is already on line ${sameId}; a file carries each record once`);
+          return { readable: true };
         }
         ids.set(key, line);
       }
-      return { findings: [], readable: true };
+      return { readable: true };
     },
   };
 }

@@ -1,104 +1,116 @@
-import type { ColumnSpec, ColumnType } from '../file-type-spec.js';
+import type { ColumnSpec, ColumnType, MoneyDecimals } from '../file-type-spec.js';
 import { formatValue } from '../format-value.js';
 import { isKnownCurrency, minorDigits } from '../money.js';
 import { parseIsoTimestamp } from './iso-timestamp.js';
-import type { RuleCode } from './rule-catalog.js';
+import { FORMAT } from './rule-catalog.js';
+import type { RuleCode } from './rule-types.js';
 
 /**
  * Stage 2, field format (sftp-process.md §1 "Field Format"): each value alone against its column's
  * type in the spec. Unlike format-value.ts, which turns ledger values into Lead's text, this reads text
- * someone already wrote, so it accepts exactly what Lead does and repairs nothing.
+ * someone already wrote, so it accepts exactly what Lead does and repairs nothing. Where Lead's notes
+ * leave a form open ([UNKNOWN]), the other reading is a warning, never an error.
  */
 export interface ValueProblem {
   readonly rule: RuleCode;
   readonly message: string;
 }
 
-/**
- * How many decimals an amount may have beyond its currency's: `exact` (the currency's digits, what
- * every file but one wants) or `at-least` (transactions.md: a deposit transaction's amount has at least
- * the currency's decimals, `11.500`; `amount_in_usd` at least 2).
- */
-export type Precision = 'exact' | 'at-least';
-
 export interface FormatContext {
   /** The currency of a money column that takes it from another column of the row. */
   readonly rowCurrency: (column: string) => string;
   readonly programCurrency: string;
-  readonly precision: Precision;
-  /** Whether the value may be quoted in a message (not for personal data such as a date of birth). */
-  readonly quotable: boolean;
+  /** The balance type of the row's balance, for amounts whose decimals depend on it. */
+  readonly balanceType: () => 'deposit' | 'credit' | undefined;
+  /** The program is a deposit one (a transaction of an unknown balance may then carry extra decimals). */
+  readonly depositProgram: boolean;
 }
-
-/**
- * Where an amount may have more decimals than its currency, by file type and Lead's column name
- * (transactions.md). `at-least-if-deposit`: only when the transaction's balance is a deposit one; when
- * the balance type is not known the amount must have exactly the currency's digits, which Lead takes
- * from every program.
- */
-export const MONEY_PRECISION: Readonly<Record<string, Readonly<Record<string, 'at-least' | 'at-least-if-deposit'>>>> = {
-  transactions: { amount: 'at-least-if-deposit', amount_in_usd: 'at-least' },
-};
-
-/** Values never quoted in a message, by Lead's column name: personal data (a date of birth is a date). */
-export const NOT_QUOTED: readonly string[] = ['data_of_birth'];
-
-/** Longest ids Lead takes, by Lead's column name (customers.md: client_customer_id is at most 64). */
-export const MAX_LENGTHS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  customer: { client_customer_id: 64 },
-};
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Most values have no problem: one shared empty answer, not an array per cell. */
+const NONE: ValueProblem[] = [];
 const MONEY = /^-?\d+(?:\.(\d+))?$/;
+/** Other ways of writing a boolean: read with a warning, as Lead has not said which it takes. */
+const BOOLEAN_LIKE = /^(?:true|false|t|f|yes|no|y|n|1|0)$/i;
 
-export function checkValue(column: ColumnSpec, value: string, context: FormatContext): ValueProblem | undefined {
+/** The problems of one value: at most one error, or warnings (a value may be read but unconfirmed). */
+export function checkValue(column: ColumnSpec, value: string, context: FormatContext): ValueProblem[] {
   if (value === '' || (column.type.kind === 'array' && value.trim() === '[]')) {
-    return column.required ? { rule: 'format.required', message: 'is required and empty' } : undefined;
+    if (!column.required) return NONE;
+    return [column.requirementUnknown
+      ? { rule: FORMAT.requiredUnconfirmed.code, message: 'is empty; Lead\'s page is cut off before saying whether it is required, so lead-etl always writes it' }
+      : { rule: FORMAT.required.code, message: 'is required and empty' }];
   }
-  const shown = context.quotable ? `"${value.length > 40 ? `${value.slice(0, 40)}...` : value}" ` : '';
-  return checkType(column.type, value, shown, context);
+  const shown = !column.personal && ['string', 'array', 'documents'].every((kind) => kind !== column.type.kind)
+    ? `"${value.length > 40 ? `${value.slice(0, 40)}...` : value}" `
+    : '';
+  const problems = checkType(column.type, value, shown, context);
+  if (problems.length === 0 && column.maxLength !== undefined && [...value].length > column.maxLength) {
+    return [{ rule: FORMAT.maxLength.code, message: `is ${[...value].length} characters; Lead takes at most ${column.maxLength}` }];
+  }
+  return problems;
 }
 
-function checkType(type: ColumnType, value: string, shown: string, context: FormatContext): ValueProblem | undefined {
+function checkType(type: ColumnType, value: string, shown: string, context: FormatContext): ValueProblem[] {
+  const one = (rule: RuleCode, message: string) => [{ rule, message }];
   switch (type.kind) {
     case 'string':
-      return undefined;
+      return NONE;
     case 'enum':
-      return type.values.includes(value) ? undefined : { rule: 'format.enum', message: `${shown}is not one of ${type.values.join(', ')}` };
+      if (type.unconfirmed?.includes(value)) return one(FORMAT.enumUnconfirmed.code, `${shown}is printed on one of Lead's pages but not confirmed; use ${type.values.filter((v) => !type.unconfirmed!.includes(v)).join(', ')} unless Lead says otherwise`);
+      return type.values.includes(value) ? NONE : one(FORMAT.enumValue.code, `${shown}is not one of ${type.values.filter((v) => !type.unconfirmed?.includes(v)).join(', ')}`);
     case 'currency':
-      return isKnownCurrency(value) ? undefined : { rule: 'format.currency', message: `${shown}is not an upper-case ISO 4217 currency code` };
+      return isKnownCurrency(value) ? NONE : one(FORMAT.currency.code, `${shown}is not an upper-case ISO 4217 currency code`);
     case 'money':
       return checkMoney(type, value, shown, context);
     case 'date':
-      return isCalendarDate(value)
-        ? undefined
-        : { rule: 'format.date', message: `${shown}is not a calendar date YYYY-MM-DD` };
+      return isCalendarDate(value) ? NONE : one(FORMAT.date.code, `${shown}is not a calendar date YYYY-MM-DD`);
     case 'timestamp':
+      if (type.dateUnknown && isCalendarDate(value)) {
+        return one(FORMAT.timestampDateOnly.code, `${shown}is a date; Lead's page does not say date or datetime, and lead-etl writes an ISO 8601 datetime`);
+      }
       return checkTimestamp(value, shown);
     case 'integer':
-      return /^-?\d+$/.test(value) ? undefined : { rule: 'format.integer', message: `${shown}is not a whole number` };
+      return /^-?\d+$/.test(value) ? NONE : one(FORMAT.integer.code, `${shown}is not a whole number`);
     case 'boolean':
-      return value === 'true' || value === 'false' ? undefined : { rule: 'format.boolean', message: `${shown}is not true or false` };
+      if (value === 'true' || value === 'false') return NONE;
+      return BOOLEAN_LIKE.test(value)
+        ? one(FORMAT.booleanLiteral.code, `${shown}is read as a boolean; Lead has not said how booleans are written, and lead-etl writes true or false`)
+        : one(FORMAT.boolean.code, `${shown}is not true or false`);
     case 'array':
       return checkArray(value, type.values);
     case 'documents': {
       const result = formatValue(type, value, { timestampZone: 'UTC', programCurrency: context.programCurrency, excessPrecision: 'error', row: {} });
-      return result.ok ? undefined : { rule: 'format.documents', message: result.message };
+      return result.ok ? NONE : one(FORMAT.documents.code, result.message);
     }
   }
 }
 
-function checkMoney(type: Extract<ColumnType, { kind: 'money' }>, value: string, shown: string, context: FormatContext): ValueProblem | undefined {
+function checkMoney(type: Extract<ColumnType, { kind: 'money' }>, value: string, shown: string, context: FormatContext): ValueProblem[] {
   const match = MONEY.exec(value);
-  if (!match) return { rule: 'format.money', message: `${shown}is not a plain decimal amount such as -12.50` };
+  if (!match) return [{ rule: FORMAT.money.code, message: `${shown}is not a plain decimal amount such as -12.50` }];
   const code = type.currency === 'program' ? context.programCurrency : 'fixed' in type.currency ? type.currency.fixed : context.rowCurrency(type.currency.column);
   // No currency to judge the decimals by: the currency column has its own finding.
-  if (!isKnownCurrency(code)) return undefined;
+  if (!isKnownCurrency(code)) return NONE;
   const digits = digitsOf(code);
   const decimals = (match[1] ?? '').length;
-  if (context.precision === 'at-least' ? decimals >= digits : decimals === digits) return undefined;
-  const wanted = context.precision === 'at-least' ? `at least ${digits}` : `exactly ${digits}`;
-  return { rule: 'format.money.decimals', message: `${shown}has ${decimals} decimal(s); ${code} amounts have ${wanted}` };
+  if (type.unitsUnknown && match[1] === undefined && digits > 0) {
+    return [{ rule: FORMAT.moneyWholeUnits.code, message: `${shown}is a whole number; Lead has not said whether this amount is in ${code} or in cents, and lead-etl writes ${code} with ${digits} decimals` }];
+  }
+  const precision = precisionOf(type.decimals ?? 'exact', context);
+  if (decimals === digits || (decimals > digits && precision === 'at-least')) return NONE;
+  if (decimals > digits && precision === 'unknown') {
+    return [{ rule: FORMAT.moneyExtraDecimals.code, message: `${shown}has ${decimals} decimals; Lead has not said whether this file takes more than ${code}'s ${digits}` }];
+  }
+  const wanted = precision === 'at-least' || precision === 'unknown' ? `at least ${digits}` : `exactly ${digits}`;
+  return [{ rule: FORMAT.moneyDecimals.code, message: `${shown}has ${decimals} decimal(s); ${code} amounts here have ${wanted}` }];
+}
+
+/** A deposit transaction's amount takes extra decimals; a credit one, or one whose balance is not known outside a deposit program, does not. */
+function precisionOf(decimals: MoneyDecimals, context: FormatContext): 'exact' | 'at-least' | 'unknown' {
+  if (decimals !== 'at-least-if-deposit') return decimals;
+  const type = context.balanceType();
+  return type === 'deposit' || (type === undefined && context.depositProgram) ? 'at-least' : 'exact';
 }
 
 function isCalendarDate(value: string): boolean {
@@ -116,33 +128,38 @@ function digitsOf(code: string): number {
   return digits;
 }
 
-function checkTimestamp(value: string, shown: string): ValueProblem | undefined {
+function checkTimestamp(value: string, shown: string): ValueProblem[] {
   const parsed = parseIsoTimestamp(value);
   if (!parsed) {
-    return { rule: 'format.timestamp', message: `${shown}is not an ISO 8601 date and time such as 2026-03-05T09:30:00-06:00` };
+    return [{ rule: FORMAT.timestamp.code, message: `${shown}is not an ISO 8601 date and time such as 2026-03-05T09:30:00-06:00` }];
   }
   if (parsed.epochMs === undefined) {
-    return { rule: 'format.timestamp.offset', message: `${shown}has no UTC offset; add Z or the offset (-06:00 in Chicago winter) so the instant is unambiguous` };
+    return [{ rule: FORMAT.timestampOffset.code, message: `${shown}has no UTC offset; add Z or the offset (-06:00 in Chicago winter) so the instant is unambiguous` }];
   }
-  return undefined;
+  return NONE;
 }
 
-function checkArray(value: string, allowed: readonly string[] | undefined): ValueProblem | undefined {
+/** Ids in double quotes separated by commas, as Lead's Accounts page shows them (`"entity_123", "entity_456"`). */
+const COMMA_LIST = /^\s*"[^",[\]\s]+"(?:\s*,\s*"[^",[\]\s]+")*\s*$/;
+
+function checkArray(value: string, allowed: readonly string[] | undefined): ValueProblem[] {
   let items: unknown;
   try {
     items = JSON.parse(value);
   } catch {
     items = undefined;
   }
+  const problems: ValueProblem[] = [];
   if (!Array.isArray(items) || !items.every((item) => typeof item === 'string' && item !== '')) {
-    return { rule: 'format.array', message: 'is not a JSON array of ids such as ["cus_1","cus_2"]' };
+    if (!COMMA_LIST.test(value)) return [{ rule: FORMAT.array.code, message: 'is not a JSON array of ids such as ["cus_1","cus_2"]' }];
+    items = value.split(',').map((part) => part.trim().slice(1, -1));
+    problems.push({ rule: FORMAT.arrayEncoding.code, message: 'is a list separated by commas, as Lead\'s Accounts page shows it; lead-etl writes a JSON array (["cus_1","cus_2"]) and Lead has not confirmed either' });
   }
   // Role codes are not personal data; the message may name them.
   const unknown = allowed ? (items as string[]).filter((item) => !allowed.includes(item)) : [];
-  return unknown.length > 0 ? { rule: 'format.array.enum', message: `"${unknown.join('", "')}" not among ${allowed!.join(', ')}` } : undefined;
+  if (unknown.length > 0) return [{ rule: FORMAT.arrayEnum.code, message: `"${unknown.join('", "')}" not among ${allowed!.join(', ')}` }];
+  return problems;
 }
 
-export function checkLength(fileTypeId: string, leadName: string, value: string): ValueProblem | undefined {
-  const max = MAX_LENGTHS[fileTypeId]?.[leadName];
-  return max !== undefined && value.length > max ? { rule: 'format.max_length', message: `is ${value.length} characters; Lead takes at most ${max}` } : undefined;
-}
+/** An optional value written as the word null (the Non-posted page's wording): read as empty, with a warning. */
+export const isNullLiteral = (value: string): boolean => value === 'null' || value === 'NULL';

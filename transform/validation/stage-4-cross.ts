@@ -1,185 +1,131 @@
-import { activityWindow, addDays, parseFileDate } from '../../core/file-date.js';
-import { parseDecimal, ZERO, type Decimal } from './exact-decimal.js';
-import { parseIsoTimestamp } from './iso-timestamp.js';
+import { activityWindow, parseFileDate } from '../../core/file-date.js';
+import { directionOf, namingOf, type FileTypeSpec, type Workflow } from '../file-type-spec.js';
+import { FILE_TYPES, fileTypeById, fileTypeOrder, type FileTypeId } from '../file-types/registry.js';
+import { canonicalHash } from '../submission-rules.js';
 import type { FileColumns } from './file-columns.js';
-import { finding, type Finding } from './finding.js';
-import { activityFor, addActivity, ROLLED_COLUMNS, ROLLFORWARDS, rollForward, type DayActivity } from './rollforwards.js';
-import type { RuleCode } from './rule-catalog.js';
+import type { FindingList } from './judge.js';
+import { CROSS } from './rule-catalog.js';
+import { idsIn, instantOf } from './rule-kit.js';
+import type {
+  CrossRecordRule, DateFile, DateRule, Fact, FactKind, FactLookup, ProgramFacts, RowView, RuleCode,
+} from './rule-types.js';
+import type { Deferred, SetMemory, Version } from './set-memory.js';
 import { recordKeyOf } from './stage-1-integrity.js';
-import type { CustomerFacts, PriorBalance, PriorVersion, RecordKind, ValidationHistory } from './validation-history.js';
+import type { PriorVersion, SentFile, ValidationHistory } from './validation-history.js';
 
 /**
  * Stage 4, rules across records and files of the set (sftp-process.md §1 stage 3+, §5, §6;
- * financial-validations.md; api-rules.md). Files are read in date order, and within a date in Lead's
- * object order; what a file teaches the later ones is kept compact: ids, each record's last
- * effective_at, customer types, and the balances of one day with one day's sums per balance. Rows are
- * never kept.
+ * financial-validations.md; api-rules.md), the engine of what each file type declares: the ids it makes
+ * known and the ones it names (`produces`, `references`), its versions (`effectiveAtColumn`,
+ * `terminal`, `immutableColumns`), the facts other rules look up, its cross-record and date rules.
  *
- * Per file, the checks against earlier files run when the file ends; references and roll-forwards run
- * when its date ends, so files of the same date may name each other in any order.
+ * Files are read in date order, and within a date in Lead's object order. Per row only compact facts
+ * are gathered (ids, a projection of the columns a pending check reads, per-file tallies); rows are
+ * never kept. Per file, the checks against earlier files run when the file ends; references,
+ * cross-record checks and date rules run when its date ends, so files of one date may name each other in
+ * any order. Everything that crosses files (ids, versions, facts, the checks deferred to the date's end)
+ * goes through SetMemory, a batch at a time, so a one-pass run can keep it in PostgreSQL instead.
  */
-
-/** Which file types make which ids known, and when the set alone knows all of them. */
-export interface RecordSource {
-  readonly kind: RecordKind;
-  readonly fileType: string;
-  readonly columns: readonly string[];
-  /**
-   * `same-date`: a daily file lists them all (every balance not closed, every sale of the day), so the
-   * file of the same date settles whether an id exists. `from-day0`: files carry new and changed records
-   * only, so only a set starting at the program's Day 0 (or history) knows every id.
-   */
-  readonly complete: 'same-date' | 'from-day0';
-  /** New-only file types: an id sent twice is this rule's finding. */
-  readonly newOnly?: RuleCode;
-}
-
-export const RECORD_SOURCES: readonly RecordSource[] = [
-  { kind: 'customer', fileType: 'customer', columns: ['client_customer_id'], complete: 'from-day0' },
-  { kind: 'application', fileType: 'applications', columns: ['client_application_id'], complete: 'from-day0' },
-  { kind: 'account', fileType: 'accounts', columns: ['client_account_id'], complete: 'from-day0' },
-  { kind: 'card', fileType: 'cards', columns: ['client_card_id'], complete: 'from-day0' },
-  { kind: 'balance', fileType: 'balances', columns: ['client_balance_id', 'id'], complete: 'same-date' },
-  { kind: 'transaction', fileType: 'transactions', columns: ['client_transaction_id'], complete: 'from-day0', newOnly: 'cross.transaction_id_reused' },
-  { kind: 'sale', fileType: 'sales_request', columns: ['sale_id'], complete: 'same-date' },
-  { kind: 'sale_answer', fileType: 'sales_response', columns: ['sale_id'], complete: 'from-day0', newOnly: 'cross.sale_already_answered' },
-];
-
-/** A column naming a record of another file (a JSON list of ids when `list`). */
-export interface Reference {
-  readonly code: RuleCode;
-  readonly fileType: string;
-  readonly column: string;
-  readonly kind: RecordKind;
-  readonly list?: boolean;
-}
-
-const ref = (code: RuleCode, kind: RecordKind, fileType: string, column: string, list = false): Reference => ({ code, fileType, column, kind, list });
-
-export const REFERENCES: readonly Reference[] = [
-  ref('cross.unknown_customer', 'customer', 'customer_relationship', 'client_individual_id'),
-  ref('cross.unknown_customer', 'customer', 'customer_relationship', 'client_business_id'),
-  ref('cross.unknown_customer', 'customer', 'customer_relationship', 'client_sole_prop_id'),
-  ref('cross.unknown_customer', 'customer', 'applications', 'account_holders', true),
-  ref('cross.unknown_customer', 'customer', 'applications', 'authorized_signers', true),
-  ref('cross.unknown_customer', 'customer', 'accounts', 'account_holders', true),
-  ref('cross.unknown_customer', 'customer', 'accounts', 'authorized_signers', true),
-  ref('cross.unknown_customer', 'customer', 'accounts', 'authorized_users', true),
-  ref('cross.unknown_application', 'application', 'accounts', 'application_id'),
-  ref('cross.unknown_account', 'account', 'cards', 'account_id'),
-  ref('cross.unknown_customer', 'customer', 'cards', 'entity_id'),
-  ref('cross.unknown_card', 'card', 'cards', 'replaced_by'),
-  ref('cross.unknown_account', 'account', 'authorized_users', 'account_id'),
-  ref('cross.unknown_customer', 'customer', 'authorized_users', 'entity_id'),
-  ref('cross.unknown_account', 'account', 'collaterals', 'account_id'),
-  ref('cross.unknown_balance', 'balance', 'collaterals', 'balance_id'),
-  ref('cross.unknown_account', 'account', 'balances', 'account_id'),
-  ref('cross.unknown_balance', 'balance', 'transactions', 'balance_id'),
-  ref('cross.unknown_card', 'card', 'transactions', 'card_id'),
-  ref('cross.unknown_balance', 'balance', 'non_posted_transactions', 'balance_id'),
-  ref('cross.update_unknown_transaction', 'transaction', 'transactions_update', 'transaction_id'),
-  ref('cross.unknown_sale', 'sale', 'sales_response', 'sale_id'),
-];
-
-/** Lead's own ids, which a reference may hold and only Lead can resolve (sftp-process.md §5). */
-export const LEAD_ID_PREFIXES: Readonly<Partial<Record<RecordKind, readonly string[]>>> = {
-  customer: ['entity_'],
-  application: ['application_'],
-  account: ['account_', 'subledgered_account_', 'partner_ledgered_account_'],
-  card: ['card_'],
-  balance: ['subledger_balance_'],
-};
-
-const KIND_NAMES: Readonly<Record<RecordKind, string>> = {
-  customer: 'customer (Customer file)',
-  application: 'application (Applications file)',
-  account: 'account (Accounts file)',
-  card: 'card (Cards file)',
-  balance: 'balance (Balances file)',
-  transaction: 'transaction (Transactions file)',
-  sale: 'sale (Sales Request of the same date)',
-  sale_answer: 'sale answer',
-};
-
-const HOLDER_TYPES = ['accounts', 'applications'];
-
 export interface CrossOptions {
   readonly history: ValidationHistory;
   /** The set holds every file since the program's Day 0: an id it never saw was never sent. */
   readonly fromDay0: boolean;
+  readonly program: ProgramFacts;
+  /** The program's file types when a profile gives them; otherwise the set's own types stand in. */
+  readonly programTypes?: readonly FileTypeSpec[];
 }
 
-interface Version {
-  readonly at?: number;
-  readonly atText?: string;
-  readonly terminal: boolean;
-  /** First values of the immutable columns, by the file's column name. */
-  readonly immutable?: Readonly<Record<string, string>>;
-  readonly where: string;
+/** A file of the set, superseded versions included (a file type is present for its date or batch). */
+export interface SetEntry {
+  readonly fileType: FileTypeId;
+  /** The date (T), or the batch id of a batch-named file. */
+  readonly key: string;
+  /** T, or the date a batch id starts with ('' for none). */
+  readonly fileDate: string;
 }
 
-/** One balance of a Balances file: its amounts (null: the value did not parse) and nothing else. */
-interface SnapshotRow {
+interface PendingCheck {
+  readonly rule: CrossRecordRule;
   readonly line: number;
-  readonly type: string;
-  readonly status: string;
-  readonly amounts: Readonly<Record<string, Decimal | null | undefined>>;
+  readonly values: Readonly<Record<string, string>>;
+  readonly recordKey: string;
+  sentBefore?: boolean;
 }
 
 /** What one file teaches the set, gathered row by row and let go once its date is done. */
 export interface FileFacts {
   readonly file: string;
   readonly columns: FileColumns;
+  readonly spec: FileTypeSpec;
   readonly fileDate: string;
+  /** Its date, or its batch id. */
+  readonly key: string;
   /** How a message names this file to a later one ("the file dated 2026-03-06"), one string per file. */
   readonly where: string;
   /** A date-named file's T-1 (epoch milliseconds), which its effective_at values must fall in. */
   readonly window?: { readonly start: number; readonly end: number; readonly activityDate: string };
-  readonly produced: Map<RecordKind, Map<string, number>>;
+  /** Whether its findings count: false for Lead's own files and for files the state store says were sent. */
+  checked: boolean;
+  readonly findings: FindingList;
+  readonly produced: Map<string, number>;
   readonly versions: Map<string, { line: number; version: Version }>;
-  readonly references: { line: number; column: string; reference: Reference; id: string }[];
-  readonly holders: { line: number; declared: string; holders: string[]; signers: string[] }[];
-  readonly customers: Map<string, CustomerFacts>;
-  readonly balances: Map<string, SnapshotRow>;
-  readonly activity: Map<string, DayActivity>;
-  /** Balances whose day cannot be summed: one of their transactions had an amount that did not parse. */
-  readonly unsummable: Set<string>;
-  readonly findings: Finding[];
-  /** Set when the file ends: whether stages 1-3 passed, and whether every line could be read. */
+  readonly references: { line: number; column: string; to: FileTypeId; id: string }[];
+  readonly pending: PendingCheck[];
+  readonly facts: Map<FactKind, Map<string, Record<string, string>>>;
+  readonly aggregates: Map<string, unknown>;
+  readonly windowFindings: { line: number; column: string; message: string }[];
+  /** Lead's names of the columns the spec has and the program dropped: rules reading them are skipped. */
+  readonly dropped: ReadonlySet<string>;
+  /** Set when the file ends: whether stages 1-3 passed with no error, and whether every line could be read. */
   passed: boolean;
   readable: boolean;
 }
 
 export interface SetState {
   readonly options: CrossOptions;
-  /** Ids of each kind the set has sent so far, with the date of the file that sent them first. */
-  readonly known: Map<RecordKind, Map<string, string>>;
-  /** For each file type in the set, the dates it has a file for. */
-  readonly present: ReadonlyMap<string, ReadonlySet<string>>;
-  readonly versions: Map<string, Map<string, Version>>;
-  readonly customers: Map<string, CustomerFacts>;
-  readonly balanceTypes: Map<string, 'deposit' | 'credit'>;
+  readonly memory: SetMemory;
+  readonly entries: readonly SetEntry[];
   pending: FileFacts[];
-  previous?: { readonly date: string; readonly balances: ReadonlyMap<string, SnapshotRow> };
+  readonly kept: Map<DateRule, unknown>;
+  /** Rows a rule could not check, by rule: the facts it needs are not in the set or history. */
+  readonly unchecked: Map<RuleCode, number>;
+  /** References not checked, by the file type named: the set cannot hold every record of it. */
+  readonly referencesNotChecked: Map<FileTypeId, number>;
+  readonly sent: Map<string, Promise<readonly SentFile[]>>;
 }
 
-export function createSetState(options: CrossOptions, files: readonly { fileType: string; fileDate: string }[]): SetState {
-  const present = new Map<string, Set<string>>();
-  for (const f of files) present.set(f.fileType, (present.get(f.fileType) ?? new Set()).add(f.fileDate));
-  return { options, known: new Map(), present, versions: new Map(), customers: new Map(), balanceTypes: new Map(), pending: [] };
+export function createSetState(options: CrossOptions, memory: SetMemory, entries: readonly SetEntry[]): SetState {
+  return { options, memory, entries, pending: [], kept: new Map(), unchecked: new Map(), referencesNotChecked: new Map(), sent: new Map() };
 }
 
-export function startFile(state: SetState, file: string, columns: FileColumns, fileDate: string, dated: boolean): FileFacts {
-  const window = dated ? activityWindow(parseFileDate(fileDate)) : undefined;
+/** What history recorded for a file date, asked once per date. */
+export function sentFor(state: SetState, fileDate: string): Promise<readonly SentFile[]> {
+  let found = state.sent.get(fileDate);
+  if (!found) state.sent.set(fileDate, (found = fileDate ? state.options.history.sentFiles(fileDate) : Promise.resolve([])));
+  return found;
+}
+
+export function startFile(state: SetState, init: { file: string; columns: FileColumns; fileDate: string; key: string; checked: boolean; findings: FindingList }): FileFacts {
+  const { spec } = init.columns;
+  const window = namingOf(spec) === 'date' && init.fileDate ? activityWindow(parseFileDate(init.fileDate)) : undefined;
+  const base = fileTypeById(spec.id);
   const facts: FileFacts = {
-    file, columns, fileDate,
-    where: fileDate ? `the file dated ${fileDate}` : 'an earlier batch',
+    ...init,
+    spec,
+    where: namingOf(spec) === 'date' ? `the file dated ${init.fileDate}` : `batch ${init.key || '(no id)'}`,
     ...(window ? { window: { start: window.start.toMillis(), end: window.end.toMillis(), activityDate: window.activityDate } } : {}),
-    produced: new Map(), versions: new Map(), references: [], holders: [], customers: new Map(), balances: new Map(),
-    activity: new Map(), unsummable: new Set(), findings: [], passed: false, readable: false,
+    produced: new Map(), versions: new Map(), references: [], pending: [], facts: new Map(), aggregates: new Map(), windowFindings: [],
+    dropped: new Set(base.columns.map((c) => c.name).filter((lead) => init.columns.fileName(lead) === undefined)),
+    passed: false, readable: false,
   };
+  for (const aggregate of spec.validation?.aggregates ?? []) facts.aggregates.set(aggregate.name, aggregate.start());
   state.pending.push(facts);
   return facts;
+}
+
+/** A rule may read its columns: none was dropped by the program, none failed its format on this row. */
+export function readable(facts: FileFacts, reads: readonly string[], failedLead: (lead: string) => boolean): boolean {
+  return reads.every((lead) => !facts.dropped.has(lead) && !failedLead(lead));
 }
 
 /**
@@ -187,181 +133,205 @@ export function startFile(state: SetState, file: string, columns: FileColumns, f
  * format (`failed`) are not used, so a wrong value is reported once, by stage 2.
  */
 export function collectRow(facts: FileFacts, line: number, cell: (fileName: string) => string, failed: (fileName: string) => boolean): void {
-  const { columns } = facts;
-  const spec = columns.spec;
-  const value = (leadName: string) => {
-    const name = columns.fileName(leadName);
-    return name === undefined || failed(name) ? '' : cell(name);
+  const { columns, spec } = facts;
+  const failedLead = (lead: string) => {
+    const name = columns.fileName(lead);
+    return name !== undefined && failed(name);
+  };
+  const view: RowView = {
+    get: (lead) => {
+      const name = columns.fileName(lead);
+      return name === undefined || failed(name) ? '' : cell(name);
+    },
   };
 
-  for (const source of RECORD_SOURCES) {
-    if (source.fileType !== spec.id) continue;
-    const ids = facts.produced.get(source.kind) ?? new Map<string, number>();
-    facts.produced.set(source.kind, ids);
-    for (const column of source.columns) {
-      const id = value(column);
-      if (id !== '' && !ids.has(id)) ids.set(id, line);
+  for (const column of spec.produces?.columns ?? []) {
+    const id = view.get(column);
+    if (id !== '' && !facts.produced.has(id)) facts.produced.set(id, line);
+  }
+
+  const versioned = tracksVersions(spec);
+  const recordKey = recordKeyOf(columns, cell);
+  if (versioned && recordKey !== '' && !facts.versions.has(recordKey)) {
+    const atText = spec.effectiveAtColumn && !failed(spec.effectiveAtColumn) ? cell(spec.effectiveAtColumn) : '';
+    const terminal = spec.terminal !== undefined && !failed(spec.terminal.column) && spec.terminal.values.includes(cell(spec.terminal.column));
+    const immutable = spec.immutableColumns ? Object.fromEntries(spec.immutableColumns.map((c) => [c, failed(c) ? '' : cell(c)])) : undefined;
+    const hash = spec.rule === 'full-overwrite' ? canonicalHash(spec, spec.columns.map((c) => cell(c.name))) : undefined;
+    facts.versions.set(recordKey, {
+      line,
+      version: { ...(atText ? { at: instantOf(atText), atText } : {}), terminal, ...(immutable ? { immutable } : {}), ...(hash ? { hash } : {}), where: facts.where },
+    });
+  }
+
+  for (const reference of spec.references ?? []) {
+    if (facts.dropped.has(reference.column)) continue;
+    const text = view.get(reference.column);
+    if (text === '') continue;
+    const prefixes = fileTypeById(reference.to).produces?.leadIdPrefixes ?? [];
+    for (const id of reference.list ? idsIn(text) : [text]) {
+      if (prefixes.some((prefix) => id.startsWith(prefix))) continue;
+      facts.references.push({ line, column: columns.fileName(reference.column)!, to: reference.to, id });
     }
   }
 
-  if (spec.effectiveAtColumn || spec.terminal || spec.immutableColumns) {
-    const key = recordKeyOf(columns, cell);
-    if (key !== '' && !facts.versions.has(key)) {
-      const atText = spec.effectiveAtColumn && !failed(spec.effectiveAtColumn) ? cell(spec.effectiveAtColumn) : '';
-      const terminal = spec.terminal !== undefined && !failed(spec.terminal.column) && spec.terminal.values.includes(cell(spec.terminal.column));
-      const immutable = spec.immutableColumns ? Object.fromEntries(spec.immutableColumns.map((c) => [c, failed(c) ? '' : cell(c)])) : undefined;
-      facts.versions.set(key, {
-        line,
-        version: { ...(atText ? { at: instant(atText), atText } : {}), terminal, ...(immutable ? { immutable } : {}), where: facts.where },
+  const effectiveAt = view.get('effective_at');
+  if (facts.window && effectiveAt !== '') {
+    const at = instantOf(effectiveAt);
+    if (at < facts.window.start || at >= facts.window.end) {
+      facts.windowFindings.push({
+        line, column: columns.fileName('effective_at')!,
+        message: `${effectiveAt} is outside ${facts.window.activityDate} (America/Chicago), the day the file dated ${facts.fileDate} carries`,
       });
     }
   }
 
-  for (const reference of REFERENCES) {
-    if (reference.fileType !== spec.id) continue;
-    const text = value(reference.column);
-    if (text === '') continue;
-    const ids = reference.list ? (JSON.parse(text) as string[]) : [text];
-    for (const id of ids) {
-      if (LEAD_ID_PREFIXES[reference.kind]?.some((prefix) => id.startsWith(prefix))) continue;
-      facts.references.push({ line, column: columns.fileName(reference.column)!, reference, id });
-    }
+  const validation = spec.validation;
+  if (!validation) return;
+  for (const rule of validation.crossRecords ?? []) {
+    if (!readable(facts, rule.reads, failedLead)) continue;
+    facts.pending.push({ rule, line, values: Object.fromEntries(rule.reads.map((lead) => [lead, view.get(lead)])), recordKey });
   }
-
-  const effectiveAt = value('effective_at');
-  if (facts.window && effectiveAt !== '') {
-    const window = facts.window;
-    const at = instant(effectiveAt);
-    if (at < window.start || at >= window.end) {
-      facts.findings.push(finding(facts.file, line, columns.fileName('effective_at')!, 'cross.effective_at_window',
-        `${effectiveAt} is outside ${window.activityDate} (America/Chicago), the day the file dated ${facts.fileDate} carries`));
-    }
+  for (const producer of validation.facts ?? []) {
+    if (producer.reads.some((lead) => facts.dropped.has(lead))) continue;
+    const id = producer.key(view);
+    if (id === undefined) continue;
+    const known = facts.facts.get(producer.kind) ?? new Map<string, Record<string, string>>();
+    facts.facts.set(producer.kind, known);
+    const values = producer.values(view);
+    const before = known.get(id);
+    known.set(id, before && producer.merge ? producer.merge(before, values, true) : values);
   }
-
-  if (spec.id === 'customer' && value('client_customer_id') !== '') {
-    const roles = value('inteded_roles');
-    facts.customers.set(value('client_customer_id'), { customerType: value('customer_type'), intendedRoles: roles ? (JSON.parse(roles) as string[]) : [] });
-  }
-
-  if (HOLDER_TYPES.includes(spec.id)) {
-    const list = (leadName: string) => {
-      const text = value(leadName);
-      return text ? (JSON.parse(text) as string[]).filter((id) => !id.startsWith('entity_')) : [];
-    };
-    facts.holders.push({ line, declared: value('account_holder_type'), holders: list('account_holders'), signers: list('authorized_signers') });
-  }
-
-  if (spec.id === 'balances') {
-    const id = value('client_balance_id') || value('id');
-    const type = value('type');
-    if (id !== '' && (type === 'deposit' || type === 'credit')) {
-      const amounts: Record<string, Decimal | null | undefined> = {};
-      for (const column of ROLLED_COLUMNS) {
-        const name = columns.fileName(column);
-        if (name === undefined) continue;
-        amounts[column] = failed(name) ? null : cell(name) === '' ? undefined : parseDecimal(cell(name)) ?? null;
-      }
-      facts.balances.set(id, { line, type, status: value('status'), amounts });
-    }
-  }
-
-  if (spec.id === 'transactions') {
-    const balanceId = value('balance_id');
-    if (balanceId === '') return;
-    const amount = (leadName: string): Decimal | null => {
-      const name = columns.fileName(leadName);
-      if (name === undefined || cell(name) === '') return ZERO;
-      return failed(name) ? null : parseDecimal(cell(name)) ?? null;
-    };
-    const sums = { amount: amount('amount'), principal_amount: amount('principal_amount'), rewards_amount: amount('rewards_amount') };
-    const type = value('type');
-    if (type === '' || sums.amount === null || sums.principal_amount === null || sums.rewards_amount === null) {
-      facts.unsummable.add(balanceId);
-      return;
-    }
-    const activity = facts.activity.get(balanceId) ?? new Map();
-    facts.activity.set(balanceId, activity);
-    addActivity(activity, type, sums as Record<'amount' | 'principal_amount' | 'rewards_amount', Decimal>);
+  for (const aggregate of validation.aggregates ?? []) {
+    aggregate.add(facts.aggregates.get(aggregate.name), view, line, failedLead);
   }
 }
 
 /**
- * A file is done. When it passed stages 1-3, its records are checked against the earlier files of the
- * set and history; either way what it sent joins the set, so a file rejected for one row does not make
- * every record that names it unknown too.
+ * A file is done. When it passed stages 1-3 and counts, its records are checked against the earlier
+ * files of the set and history; either way what it made known joins the set, so a file rejected for one
+ * row does not make every record that names it unknown too.
  */
-export async function endFile(state: SetState, facts: FileFacts, outcome: { passed: boolean; readable: boolean }): Promise<Finding[]> {
+export async function endFile(state: SetState, facts: FileFacts, outcome: { passed: boolean; readable: boolean }): Promise<void> {
   facts.passed = outcome.passed;
   facts.readable = outcome.readable;
-  const findings = outcome.passed ? [...facts.findings, ...await newOnlyFindings(state, facts), ...await versionFindings(state, facts)] : [];
-
-  for (const [kind, ids] of facts.produced) {
-    const known = state.known.get(kind) ?? new Map<string, string>();
-    state.known.set(kind, known);
-    for (const id of ids.keys()) if (!known.has(id)) known.set(id, facts.fileDate);
+  const { spec } = facts;
+  if (facts.checked && facts.passed) {
+    for (const f of facts.windowFindings) facts.findings.add(f.line, f.column, CROSS.effectiveAtWindow.code, f.message);
+    await newOnlyFindings(state, facts);
+    await versionFindings(state, facts);
   }
-  const versions = state.versions.get(facts.columns.spec.id) ?? new Map<string, Version>();
-  state.versions.set(facts.columns.spec.id, versions);
-  for (const [key, { version }] of facts.versions) {
-    const before = versions.get(key);
+  await markSentBefore(state, facts);
+
+  const { memory } = state;
+  // What waits for the date's end leaves the file: its references and row checks, if the file is judged.
+  if (facts.checked && facts.passed) {
+    const file = state.pending.indexOf(facts);
+    const rules = spec.validation?.crossRecords ?? [];
+    memory.defer(facts.fileDate, [
+      ...facts.references.map((r) => ({ kind: 'reference' as const, file, ...r })),
+      ...facts.pending.map((p) => ({
+        kind: 'check' as const, file, line: p.line, rule: rules.indexOf(p.rule), values: p.values, ...(p.sentBefore !== undefined ? { sentBefore: p.sentBefore } : {}),
+      })),
+    ]);
+  }
+  facts.references.length = 0;
+  facts.pending.length = 0;
+  if (spec.produces) memory.rememberIds(spec.id, facts.produced.keys(), facts.key);
+  // A row Lead rejects does not become the version the next file is compared with: one defect, one finding.
+  const rejected = new Set(facts.findings.items.filter((f) => f.severity === 'error' && f.line > 0).map((f) => f.line));
+  for (const [key, { line, version }] of facts.versions) {
+    if (rejected.has(line)) continue;
+    const before = (await memory.versions(spec.id, [key])).get(key);
     // Immutable values are the first ones set; a later version only fills those still empty.
     const immutable = before?.immutable && version.immutable
       ? Object.fromEntries(Object.entries(version.immutable).map(([c, v]) => [c, before.immutable![c] || v]))
       : version.immutable;
-    versions.set(key, { ...version, ...(immutable ? { immutable } : {}) });
+    memory.rememberVersion(spec.id, key, { ...version, ...(immutable ? { immutable } : {}) });
   }
-  for (const [id, customer] of facts.customers) state.customers.set(id, customer);
-  for (const [id, balance] of facts.balances) state.balanceTypes.set(id, balance.type as 'deposit' | 'credit');
-  return findings;
-}
-
-async function newOnlyFindings(state: SetState, facts: FileFacts): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  for (const source of RECORD_SOURCES) {
-    if (source.fileType !== facts.columns.spec.id || !source.newOnly) continue;
-    const ids = facts.produced.get(source.kind) ?? new Map<string, number>();
-    const known = state.known.get(source.kind) ?? new Map<string, string>();
-    const column = facts.columns.fileName(source.columns[0]!)!;
-    const rest = [...ids.keys()].filter((id) => !known.has(id));
-    const sentBefore = rest.length ? await state.options.history.knownIds(source.kind, rest) : new Set<string>();
-    for (const [id, line] of ids) {
-      const date = known.get(id);
-      if (date === undefined && !sentBefore.has(id)) continue;
-      const where = date === undefined ? 'before this set' : `in the file dated ${date || '(undated)'}`;
-      findings.push(finding(facts.file, line, column, source.newOnly, `${id} was already sent ${where}; each ${facts.columns.spec.title} entry is sent once, ever`));
+  for (const producer of spec.validation?.facts ?? []) {
+    const made = facts.facts.get(producer.kind);
+    if (!made) continue;
+    const previous = producer.merge ? await memory.facts(producer.kind, [...made.keys()]) : new Map<string, Fact>();
+    for (const [id, values] of made) {
+      const before = previous.get(id);
+      const merged = before && producer.merge ? producer.merge(before.values, values, false) : values;
+      memory.rememberFact(producer.kind, id, { values: merged, terminal: terminalOf(spec, producer.kind, values), fileDate: facts.key, where: facts.where, complete: true });
     }
   }
-  return findings;
 }
 
-async function versionFindings(state: SetState, facts: FileFacts): Promise<Finding[]> {
-  const spec = facts.columns.spec;
-  if (facts.versions.size === 0) return [];
-  const inSet = state.versions.get(spec.id) ?? new Map<string, Version>();
-  const rest = [...facts.versions.keys()].filter((key) => !inSet.has(key));
+/** A fact of a file type's own kind is terminal as its records are (read by Lead's column name). */
+function terminalOf(spec: FileTypeSpec, kind: FactKind, values: Readonly<Record<string, string>>): boolean {
+  const terminal = fileTypeById(spec.id).terminal;
+  if (kind !== spec.id || !terminal) return false;
+  return terminal.values.includes(values[terminal.column] ?? '');
+}
+
+/** For checks that need it: was each row's record sent before this file (in the set or history)? */
+async function markSentBefore(state: SetState, facts: FileFacts): Promise<void> {
+  const wanting = facts.pending.filter((p) => p.rule.usesSentBefore && p.recordKey !== '');
+  if (wanting.length === 0) return;
+  const { spec } = facts;
+  const keys = [...new Set(wanting.map((p) => p.recordKey))];
+  const inSet = spec.produces ? await state.memory.knownIds(spec.id, keys) : await state.memory.versions(spec.id, keys);
+  const rest = keys.filter((k) => !inSet.has(k));
+  const fromHistory = rest.length === 0 ? new Set<string>()
+    : spec.produces ? await state.options.history.knownIds(spec.id, rest) : new Set((await state.options.history.lastVersions(spec.id, rest)).keys());
+  // Only a set from Day 0, or history that knows the whole type, can say a record is new.
+  const complete = state.options.fromDay0 || state.options.history.covers.has(spec.id);
+  for (const p of wanting) {
+    p.sentBefore = inSet.has(p.recordKey) || fromHistory.has(p.recordKey) ? true : complete ? false : undefined;
+  }
+}
+
+async function newOnlyFindings(state: SetState, facts: FileFacts): Promise<void> {
+  const rule = facts.spec.produces?.newOnly;
+  if (!rule) return;
+  const ids = [...facts.produced.keys()];
+  const known = await state.memory.knownIds(facts.spec.id, ids);
+  const rest = ids.filter((id) => !known.has(id));
+  const sentBefore = rest.length ? await state.options.history.knownIds(facts.spec.id, rest) : new Set<string>();
+  const column = facts.columns.fileName(facts.spec.produces!.columns[0]!)!;
+  for (const [id, line] of facts.produced) {
+    const date = known.get(id);
+    if (date === undefined && !sentBefore.has(id)) continue;
+    const where = date === undefined ? 'before this set' : `in the file dated ${date || '(undated)'}`;
+    facts.findings.add(line, column, rule.code, `${id} was already sent ${where}; each ${facts.spec.title} entry is sent once, ever`);
+  }
+}
+
+async function versionFindings(state: SetState, facts: FileFacts): Promise<void> {
+  const { spec } = facts;
+  if (facts.versions.size === 0) return;
+  const keys = [...facts.versions.keys()];
+  const inSet = await state.memory.versions(spec.id, keys);
+  const rest = keys.filter((key) => !inSet.has(key));
   const fromHistory = rest.length ? await state.options.history.lastVersions(spec.id, rest) : new Map<string, PriorVersion>();
-  const idColumn = spec.recordIdColumn;
-  const findings: Finding[] = [];
+  const idColumn = facts.columns.fileName(spec.recordIdColumn) ?? spec.recordIdColumn;
   for (const [key, { line, version }] of facts.versions) {
     const prior = inSet.get(key) ?? priorFromHistory(fromHistory.get(key), facts.columns);
     if (!prior) continue;
     if (prior.terminal) {
-      findings.push(finding(facts.file, line, spec.terminal?.column ?? idColumn, 'cross.terminal_record_changed',
-        `${key} was sent ${spec.terminal ? `${spec.terminal.column} ${spec.terminal.values.join('/')}` : 'terminal'} in ${prior.where}; Lead takes no change to it after that`));
+      facts.findings.add(line, spec.terminal?.column ?? idColumn, CROSS.terminalRecordChanged.code,
+        `${key} was sent ${spec.terminal ? `${spec.terminal.column} ${spec.terminal.values.join('/')}` : 'terminal'} in ${prior.where}; Lead takes no change to it after that`);
       continue;
     }
-    if (spec.effectiveAtColumn && version.at !== undefined && prior.at !== undefined && version.at <= prior.at) {
-      findings.push(finding(facts.file, line, spec.effectiveAtColumn, 'cross.effective_at_not_increasing',
-        `${key}: ${version.atText} is not later than ${prior.atText}, its effective_at in ${prior.where}`));
+    const notLater = spec.effectiveAtColumn && version.at !== undefined && prior.at !== undefined && version.at <= prior.at;
+    if (notLater) {
+      facts.findings.add(line, spec.effectiveAtColumn!, CROSS.effectiveAtNotIncreasing.code, `${key}: ${version.atText} is not later than ${prior.atText}, its effective_at in ${prior.where}`);
     }
+    let changedOnce = false;
     for (const [column, first] of Object.entries(prior.immutable ?? {})) {
       const now = version.immutable?.[column] ?? '';
       if (first !== '' && now !== first) {
-        findings.push(finding(facts.file, line, column, 'cross.immutable_field_changed', `${key}: ${column} was first sent as ${first} in ${prior.where}; Lead lets it be set only once`));
+        changedOnce = true;
+        facts.findings.add(line, column, CROSS.immutableFieldChanged.code, `${key}: ${column} was first sent as ${first} in ${prior.where}; Lead lets it be set only once`);
       }
     }
+    if (!notLater && !changedOnce && prior.hash !== undefined && prior.hash === version.hash) {
+      facts.findings.add(line, idColumn, CROSS.unchangedRecordResent.code, `${key} is the same as in ${prior.where}; send a record again only when it changed`);
+    }
   }
-  return findings;
 }
 
 function priorFromHistory(prior: PriorVersion | undefined, columns: FileColumns): Version | undefined {
@@ -370,149 +340,203 @@ function priorFromHistory(prior: PriorVersion | undefined, columns: FileColumns)
     ? Object.fromEntries(Object.entries(prior.immutable).map(([lead, v]) => [columns.fileName(lead) ?? lead, v]))
     : undefined;
   return {
-    ...(prior.effectiveAt ? { at: instant(prior.effectiveAt), atText: prior.effectiveAt } : {}),
+    ...(prior.effectiveAt ? { at: instantOf(prior.effectiveAt), atText: prior.effectiveAt } : {}),
     terminal: prior.terminal,
     ...(immutable ? { immutable } : {}),
+    ...(prior.contentHash ? { hash: prior.contentHash } : {}),
     where: 'a file sent before this set',
   };
 }
 
-export interface DateOutcome {
-  readonly findings: Finding[];
+export interface DateNotes {
   /** Why a check could not run, per file, for the report. */
   readonly notes: { file: string; note: string }[];
 }
 
-/** A date is done: references, holders, balance coverage and roll-forwards for its files. */
-export async function endDate(state: SetState, date: string): Promise<DateOutcome> {
+/** A date is done: references, cross-record checks, date rules and the set rules for its files. */
+export async function endDate(state: SetState, date: string): Promise<DateNotes> {
   const files = state.pending;
+  const notes: DateNotes['notes'] = [];
+  for await (const batch of state.memory.drain(date, 10_000)) {
+    await referenceFindings(state, date, files, batch.filter((d): d is Extract<Deferred, { kind: 'reference' }> => d.kind === 'reference'));
+    await crossRecordFindings(state, files, batch.filter((d): d is Extract<Deferred, { kind: 'check' }> => d.kind === 'check'));
+  }
   state.pending = [];
-  const outcome: DateOutcome = { findings: [], notes: [] };
-  const passed = files.filter((f) => f.passed);
-  outcome.findings.push(...await referenceFindings(state, date, passed), ...await holderFindings(state, passed));
-  await balanceFindings(state, date, files, outcome);
-  return outcome;
+  await dateRuleFindings(state, date, files, notes);
+  await setFindings(state, date, files);
+  return { notes };
 }
 
-function covered(state: SetState, kind: RecordKind, date: string): boolean {
-  if (state.options.history.covers.has(kind)) return true;
-  const source = RECORD_SOURCES.find((s) => s.kind === kind)!;
-  const dates = state.present.get(source.fileType);
-  if (!dates) return false;
-  return source.complete === 'same-date' ? dates.has(date) : state.options.fromDay0;
+function covered(state: SetState, fileType: FileTypeId, date: string): boolean {
+  if (state.options.history.covers.has(fileType)) return true;
+  const produces = fileTypeById(fileType).produces;
+  const files = state.entries.filter((e) => e.fileType === fileType);
+  if (!produces || files.length === 0) return false;
+  return produces.complete === 'same-date' ? files.some((e) => e.fileDate === date) : state.options.fromDay0;
 }
 
-async function referenceFindings(state: SetState, date: string, files: readonly FileFacts[]): Promise<Finding[]> {
-  const unknown = new Map<RecordKind, Set<string>>();
-  for (const facts of files) {
-    for (const r of facts.references) {
-      if (!covered(state, r.reference.kind, date) || state.known.get(r.reference.kind)?.has(r.id)) continue;
-      unknown.set(r.reference.kind, (unknown.get(r.reference.kind) ?? new Set()).add(r.id));
+async function referenceFindings(state: SetState, date: string, files: readonly FileFacts[], references: readonly Extract<Deferred, { kind: 'reference' }>[]): Promise<void> {
+  const byType = new Map<FileTypeId, Set<string>>();
+  const checked = references.filter((r) => {
+    if (covered(state, r.to, date)) return true;
+    state.referencesNotChecked.set(r.to, (state.referencesNotChecked.get(r.to) ?? 0) + 1);
+    return false;
+  });
+  for (const r of checked) byType.set(r.to, (byType.get(r.to) ?? new Set()).add(r.id));
+  const unknown = new Map<FileTypeId, Set<string>>();
+  for (const [type, ids] of byType) {
+    const inSet = await state.memory.knownIds(type, [...ids]);
+    const rest = [...ids].filter((id) => !inSet.has(id));
+    const sent = rest.length ? await state.options.history.knownIds(type, rest) : new Set<string>();
+    unknown.set(type, new Set(rest.filter((id) => !sent.has(id))));
+  }
+  for (const r of checked) {
+    if (!unknown.get(r.to)?.has(r.id)) continue;
+    const target = fileTypeById(r.to);
+    const rule = target.produces?.unknown;
+    if (!rule) continue;
+    files[r.file]!.findings.add(r.line, r.column, rule.code,
+      `${r.id} names no ${target.title} record sent before or in the set up to ${date || 'this batch'}; send it first, or correct the id`);
+  }
+}
+
+async function crossRecordFindings(state: SetState, files: readonly FileFacts[], checks: readonly Extract<Deferred, { kind: 'check' }>[]): Promise<void> {
+  if (checks.length === 0) return;
+  const pending = checks.map((check) => ({ facts: files[check.file]!, check, rule: files[check.file]!.spec.validation!.crossRecords![check.rule]! }));
+  const viewOf = (values: Readonly<Record<string, string>>): RowView => ({ get: (lead) => values[lead] ?? '' });
+  const wanted = new Map<FactKind, Set<string>>();
+  for (const { check, rule } of pending) {
+    for (const need of rule.needs(viewOf(check.values))) {
+      if (need.id !== '') wanted.set(need.kind, (wanted.get(need.kind) ?? new Set()).add(need.id));
     }
   }
-  const sentBefore = new Map<RecordKind, ReadonlySet<string>>();
-  for (const [kind, ids] of unknown) sentBefore.set(kind, await state.options.history.knownIds(kind, [...ids]));
-  const findings: Finding[] = [];
-  for (const facts of files) {
-    for (const r of facts.references) {
-      if (!unknown.get(r.reference.kind)?.has(r.id) || sentBefore.get(r.reference.kind)?.has(r.id)) continue;
-      findings.push(finding(facts.file, r.line, r.column, r.reference.code,
-        `${r.id} names no ${KIND_NAMES[r.reference.kind]} sent before or in the set up to ${date || 'this batch'}; send it first, or correct the id`));
-    }
-  }
-  return findings;
-}
-
-async function holderFindings(state: SetState, files: readonly FileFacts[]): Promise<Finding[]> {
-  const rows = files.flatMap((facts) => facts.holders.map((row) => ({ facts, row })));
-  if (rows.length === 0) return [];
-  const wanted = [...new Set(rows.flatMap(({ row }) => [...row.holders, ...row.signers]))].filter((id) => !state.customers.has(id));
-  const fromHistory = wanted.length ? await state.options.history.customers(wanted) : new Map<string, CustomerFacts>();
-  const customer = (id: string) => state.customers.get(id) ?? fromHistory.get(id);
-  const findings: Finding[] = [];
-  for (const { facts, row } of rows) {
-    const name = (lead: string) => facts.columns.fileName(lead) ?? lead;
-    const kinds = new Set(row.holders.map((id) => customer(id)?.customerType).filter((t): t is string => t !== undefined).map((t) => (t === 'individual' ? 'individual' : 'business')));
-    if (kinds.size > 1) {
-      findings.push(finding(facts.file, row.line, name('account_holders'), 'cross.mixed_holder_kinds',
-        'holders mix individuals with businesses or sole props; individuals of a commercial account belong among the authorized signers'));
-    } else if (kinds.size === 1 && row.declared !== '') {
-      const derived = kinds.has('individual') ? 'consumer' : 'commercial';
-      if (derived !== row.declared) {
-        findings.push(finding(facts.file, row.line, name('account_holder_type'), 'cross.holder_type_mismatch',
-          `account_holder_type is ${row.declared} but the holders are ${kinds.has('individual') ? 'individuals' : 'businesses or sole props'}, which makes it ${derived}`));
+  const found = new Map<FactKind, ReadonlyMap<string, Fact>>();
+  for (const [kind, ids] of wanted) {
+    const inSet = await state.memory.facts(kind, [...ids]);
+    const rest = [...ids].filter((id) => !inSet.has(id));
+    const all = new Map(inSet);
+    if (rest.length > 0) {
+      for (const [id, fact] of await state.options.history.facts(kind, rest)) all.set(id, fact);
+      const left = rest.filter((id) => !all.has(id));
+      // What the state store keeps of every sent record: its last version, terminal or not.
+      if (left.length > 0 && isFileType(kind) && tracksVersions(fileTypeById(kind))) {
+        for (const [id, prior] of await state.options.history.lastVersions(kind, left)) {
+          all.set(id, { values: prior.effectiveAt ? { effective_at: prior.effectiveAt } : {}, terminal: prior.terminal, fileDate: '', where: 'a file sent before this set', complete: false });
+        }
       }
     }
-    for (const id of row.signers) {
-      const signer = customer(id);
-      if (!signer) continue;
-      if (signer.customerType !== 'individual' || (signer.intendedRoles.length > 0 && !signer.intendedRoles.includes('authorized_signer'))) {
-        findings.push(finding(facts.file, row.line, name('authorized_signers'), 'cross.signer_role',
-          `${id} is ${signer.customerType !== 'individual' ? `a ${signer.customerType} customer` : 'an individual whose intended roles do not include authorized_signer'}; a signer is an individual who may sign`));
+    found.set(kind, all);
+  }
+  const lookup: FactLookup = { get: (kind, id) => found.get(kind)?.get(id) };
+  for (const { facts, check, rule } of pending) {
+    const result = rule.check(viewOf(check.values), lookup, {
+      sentBefore: check.sentBefore,
+      fileDate: facts.key,
+      program: state.options.program,
+      present: (fileType) => presentFor(state, facts.key, fileType),
+      complete: (fileType) => state.options.history.covers.has(fileType) || (state.options.fromDay0 && state.entries.some((e) => e.fileType === fileType)),
+    });
+    if (result === 'unchecked') {
+      state.unchecked.set(rule.code, (state.unchecked.get(rule.code) ?? 0) + 1);
+      continue;
+    }
+    for (const breach of result) facts.findings.add(check.line, facts.columns.fileName(breach.column) ?? breach.column, rule.code, breach.message);
+  }
+}
+
+const isFileType = (kind: FactKind): kind is FileTypeId => !kind.includes('.');
+const tracksVersions = (spec: FileTypeSpec) => Boolean(spec.effectiveAtColumn || spec.terminal || spec.immutableColumns || spec.rule === 'full-overwrite');
+
+/** A file of `fileType` is in the set for this date or batch (any version). */
+function presentFor(state: SetState, key: string, fileType: FileTypeId): boolean {
+  return state.entries.some((e) => e.key === key && e.fileType === fileType);
+}
+
+async function presentWithHistory(state: SetState, key: string, fileDate: string, fileType: FileTypeId): Promise<boolean> {
+  if (presentFor(state, key, fileType)) return true;
+  const batch = key === fileDate ? undefined : key;
+  return (await sentFor(state, fileDate)).some((f) => f.live && f.fileType === fileType && f.batchId === batch);
+}
+
+async function dateRuleFindings(state: SetState, date: string, files: readonly FileFacts[], notes: DateNotes['notes']): Promise<void> {
+  const dateFiles: DateFile[] = files.map((facts) => ({
+    file: facts.file,
+    fileType: facts.spec.id,
+    passed: facts.passed,
+    readable: facts.readable,
+    produced: facts.produced,
+    columnName: (lead) => facts.columns.fileName(lead) ?? lead,
+    aggregate: <T>(name: string) => facts.aggregates.get(name) as T | undefined,
+  }));
+  for (const spec of FILE_TYPES) {
+    for (const rule of spec.validation?.dateRules ?? []) {
+      const outcome = await rule.check({
+        date,
+        files: dateFiles,
+        kept: state.kept.get(rule),
+        balancesOf: (fileDate) => state.options.history.balancesOf(fileDate),
+        fromDay0: state.options.fromDay0,
+      });
+      state.kept.set(rule, outcome.keep);
+      for (const f of outcome.findings) {
+        const facts = files.find((candidate) => candidate.file === f.file);
+        if (facts?.checked) facts.findings.add(f.line, f.column, f.rule, f.message);
       }
-    }
-  }
-  return findings;
-}
-
-async function balanceFindings(state: SetState, date: string, files: readonly FileFacts[], outcome: DateOutcome): Promise<void> {
-  const balances = files.find((f) => f.columns.spec.id === 'balances');
-  if (!balances || date === '') return;
-  const transactions = files.find((f) => f.columns.spec.id === 'transactions');
-  const yesterday = addDays(parseFileDate(date), -1);
-  // The set's first Balances file on Day 0 rolls forward from nothing: no balance existed before.
-  const previous = state.previous?.date === yesterday
-    ? state.previous.balances
-    : snapshotFromHistory(await state.options.history.balancesOf(yesterday)) ?? (state.options.fromDay0 && !state.previous ? new Map<string, SnapshotRow>() : undefined);
-  state.previous = { date, balances: balances.balances };
-  if (!balances.passed) return;
-  const note = (text: string) => outcome.notes.push({ file: balances.file, note: text });
-  if (!previous) {
-    note(`roll-forwards not checked: no Balances file dated ${yesterday} in the set or history`);
-    return;
-  }
-  const idColumn = balances.columns.fileName('client_balance_id') ?? balances.columns.spec.recordIdColumn;
-  const terminal = balances.columns.spec.terminal?.values ?? [];
-  for (const [id, row] of previous) {
-    if (!terminal.includes(row.status) && !balances.balances.has(id)) {
-      outcome.findings.push(finding(balances.file, 0, idColumn, 'cross.balance_missing',
-        `balance ${id} was ${row.status} in the file dated ${yesterday} and is not in this one; every balance not closed is reported every day, zero balances too`));
-    }
-  }
-  if (!transactions) {
-    note(`roll-forwards not checked: no Transactions file dated ${date} in the set`);
-    return;
-  }
-  if (!transactions.readable) {
-    note(`roll-forwards not checked: the Transactions file dated ${date} has lines that could not be read`);
-    return;
-  }
-  for (const [id, row] of balances.balances) {
-    if (transactions.unsummable.has(id)) continue;
-    const before = previous.get(id);
-    for (const rule of ROLLFORWARDS) {
-      if (rule.balanceType !== row.type) continue;
-      const todayValue = row.amounts[rule.column];
-      if (todayValue === null || (todayValue === undefined && rule.empty === 'skip') || !(rule.column in row.amounts)) continue;
-      const beforeValue = before ? before.amounts[rule.column] : ZERO;
-      if (beforeValue === null) continue;
-      const message = rollForward(rule, id, todayValue ?? ZERO, beforeValue ?? ZERO, activityFor(rule, transactions.activity.get(id)), { today: date, yesterday });
-      if (message) outcome.findings.push(finding(balances.file, row.line, balances.columns.fileName(rule.column)!, rule.code, message));
+      for (const note of outcome.notes ?? []) if (files.find((candidate) => candidate.file === note.file)?.checked) notes.push(note);
     }
   }
 }
 
-function snapshotFromHistory(prior: ReadonlyMap<string, PriorBalance> | undefined): ReadonlyMap<string, SnapshotRow> | undefined {
-  if (!prior) return undefined;
-  return new Map([...prior].map(([id, b]) => [id, {
-    line: 0,
-    type: b.type,
-    status: b.status,
-    amounts: Object.fromEntries(Object.entries(b.amounts).map(([c, v]) => [c, v === '' ? undefined : parseDecimal(v) ?? null])),
-  }]));
+/** Lead's rules for the files of a date or batch together: every daily file of a workflow, both files of a batch. */
+async function setFindings(state: SetState, date: string, files: readonly FileFacts[]): Promise<void> {
+  const program = state.options.programTypes;
+  const byOrder = [...files].sort((a, b) => fileTypeOrder(a.spec.id) - fileTypeOrder(b.spec.id));
+
+  // Daily files: every date-named type of the workflow the program sends is there for the date, in the
+  // set or sent before. Without a profile the set says only that a program sending Balances and
+  // Transactions files sends both every day (Lead reconciles one against the other).
+  const daily = byOrder.filter((f) => namingOf(f.spec) === 'date' && directionOf(f.spec) === 'outbound' && f.fileDate === date && date !== '');
+  const workflows = [...new Set(daily.map((f) => f.spec.workflow))];
+  for (const workflow of workflows) {
+    const required = (program ?? inferredTypes(state)).filter((spec) => spec.workflow === workflow && namingOf(spec) === 'date' && directionOf(spec) === 'outbound');
+    const missing: FileTypeSpec[] = [];
+    for (const spec of required) if (!(await presentWithHistory(state, date, date, spec.id))) missing.push(spec);
+    const first = daily.find((f) => f.spec.workflow === workflow && f.checked);
+    if (missing.length === 0 || !first) continue;
+    first.findings.add(0, '', CROSS.dailyFileMissing.code,
+      `no ${missing.map((s) => s.title).join(', ')} file dated ${date}: the ${titleOf(workflow)} workflow of a date holds each of its files, header-only on a day with nothing to send`);
+  }
+
+  // A workflow Lead already processed successfully for the date (or batch) takes nothing more.
+  for (const facts of byOrder.filter((f) => f.checked && f.fileDate === date && date !== '')) {
+    const batch = namingOf(facts.spec) === 'batch' && facts.key !== facts.fileDate ? facts.key : undefined;
+    const done = (await sentFor(state, date)).find((f) => f.validated && f.batchId === batch && isFileTypeIdText(f.fileType) && fileTypeById(f.fileType).workflow === facts.spec.workflow);
+    if (!done) continue;
+    facts.findings.add(0, '', CROSS.workflowAlreadyValidated.code,
+      `Lead already processed the ${titleOf(facts.spec.workflow)} files of ${batch ?? date} successfully (${done.name}); nothing more is sent for them`);
+  }
+
+  // Batches: a type sent with another (Customer Relationship with Customer) goes in every batch of it.
+  // Without a profile, only a set holding both types shows that the program sends both.
+  const sends = (id: FileTypeId) => (program ? program.some((spec) => spec.id === id) : state.entries.some((e) => e.fileType === id));
+  for (const spec of FILE_TYPES) {
+    if (!spec.pairedWith || !sends(spec.id) || !sends(spec.pairedWith)) continue;
+    const pair = [spec.id, spec.pairedWith] as const;
+    for (const facts of byOrder.filter((f) => pair.includes(f.spec.id) && f.checked && f.fileDate === date)) {
+      const other = facts.spec.id === spec.id ? spec.pairedWith : spec.id;
+      if (await presentWithHistory(state, facts.key, facts.fileDate, other)) continue;
+      facts.findings.add(0, '', CROSS.batchPairMissing.code,
+        `no ${fileTypeById(other).title} file for batch ${facts.key}: a program that sends ${spec.title} files sends both files in every batch, header-only when nothing changed`);
+    }
+  }
 }
 
-/** Format has checked the timestamp; one without an offset names no instant and is never compared. */
-function instant(text: string): number {
-  return parseIsoTimestamp(text)?.epochMs ?? Number.NaN;
+/** Without a profile: Balances and Transactions, when the set holds both. */
+function inferredTypes(state: SetState): FileTypeSpec[] {
+  const pair: readonly FileTypeId[] = ['balances', 'transactions'];
+  const both = pair.every((id) => state.entries.some((e) => e.fileType === id));
+  return both ? FILE_TYPES.filter((spec) => pair.includes(spec.id)) : [];
 }
+
+const isFileTypeIdText = (id: string): id is FileTypeId => FILE_TYPES.some((spec) => spec.id === id);
+const titleOf = (workflow: Workflow) => workflow[0]!.toUpperCase() + workflow.slice(1);

@@ -1,26 +1,15 @@
-/**
- * What was sent to Lead before the files being validated, for the rules that look back: a re-sent
- * record's last effective_at and whether it was terminal, the transaction ids already used, the
- * balances of the day before. The run pipeline can answer from its state store; `lead-etl validate`
- * on files alone uses `emptyHistory`, and then only the files given are the past.
- *
- * Lookups take many ids at once (one query per file, not per row), and answer only for what they know.
- */
-export type RecordKind =
-  /** client_customer_id of Customer files. */
-  | 'customer'
-  | 'application'
-  | 'account'
-  | 'card'
-  /** client_balance_id, or Lead's id of a balance created by API. */
-  | 'balance'
-  /** client_transaction_id sent in Transactions files. */
-  | 'transaction'
-  /** sale_id of Lead's Sales Requests. */
-  | 'sale'
-  /** sale_id already answered in a Sales Response. */
-  | 'sale_answer';
+import type { FileTypeId } from '../file-types/registry.js';
+import type { Fact, FactKind, PriorBalanceFact } from './rule-types.js';
 
+/**
+ * What was sent to Lead before the files being validated, for the rules that look back: the ids
+ * already used, a re-sent record's last version, the balances of the day before, the files recorded for
+ * a date. The run pipeline answers from its state store (load/state/state-validation-history.ts);
+ * `lead-etl validate` on files alone uses `emptyHistory`, and then only the files given are the past.
+ *
+ * Lookups take many ids at once (one query per file or per date, not per row), and answer only for
+ * what they know.
+ */
 export interface PriorVersion {
   /** The last effective_at sent for the record (ISO 8601 with offset), when its file type has one. */
   readonly effectiveAt?: string;
@@ -28,34 +17,41 @@ export interface PriorVersion {
   readonly terminal: boolean;
   /** The values first sent of the columns Lead lets be set once (spec.immutableColumns), by Lead's column name. */
   readonly immutable?: Readonly<Record<string, string>>;
+  /** The record's content as canonicalHash (transform/submission-rules.ts) computes it, when kept. */
+  readonly contentHash?: string;
 }
 
-export interface PriorBalance {
-  readonly type: 'deposit' | 'credit';
-  readonly status: string;
-  /** Amounts as written in that Balances file, by Lead's column name (balance, rewards_balance, outstanding_principal...). */
-  readonly amounts: Readonly<Record<string, string>>;
-}
+export type PriorBalance = PriorBalanceFact;
 
-export interface CustomerFacts {
-  readonly customerType: string;
-  readonly intendedRoles: readonly string[];
+/** A file the state store has recorded: sent (or built) before, so its content is history. */
+export interface SentFile {
+  readonly name: string;
+  readonly fileType: string;
+  readonly sha256: string;
+  /** The extra Customer batch it belongs to; undefined for a date's own files. */
+  readonly batchId?: string;
+  /** False once replaced (rejected, superseded, abandoned): it no longer counts as the file of its date. */
+  readonly live: boolean;
+  /** Lead said its workflow passed: nothing more is taken for that workflow and date (or batch). */
+  readonly validated?: boolean;
 }
 
 export interface ValidationHistory {
   /**
-   * The kinds of record history knows completely: a reference to one of them it does not know is
-   * then an error. For other kinds, an id history does not know may still have been sent.
+   * The file types whose records history knows completely: a reference to one of them it does not
+   * know is then an error. For other types, an id history does not know may still have been sent.
    */
-  readonly covers: ReadonlySet<RecordKind>;
-  /** Of `ids`, those sent before as records of `kind`. */
-  knownIds(kind: RecordKind, ids: readonly string[]): Promise<ReadonlySet<string>>;
+  readonly covers: ReadonlySet<FileTypeId>;
+  /** Of `ids`, those sent before as records of `fileType` (its `produces` columns). */
+  knownIds(fileType: FileTypeId, ids: readonly string[]): Promise<ReadonlySet<string>>;
   /** The last version sent before of each record of `keys` (record ids as in the file, pairs joined by " + "). */
-  lastVersions(fileTypeId: string, keys: readonly string[]): Promise<ReadonlyMap<string, PriorVersion>>;
-  /** Customer types and intended roles, for the holder rules of accounts and applications. */
-  customers(ids: readonly string[]): Promise<ReadonlyMap<string, CustomerFacts>>;
+  lastVersions(fileType: FileTypeId, keys: readonly string[]): Promise<ReadonlyMap<string, PriorVersion>>;
+  /** What history keeps of records beyond their versions (customer types and roles...), when it keeps it. */
+  facts(kind: FactKind, ids: readonly string[]): Promise<ReadonlyMap<string, Fact>>;
   /** The Balances file sent for `fileDate`, by balance id, when history has it. */
   balancesOf(fileDate: string): Promise<ReadonlyMap<string, PriorBalance> | undefined>;
+  /** The files recorded for a file date (its daily files and its Customer batches), replaced ones included. */
+  sentFiles(fileDate: string): Promise<readonly SentFile[]>;
 }
 
 /** Files-only mode: nothing is known but the files given. */
@@ -63,6 +59,7 @@ export const emptyHistory: ValidationHistory = {
   covers: new Set(),
   knownIds: async () => new Set(),
   lastVersions: async () => new Map(),
-  customers: async () => new Map(),
+  facts: async () => new Map(),
   balancesOf: async () => undefined,
+  sentFiles: async () => [],
 };
