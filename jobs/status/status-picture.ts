@@ -161,7 +161,8 @@ export function buildStatusPicture(input: PictureInput): StatusPicture {
       const earlier = cells.find((c) => c.state !== 'validated');
       const salesReady = workflow !== 'sales' || cells.find((c) => c.workflow === 'financial')?.state === 'validated';
       const state = cellState({ live, rejectedWaiting, problems, notDue: fileDate > newest, salesReady, slack: input.slackChannel !== null });
-      const sentAt = live.length > 0 && live.every((f) => f.uploadedAt !== null) ? live.map((f) => f.uploadedAt!).sort().at(-1)! : undefined;
+      // In Lead's hands only when every type of the workflow went, none of them waiting for a rerun.
+      const sentAt = live.length > 0 && rejectedWaiting.length === 0 && live.every((f) => f.uploadedAt !== null) ? live.map((f) => f.uploadedAt!).sort().at(-1)! : undefined;
       const late = workflow !== 'sales' && state !== 'not-due' && (sentAt ? Date.parse(sentAt) > deadline.toMillis() : now >= deadline);
       const waitingFor = waitingText({
         state, workflow, fileDate, live, rejectedWaiting, problems, input,

@@ -64,7 +64,7 @@ describe('a program without a Slack channel', () => {
     expect(first.code, first.stderr).toBe(EXIT.waiting);
     const hint = "Customer batches: waiting for Lead's answer: record it with `lead-etl ack --date 2026-03-06 --workflow customer --validated`";
     expect(first.json()).toMatchObject({ outcome: 'waiting', exitCode: EXIT.waiting, waitingOn: { fileDate: '2026-03-06', waitingFor: expect.stringContaining(hint) } });
-    expect(first.json().uploaded.map((f: { name: string }) => f.name)).toEqual(['2026-03-06_customer_V1.csv']);
+    expect(first.json().uploaded.map((f: { name: string }) => f.name)).toEqual(['2026-03-06_customer_V1.csv', '2026-03-06_customer_relationship_V1.csv']);
     expect(first.stderr).toContain(`next: 2026-03-06 ${hint}`);
 
     const picture = await statusJson();
@@ -75,7 +75,7 @@ describe('a program without a Slack channel', () => {
     expect(text).toContain("Lead's answers recorded by hand (no Slack channel configured)");
 
     const ack = await cli('ack', '--date', '2026-03-06', '--workflow', 'customer', '--validated', '--json');
-    expect(ack.json()).toMatchObject({ fileDate: '2026-03-06', outcome: 'validated', files: [{ name: '2026-03-06_customer_V1.csv', status: 'validated' }] });
+    expect(ack.json()).toMatchObject({ fileDate: '2026-03-06', outcome: 'validated', files: [{ name: '2026-03-06_customer_V1.csv', status: 'validated' }, { name: '2026-03-06_customer_relationship_V1.csv', status: 'validated' }] });
     const second = await cli('run', '--date', '2026-03-06');
     expect(second.code).toBe(EXIT.waiting);
     expect(second.stderr).toContain('`lead-etl ack --date 2026-03-06 --workflow compliance --validated`');

@@ -17,7 +17,7 @@ import { stateMigrations } from '../../load/state/migrations.js';
  * a query that does not plan, a clock off) fails each check that meets a fault, naming it and the fix.
  */
 const unavailable = opensshUnavailable();
-const DEPOSIT_FOLDERS = ['customer', 'accounts', 'cards', 'balances', 'transactions', 'non_posted_transactions', 'transactions_update', 'documents', 'bank-account-reports'];
+const DEPOSIT_FOLDERS = ['customer', 'customer_relationship', 'accounts', 'cards', 'balances', 'transactions', 'non_posted_transactions', 'transactions_update', 'documents', 'bank-account-reports'];
 
 interface Check { id: string; status: 'pass' | 'fail' | 'skip'; detail: string; fix?: string; code?: string }
 
