@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -79,9 +79,9 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 /**
  * A PGlite with lead-etl's type parsers: in a data directory, in memory, or in memory starting from an
  * archive of a data directory (`loadDataDir`, what `dumpDataDir()` wrote), which is how the tests clone a
- * prepared database instead of building it again.
+ * prepared database instead of building it again; `initDbStartParams` are initdb's when it makes a new one.
  */
-export async function createPglite(options: { readonly dataDir?: string; readonly loadDataDir?: Blob } = {}): Promise<PGlite> {
+export async function createPglite(options: Pick<PGliteOptions, 'dataDir' | 'loadDataDir' | 'initDbStartParams'> = {}): Promise<PGlite> {
   const parsers = { [OID.int8]: keepText, [OID.numeric]: keepText, [OID.date]: keepText };
   try {
     return await PGlite.create({ ...options, parsers });

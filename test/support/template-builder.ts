@@ -83,10 +83,20 @@ export async function createTemplateBuilder(options: { readonly adminUrl?: strin
   async function buildPglite(recipe: TemplateRecipe): Promise<TemplateRef> {
     // Every template starts from the empty one, so initdb runs once per run.
     const empty = templateKey({}) === templateKey(recipe) ? undefined : await template('pglite', {});
-    const pglite = await createPglite(empty?.kind === 'pglite' ? { loadDataDir: new Blob([await readFile(empty.archive)]) } : {});
+    const pglite = await createPglite(empty?.kind === 'pglite'
+      ? { loadDataDir: new Blob([await readFile(empty.archive)]) }
+      // 1 MB WAL segments instead of 16: the one segment a data directory holds is most of its archive.
+      : { initDbStartParams: ['--wal-segsize=1'] });
     const database = pgliteDatabase(pglite, 'pglite:template');
     try {
       await fill(database, recipe);
+      // Nothing in lead-etl or its tests makes a database inside PGlite, so the two template databases
+      // (a third of what a clone loads) are left out; then a checkpoint, so the archive holds little WAL.
+      for (const name of ['template0', 'template1']) {
+        await pglite.exec(`update pg_database set datistemplate = false where datname = '${name}'`);
+        await pglite.exec(`drop database if exists ${name}`);
+      }
+      await pglite.exec('checkpoint');
       const archive = join(dir, `${(count += 1)}.tar`);
       await writeFile(archive, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
       return { kind: 'pglite', archive };
