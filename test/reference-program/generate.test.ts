@@ -46,15 +46,14 @@ function withDatabases(kind: DatabaseKind) {
   return {
     /** An empty database. */
     empty: async () => keep(await freshDatabase(kind)),
-    /** Generated here, by the test, with the summary generateReferenceLedger returned. */
-    async generated(options: GenerateOptions = OPTIONS) {
-      const database = keep(await freshDatabase(kind));
-      await installReferenceLedgerSchema(database);
-      const summary = await generateReferenceLedger(database, options);
-      return { database, summary };
-    },
     /** Generated once per run with these options, in the template builder's process, and cloned. */
     cloned: async (options: GenerateOptions = OPTIONS) => keep(await ledgerDatabase(kind, options)),
+    /** The same, with the summary generateReferenceLedger returned when it generated the template. */
+    async clonedWithSummary(options: GenerateOptions = OPTIONS) {
+      const fresh = await ledgerDatabase(kind, options);
+      keep(fresh);
+      return { database: fresh.database, summary: fresh.generated! };
+    },
   };
 }
 
@@ -86,10 +85,10 @@ const RUNNING = sql`
   window w as (partition by e.balance_id order by e.effective_at, e.entry_id collate "C")`;
 
 describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
-  const { empty, generated, cloned } = withDatabases(kind);
-  let ledger: Awaited<ReturnType<typeof generated>>;
+  const { empty, cloned, clonedWithSummary } = withDatabases(kind);
+  let ledger: Awaited<ReturnType<typeof clonedWithSummary>>;
   beforeAll(async () => {
-    ledger = await generated({ ...OPTIONS, program: 'all' });
+    ledger = await clonedWithSummary({ ...OPTIONS, program: 'all' });
   });
 
   it.each(PROGRAMS)('writes identical rows for the same seed and options, and other rows for another seed (%s)', async (program) => {

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import { createPglite, openDatabase, pgliteDatabase, type Database, type DatabaseTarget } from '../../core/database.js';
-import { databaseUrl, templateKey, withAdmin, type LedgerRecipe, type TemplateRecipe, type TemplateRef } from './template-builder.js';
+import type { GenerateSummary } from '../../reference-program/generate.js';
+import {
+  buildTemplate, databaseUrl, templateKey, withAdmin, type LedgerRecipe, type TemplateAnswer, type TemplateRecipe, type TemplateRef,
+} from './templates.js';
 
 /**
  * Database tests run on PGlite always, and also on a real PostgreSQL server when
@@ -10,10 +13,10 @@ import { databaseUrl, templateKey, withAdmin, type LedgerRecipe, type TemplateRe
  * and dropped afterwards, or kept when LEAD_ETL_TEST_KEEP_DB=1 so its rows can be inspected).
  *
  * A database that starts with something in it (a generated reference ledger, a migrated state store) is
- * a clone of a template made once per run (template-builder.ts), never built again by each test.
+ * a clone of a template made once per run (templates.ts), never built again by each test.
  */
 export type DatabaseKind = DatabaseTarget['driver'];
-export type { LedgerRecipe } from './template-builder.js';
+export type { LedgerRecipe } from './templates.js';
 
 const adminUrl = process.env.LEAD_ETL_TEST_DATABASE_URL;
 
@@ -23,6 +26,8 @@ export interface FreshDatabase {
   readonly kind: DatabaseKind;
   readonly target: DatabaseTarget;
   readonly database: Database;
+  /** For a ledger database: what generateReferenceLedger reported when it generated the template's ledger. */
+  readonly generated?: GenerateSummary;
   dispose(): Promise<void>;
 }
 
@@ -42,14 +47,14 @@ export async function ledgerDatabase(kind: DatabaseKind, ledger: LedgerRecipe, o
 
 const templates = new Map<string, Promise<TemplateRef>>();
 
-/** The template for `recipe`, asked of the builder in vitest's main process (global-setup.ts) once per worker. */
+/** The template for `recipe`: asked of the registry in vitest's main process once per worker, and built here if it says so. */
 function templateFor(kind: DatabaseKind, recipe: TemplateRecipe): Promise<TemplateRef> {
-  const key = `${kind} ${templateKey(recipe)}`;
+  const key = templateKey(kind, recipe);
   let ref = templates.get(key);
   if (!ref) {
     ref = askForTemplate(kind, recipe);
     templates.set(key, ref);
-    // A failed request is not kept: the next test asks again and gets the builder's error first-hand.
+    // A failed ask is not kept: the next test asks again and gets the registry's answer first-hand.
     ref.catch(() => templates.delete(key));
   }
   return ref;
@@ -57,20 +62,39 @@ function templateFor(kind: DatabaseKind, recipe: TemplateRecipe): Promise<Templa
 
 async function askForTemplate(kind: DatabaseKind, recipe: TemplateRecipe): Promise<TemplateRef> {
   const url = inject('leadEtlTemplates');
-  if (!url) throw new Error('no template builder: the tests run through vitest.config.ts, whose globalSetup (test/support/global-setup.ts) starts it');
-  const response = await fetch(url, { method: 'POST', body: JSON.stringify({ kind, recipe }) });
-  if (!response.ok) throw new Error(await response.text());
-  return (await response.json()) as TemplateRef;
+  if (!url) throw new Error('no template registry: the tests run through vitest.config.ts, whose globalSetup (test/support/global-setup.ts) starts it');
+  const post = async (path: string, body: object) => {
+    const response = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(await response.text());
+    return response.json();
+  };
+  const answer = (await post('/ask', { kind, recipe })) as TemplateAnswer;
+  if ('ready' in answer) return answer.ready;
+  try {
+    const ref = await buildTemplate(answer.build, recipe, {
+      ...(adminUrl ? { adminUrl } : {}),
+      emptyPglite: async () => {
+        const empty = await templateFor('pglite', {});
+        return new Blob([await readFile((empty as { archive: string }).archive)]);
+      },
+    });
+    await post('/built', { kind, recipe, ref });
+    return ref;
+  } catch (error) {
+    await post('/built', { kind, recipe, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    throw error;
+  }
 }
 
 async function cloneTemplate(kind: DatabaseKind, recipe: TemplateRecipe): Promise<FreshDatabase> {
   const ref = await templateFor(kind, recipe);
+  const generated = ref.generated ? { generated: ref.generated } : {};
   if (ref.kind === 'pglite') {
     const pglite = await createPglite({ loadDataDir: new Blob([await readFile(ref.archive)]) });
     const database = pgliteDatabase(pglite, 'pglite:memory');
-    return { kind, target: { driver: 'pglite' }, database, dispose: () => database.close() };
+    return { kind, target: { driver: 'pglite' }, database, ...generated, dispose: () => database.close() };
   }
-  return createPostgresDatabase(ref.database);
+  return { ...(await createPostgresDatabase(ref.database)), ...generated };
 }
 
 async function createPostgresDatabase(template?: string): Promise<FreshDatabase> {
