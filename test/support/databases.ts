@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { inject } from 'vitest';
 import { createPglite, openDatabase, pgliteDatabase, type Database, type DatabaseTarget } from '../../core/database.js';
 import type { GenerateSummary } from '../../reference-program/generate.js';
-import {
-  buildTemplate, databaseUrl, templateKey, withAdmin, type LedgerRecipe, type TemplateAnswer, type TemplateRecipe, type TemplateRef,
-} from './templates.js';
+import { adminUrl, databaseUrl, withAdmin } from './postgres-admin.js';
+import { templateFor, type LedgerRecipe, type TemplateRecipe } from './templates.js';
 
 /**
  * Database tests run on PGlite always, and also on a real PostgreSQL server when
@@ -17,8 +15,6 @@ import {
  */
 export type DatabaseKind = DatabaseTarget['driver'];
 export type { LedgerRecipe } from './templates.js';
-
-const adminUrl = process.env.LEAD_ETL_TEST_DATABASE_URL;
 
 export const databaseKinds: DatabaseKind[] = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -45,47 +41,6 @@ export async function ledgerDatabase(kind: DatabaseKind, ledger: LedgerRecipe, o
   return cloneTemplate(kind, { ledger, stateStore: options.stateStore ?? true });
 }
 
-const templates = new Map<string, Promise<TemplateRef>>();
-
-/** The template for `recipe`: asked of the registry in vitest's main process once per worker, and built here if it says so. */
-function templateFor(kind: DatabaseKind, recipe: TemplateRecipe): Promise<TemplateRef> {
-  const key = templateKey(kind, recipe);
-  let ref = templates.get(key);
-  if (!ref) {
-    ref = askForTemplate(kind, recipe);
-    templates.set(key, ref);
-    // A failed ask is not kept: the next test asks again and gets the registry's answer first-hand.
-    ref.catch(() => templates.delete(key));
-  }
-  return ref;
-}
-
-async function askForTemplate(kind: DatabaseKind, recipe: TemplateRecipe): Promise<TemplateRef> {
-  const url = inject('leadEtlTemplates');
-  if (!url) throw new Error('no template registry: the tests run through vitest.config.ts, whose globalSetup (test/support/global-setup.ts) starts it');
-  const post = async (path: string, body: object) => {
-    const response = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(await response.text());
-    return response.json();
-  };
-  const answer = (await post('/ask', { kind, recipe })) as TemplateAnswer;
-  if ('ready' in answer) return answer.ready;
-  try {
-    const ref = await buildTemplate(answer.build, recipe, {
-      ...(adminUrl ? { adminUrl } : {}),
-      emptyPglite: async () => {
-        const empty = await templateFor('pglite', {});
-        return new Blob([await readFile((empty as { archive: string }).archive)]);
-      },
-    });
-    await post('/built', { kind, recipe, ref });
-    return ref;
-  } catch (error) {
-    await post('/built', { kind, recipe, error: error instanceof Error ? error.stack ?? error.message : String(error) });
-    throw error;
-  }
-}
-
 async function cloneTemplate(kind: DatabaseKind, recipe: TemplateRecipe): Promise<FreshDatabase> {
   const ref = await templateFor(kind, recipe);
   const generated = ref.generated ? { generated: ref.generated } : {};
@@ -99,9 +54,10 @@ async function cloneTemplate(kind: DatabaseKind, recipe: TemplateRecipe): Promis
 
 async function createPostgresDatabase(template?: string): Promise<FreshDatabase> {
   if (!adminUrl) throw new Error('LEAD_ETL_TEST_DATABASE_URL is not set');
+  const admin = adminUrl;
   const name = `lead_etl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(adminUrl, (client) => client.query(`create database ${name}${template ? ` template ${template}` : ''}`));
-  const target: DatabaseTarget = { driver: 'postgres', url: databaseUrl(adminUrl, name) };
+  await withAdmin(admin, (client) => client.query(`create database ${name}${template ? ` template ${template}` : ''}`));
+  const target: DatabaseTarget = { driver: 'postgres', url: databaseUrl(admin, name) };
   const database = await openDatabase(target);
   return {
     kind: 'postgres',
@@ -110,7 +66,7 @@ async function createPostgresDatabase(template?: string): Promise<FreshDatabase>
     async dispose() {
       await database.close();
       if (process.env.LEAD_ETL_TEST_KEEP_DB === '1') return;
-      await withAdmin(adminUrl, async (client) => {
+      await withAdmin(admin, async (client) => {
         // A closed pool's backends may still be on their way out. A plain DROP DATABASE waits for them (a few
         // seconds at most); forcing it at once would hit them with "terminating connection due to
         // administrator command", an unhandled error in the test run. Only what is still there after that
