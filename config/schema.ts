@@ -118,6 +118,11 @@ export const configSchema = z
       .object({
         /** Lead's rule: day T+1 goes only after day T validated. Turn off only for a test server. */
         requirePreviousDayValidated: z.boolean().default(true),
+        /**
+         * Minutes after the activity day (T-1) ends before the file dated T may be built: late postings
+         * of T-1 settle first. A date whose activity day has not ended plus this is refused.
+         */
+        settleMinutes: z.int().min(0).max(24 * 60).default(30),
       })
       .strict()
       .prefault({}),

@@ -17,6 +17,9 @@ export type DatabaseTarget =
 
 export type Row = Record<string, unknown>;
 
+/** Which of lead-etl's databases a handle is, for the one line an outage gives. */
+export type DatabaseRole = 'ledger' | 'state' | 'ledger and state';
+
 export interface Database {
   readonly driver: DatabaseTarget['driver'];
   readonly db: Kysely<any>;
@@ -45,21 +48,98 @@ export function redactUrl(url: string): string {
   }
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.driver === 'postgres' ? openPostgres(target.url, target.poolSize ?? 4) : openPglite(target.dataDir);
+export async function openDatabase(target: DatabaseTarget, role: DatabaseRole = 'ledger and state'): Promise<Database> {
+  return target.driver === 'postgres' ? openPostgres(target.url, target.poolSize ?? 4, role) : openPglite(target.dataDir);
 }
 
-function openPostgres(url: string, poolSize: number): Database {
+// SQLSTATEs and socket codes that mean the connection, not the statement, failed: the server shut the
+// session down (pg_terminate_backend, a restart), refused it (ALLOW_CONNECTIONS false, too many
+// clients, no such database, authentication), or the network went away.
+const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300', '3D000', '28000', '28P01']);
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES = /connection terminated|not queryable|timeout exceeded when trying to connect|Connection refused|server closed the connection/i;
+
+/** True for an error that says the database connection was lost or could not be made. */
+export function isConnectionError(error: unknown, atConnect = false): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && (CONNECTION_SQLSTATES.has(code) || CONNECTION_ERRNOS.has(code))) return true;
+  // "database ... is not currently accepting connections" (ALLOW_CONNECTIONS false) is 55000 at connect.
+  if (atConnect && code === '55000') return true;
+  if (error instanceof AggregateError) return error.errors.some((e) => isConnectionError(e, atConnect));
+  return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
+}
+
+/** The one line an outage gives: which database, and why. */
+export function databaseUnreachable(role: DatabaseRole, label: string, cause: unknown, when: 'connect' | 'query'): LeadEtlError {
+  const detail = cause instanceof AggregateError ? cause.errors.map((e) => (e as Error).message).join('; ') : cause instanceof Error ? cause.message : String(cause);
+  const what = role === 'ledger' ? 'the ledger database' : role === 'state' ? 'the state database' : 'the ledger and state database';
+  const key = role === 'ledger' ? 'ledger.url' : role === 'state' ? 'state.url' : 'ledger.url';
+  return new LeadEtlError(
+    role === 'ledger' ? 'LEDGER_UNREACHABLE' : 'STATE_UNREACHABLE',
+    `${when === 'connect' ? 'cannot reach' : 'lost the connection to'} ${what} ${label}: ${detail}; check that it is up and accepting connections (${key}), then run the command again`,
+    { cause },
+  );
+}
+
+/**
+ * The pool kysely sees: the same pg.Pool, with every failure of the connection itself turned into one
+ * LeadEtlError that names the database (a statement's own errors pass through as they are).
+ */
+function labelledPool(pool: pg.Pool, role: DatabaseRole, label: string) {
+  const lost = (error: unknown, when: 'connect' | 'query') => (isConnectionError(error, when === 'connect') ? databaseUnreachable(role, label, error, when) : error);
+  return {
+    async connect() {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw lost(error, 'connect');
+      }
+      return {
+        query(...args: unknown[]) {
+          const result = (client.query as (...a: unknown[]) => unknown)(...args);
+          if (args[0] instanceof Cursor) {
+            const cursor = result as Cursor;
+            let connectionLost = false;
+            const state = client as unknown as { _queryable?: boolean; _ended?: boolean };
+            return {
+              read: (rows: number) => cursor.read(rows).catch((error: unknown) => {
+                connectionLost ||= isConnectionError(error);
+                throw lost(error, 'query');
+              }),
+              // Closing a cursor waits for the server's ReadyForQuery, which a dead connection never
+              // sends: skip it there (the pool drops that client) instead of hanging the run.
+              close: () => (connectionLost || state._queryable === false || state._ended ? Promise.resolve() : cursor.close().catch(() => undefined)),
+            };
+          }
+          return (result as Promise<unknown>).catch((error: unknown) => { throw lost(error, 'query'); });
+        },
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
+function openPostgres(url: string, poolSize: number, role: DatabaseRole): Database {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === OID.date ? keepText : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 15_000 });
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  // A connection the server drops emits 'error' on its client (even one checked out and idle, such as
+  // the one holding a date lock) and on the pool; unheard, that event would end the process with a
+  // stack trace. The next statement on it fails and reports the outage as one line.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
+  const label = redactUrl(url);
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: labelledPool(pool, role, label) as never, cursor: Cursor }) });
   return {
     driver: 'postgres',
     db,
-    label: redactUrl(url),
+    label,
     async *streamRows(trx, sql, parameters, chunkSize = 1000) {
       for await (const chunk of trx.getExecutor().stream(CompiledQuery.raw(sql, [...parameters]), chunkSize)) {
         yield* chunk.rows as Row[];

@@ -9,6 +9,12 @@ export type ErrorCode =
   | 'USAGE'
   | 'DATE_INVALID'
   | 'DB_CONNECT'
+  /** The ledger database cannot be reached, or its connection was lost mid-command. */
+  | 'LEDGER_UNREACHABLE'
+  /** The state database cannot be reached, or its connection was lost mid-command (not a schema problem). */
+  | 'STATE_UNREACHABLE'
+  /** A file date that can never be sent now: before Day 0, or its activity day has not closed and settled. A usage error. */
+  | 'DATE_REFUSED'
   | 'QUERY_MISSING'
   | 'QUERY_PARAMETER'
   | 'QUERY_FAILED'
@@ -16,6 +22,8 @@ export type ErrorCode =
   | 'FILE_TYPE_UNKNOWN'
   | 'ARCHIVE_CONFLICT'
   | 'ARCHIVE_CORRUPT'
+  /** archive.dir cannot be written (permissions, read-only, full disk). */
+  | 'ARCHIVE_UNWRITABLE'
   /** Another lead-etl process holds the lock of this date (or the daemon's lease): its turn, not a fault. */
   | 'LOCK_HELD'
   /** A compare-and-set on a file's status lost: another process moved the file first. */
@@ -33,6 +41,10 @@ export type ErrorCode =
   | 'SFTP_HOST_KEY_MISMATCH'
   | 'SFTP_TIMEOUT'
   | 'SFTP_REMOTE_EXISTS'
+  /** After a crash, the server cannot tell whether Lead received a version: a person checks, then abandons or marks it uploaded. */
+  | 'UPLOAD_UNCERTAIN'
+  /** The local SSH private key cannot be read or parsed (no network was involved). */
+  | 'SSH_KEY_INVALID'
   | 'SFTP_VERIFY_FAILED'
   | 'SFTP_OPERATION'
   | 'SFTP_PERMISSION_DENIED'

@@ -1,12 +1,15 @@
+import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { parse } from 'csv-parse';
 import { join, posix } from 'node:path';
 import type { Transaction } from 'kysely';
 import { WORKFLOWS } from '../core/workflows.js';
 import { activityWindow, addDays, asOfInstant, type ActivityWindow, type FileDate } from '../core/file-date.js';
 import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
-import { archiveFile, buildingPath } from '../load/archive.js';
-import { filesForDate, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
-import { priorLookup, recordSubmittedRows, type LateEntry } from '../load/state/submitted-records.js';
+import { archiveFile, archiveWriteError, buildingPath } from '../load/archive.js';
+import { filesForDate, isSent, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
+import { recordIdColumnsOf } from '../transform/file-type-spec.js';
+import { hasPreDay0Baseline, knownBeforeDay0, priorLookup, recordPreDay0Entries, recordSubmittedRows, type LateEntry } from '../load/state/submitted-records.js';
 import { missingDocuments, recordFileDocuments, type DocumentReference } from '../load/documents.js';
 import { stateValidationHistory } from '../load/state/state-validation-history.js';
 import { validateFiles } from '../transform/validation/validate-files.js';
@@ -26,6 +29,15 @@ import type { JobContext } from './job-context.js';
  * state transaction per workflow. A workflow with any problem archives nothing, and neither does any
  * later workflow, because Lead needs the earlier objects first.
  */
+/**
+ * Where the state store is read while the ledger snapshot is open: through the snapshot itself on one
+ * embedded database (PGlite has one connection); on PostgreSQL always through the state store's own
+ * pool, since the snapshot's connection is busy with the open cursor.
+ */
+function stateReader(ctx: JobContext, trx: Transaction<any>) {
+  return ctx.state === ctx.ledger && ctx.ledger.driver === 'pglite' ? trx : ctx.state.db;
+}
+
 /** The configured workflow order, with any workflow it leaves out after the others. */
 export function workflowOrder(order: readonly Workflow[]): Workflow[] {
   return [...order, ...WORKFLOWS.filter((w) => !order.includes(w))];
@@ -65,6 +77,8 @@ export async function buildDateFiles(
   extraParameters: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map(),
   /** An extra Customer batch of the day: its id, and its window (the day so far). */
   batch?: { readonly id: string; readonly window: ActivityWindow },
+  /** Build and check the files as Lead would, then discard them: nothing is archived or recorded. */
+  options: { readonly dryRun?: boolean } = {},
 ): Promise<BuildOutcome> {
   const { config, clock } = ctx;
   const window = batch?.window ?? activityWindow(fileDate, config.program.timeZone);
@@ -74,6 +88,7 @@ export async function buildDateFiles(
   const asOfText = asOfInstant(window).setZone(config.format.timestampZone).toISO({ suppressMilliseconds: true })!;
   const previousFiles = await filesForDate(ctx.state.db, addDays(fileDate, -1));
   const sentDates = batch ? [] : await datesWithFiles(ctx, fileDate);
+  const beforeDay0 = batch ? [] : await preDay0DatesToWatch(ctx, fileDate);
 
   const builds: Build[] = [];
   const notices: FileNotices[] = [];
@@ -81,9 +96,12 @@ export async function buildDateFiles(
   try {
     // One REPEATABLE READ, READ ONLY transaction: every file of the date sees the same ledger, so the
     // day's balances and transactions agree even while the ledger keeps posting. On one embedded
-    // database the state store is read through the same transaction (PGlite has one connection).
+    // database the state store is read through the same transaction (PGlite has one connection). On
+    // PostgreSQL it never is: the snapshot's connection is busy with the open cursor, and a query queued
+    // behind it would wait for the cursor while the cursor waits for the query.
     await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-      const lookup = priorLookup(ctx.state === ctx.ledger ? trx : ctx.state.db);
+      // Sent means received: only versions Lead has or may have count (and this date's own in play).
+      const lookup = priorLookup(stateReader(ctx, trx), { fileDate });
       for (const type of due) {
         const { spec } = type;
         const query = queries.get(spec.id)!;
@@ -108,13 +126,15 @@ export async function buildDateFiles(
         // Late entries are ledger activity; a file fed by Lead's own request (the Sales Response) has none.
         if (spec.rule === 'new-only' && !extraParameters.has(spec.id)) {
           late.push(...(await findLateEntries(ctx, trx, type, query, fileDate, sentDates, lookup)));
+          late.push(...(await findEntriesBeforeDay0(ctx, trx, type, query, beforeDay0, lookup)));
         }
         ctx.logger.info({ runId, fileDate, fileType: spec.id, rows: written.rows, bytes: written.bytes, problems: problems.count, unchanged: fileNotices.unchanged, alreadySent: fileNotices.alreadySent }, 'file built');
+        if (builds.length === 1) await ctx.hooks?.phase?.('extract', { fileDate, file: spec.id });
       }
     });
   } catch (error) {
     await Promise.all(builds.map((b) => rm(b.path, { force: true })));
-    throw error;
+    throw archiveWriteError(error, config.archive.dir);
   }
 
   for (const build of builds) {
@@ -128,7 +148,20 @@ export async function buildDateFiles(
     }
   }
 
-  await preflight(ctx, runId, fileDate, builds, batch?.id);
+  try {
+    await preflight(ctx, runId, fileDate, builds, batch?.id);
+  } catch (error) {
+    await Promise.all(builds.map((b) => rm(b.path, { force: true })));
+    throw archiveWriteError(error, config.archive.dir);
+  }
+
+  const problemsOf = () => builds.flatMap((b) => b.problems.problems.map((p) => (b.name ? { ...p, file: b.name } : p)));
+  const countOf = () => builds.reduce((sum, b) => sum + b.problems.count, 0);
+  if (options.dryRun) {
+    await Promise.all(builds.map((b) => rm(b.path, { force: true })));
+    await rm(join(config.archive.dir, '.building', runId), { recursive: true, force: true });
+    return { built: [], problems: problemsOf(), problemCount: countOf(), notices, late: [] };
+  }
 
   const order = workflowOrder(config.workflows.order);
   const failedAt = Math.min(...builds.filter((b) => b.problems.count > 0).map((b) => order.indexOf(b.type.spec.workflow)));
@@ -158,8 +191,76 @@ export async function buildDateFiles(
       }
     })));
   }
-  const all = builds.flatMap((b) => b.problems.problems.map((p) => (b.name ? { ...p, file: b.name } : p)));
-  return { built, problems: all, problemCount: builds.reduce((sum, b) => sum + b.problems.count, 0), notices, late };
+  if (!batch && fileDate === config.program.firstFileDate && built.length > 0) {
+    await notePreDay0Entries(ctx, runId, fileDate, due.filter((t) => t.spec.rule === 'new-only' && !extraParameters.has(t.spec.id)), queries);
+  }
+  return { built, problems: problemsOf(), problemCount: countOf(), notices, late };
+}
+
+/**
+ * When Day 0 is built, the new-only entries the ledger already holds for the week before it are noted:
+ * they were never Lead's to receive. One that shows up there later reached the ledger after Day 0 was
+ * sent, and is reported like any late entry instead of being lost without a word.
+ */
+async function notePreDay0Entries(ctx: JobContext, runId: string, day0: FileDate, types: readonly ProgramFileType[], queries: ReadonlyMap<string, PartnerQuery>): Promise<void> {
+  const same = ctx.state === ctx.ledger && ctx.ledger.driver === 'pglite';
+  for (const type of types) {
+    if (await hasPreDay0Baseline(ctx.state.db, type.spec.id)) continue;
+    // On one embedded database the notes are written through the reading transaction itself (see stateReader).
+    await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode(same ? 'read write' : 'read only').execute(async (trx) => {
+      const sink = same ? trx : ctx.state.db;
+      for (let back = 1; back <= LATE_LOOKBACK_DAYS; back += 1) {
+        const date = addDays(day0, -back);
+        let rows: LateEntry[] = [];
+        for await (const row of streamPartnerRows(ctx.ledger, trx, queries.get(type.spec.id)!, activityWindow(date, ctx.config.program.timeZone), ctx.config.queries.fetchSize)) {
+          rows.push({ fileType: type.spec.id, recordId: String(row[type.spec.recordIdColumn] ?? ''), belongsToFileDate: date });
+          if (rows.length >= 1000) {
+            await recordPreDay0Entries(sink, runId, rows);
+            rows = [];
+          }
+        }
+        await recordPreDay0Entries(sink, runId, rows);
+      }
+    });
+  }
+}
+
+/** The dates before Day 0 inside the late-entry lookback of `fileDate`, once Lead has Day 0. */
+async function preDay0DatesToWatch(ctx: JobContext, fileDate: FileDate): Promise<FileDate[]> {
+  const day0 = ctx.config.program.firstFileDate as FileDate | undefined;
+  if (!day0 || fileDate <= day0) return [];
+  if (!(await filesForDate(ctx.state.db, day0)).some(isSent)) return [];
+  const dates: FileDate[] = [];
+  for (let back = 1; back <= LATE_LOOKBACK_DAYS; back += 1) {
+    const date = addDays(fileDate, -back);
+    if (date < day0) dates.push(date);
+  }
+  return dates;
+}
+
+/** Entries of days before Day 0 that the ledger did not hold when Day 0 was built, and were never sent. */
+async function findEntriesBeforeDay0(
+  ctx: JobContext, trx: Transaction<any>, type: ProgramFileType, query: PartnerQuery, dates: readonly FileDate[], lookup: ReturnType<typeof priorLookup>,
+): Promise<LateEntry[]> {
+  const stateDb = stateReader(ctx, trx);
+  if (dates.length === 0 || !(await hasPreDay0Baseline(stateDb, type.spec.id))) return [];
+  const late: LateEntry[] = [];
+  for (const date of dates) {
+    let batch: string[] = [];
+    const check = async () => {
+      const known = await knownBeforeDay0(stateDb, type.spec.id, batch);
+      const sent = await lookup(type.spec.id, batch);
+      for (const id of batch) if (!known.has(id) && !sent.has(id)) late.push({ fileType: type.spec.id, recordId: id, belongsToFileDate: date });
+      batch = [];
+    };
+    for await (const row of streamPartnerRows(ctx.ledger, trx, query, activityWindow(date, ctx.config.program.timeZone), ctx.config.queries.fetchSize)) {
+      batch.push(String(row[type.spec.recordIdColumn] ?? ''));
+      if (batch.length >= 500) await check();
+    }
+    if (batch.length > 0) await check();
+  }
+  if (late.length > 0) ctx.logger.warn({ fileType: type.spec.id, late: late.length }, 'entries dated before Day 0 reached the ledger after Day 0 was sent');
+  return late;
 }
 
 /**
@@ -180,18 +281,45 @@ async function preflight(ctx: JobContext, runId: string, fileDate: FileDate, bui
     await rename(build.path, named);
     build.path = named;
   }
-  const history = await stateValidationHistory(ctx.state.db, ctx.config.program.firstFileDate as FileDate | undefined, ctx.config.program.files.map((t) => t.spec.id));
+  const history = await stateValidationHistory(ctx.state.db, ctx.config.program.firstFileDate as FileDate | undefined, ctx.config.program.files.map((t) => t.spec.id), fileDate);
   const report = await validateFiles(builds.map((b) => b.path), {
     program: { files: ctx.config.program.files, profile: ctx.config.program.profile },
     programCurrency: ctx.config.program.currency,
     history,
   });
-  for (const finding of report.findings) {
-    const build = builds.find((b) => b.path === finding.file);
-    if (!build) continue;
-    build.problems.add({ fileType: build.type.spec.id, line: finding.line, recordId: '', column: finding.column, rule: finding.rule, message: finding.message });
+  for (const build of builds) {
+    const findings = report.findings.filter((f) => f.file === build.path);
+    if (findings.length === 0) continue;
+    const ids = await recordIdsAt(build, findings.map((f) => f.line));
+    for (const finding of findings) {
+      build.problems.add({ fileType: build.type.spec.id, line: finding.line, recordId: ids.get(finding.line) ?? '', column: finding.column, rule: finding.rule, message: finding.message });
+    }
   }
   ctx.logger.info({ runId, fileDate, files: builds.length, findings: report.findings.length }, 'pre-flight validation');
+}
+
+/**
+ * The record id on each of the given lines of a built file (the header is line 1), read back in one
+ * streaming pass, so a pre-flight finding names its record like any other problem.
+ */
+async function recordIdsAt(build: Build, lines: readonly number[]): Promise<Map<number, string>> {
+  const wanted = new Set(lines.filter((line) => line >= 2));
+  const ids = new Map<number, string>();
+  if (wanted.size === 0) return ids;
+  const { spec } = build.type;
+  const at = recordIdColumnsOf(spec).map((name) => spec.columns.findIndex((c) => c.name === name));
+  const last = Math.max(...wanted);
+  let line = 1;
+  try {
+    for await (const values of createReadStream(build.path).pipe(parse({ delimiter: '|', from_line: 2, relax_column_count: true })) as AsyncIterable<string[]>) {
+      line += 1;
+      if (wanted.has(line)) ids.set(line, at.map((i) => values[i] ?? '').filter((v) => v !== '').join('/'));
+      if (line >= last) break;
+    }
+  } catch {
+    // A file Lead would reject for its syntax names no record past the bad line; the finding says where.
+  }
+  return ids;
 }
 
 /** Notes every document a kept row references, keeping one reference (the first record) per document. */
@@ -237,7 +365,7 @@ async function datesWithFiles(ctx: JobContext, fileDate: FileDate): Promise<File
   for (let back = 1; back <= LATE_LOOKBACK_DAYS; back += 1) {
     const date = addDays(fileDate, -back);
     if (ctx.config.program.firstFileDate && date < ctx.config.program.firstFileDate) break;
-    if ((await filesForDate(ctx.state.db, date)).length > 0) dates.push(date);
+    if ((await filesForDate(ctx.state.db, date)).some(isSent)) dates.push(date);
   }
   return dates;
 }

@@ -12,11 +12,14 @@ import { runDemo } from './demo.js';
 import { openDatabases, type JobContext } from './job-context.js';
 import { runFileDate, type RunResult } from './run-file-date.js';
 import { backfill } from './backfill.js';
-import { acknowledgeBatch, sendCustomerBatch } from './send-batch.js';
+import { acknowledgeBatch, parseBatchId, sendCustomerBatch } from './send-batch.js';
+import { assertDateSendable } from './sendable-date.js';
 import { cronTicker, startDaemon } from './daemon.js';
 import { slackAcknowledgements } from '../load/slack-acknowledgements.js';
 import { configuredPatterns } from '../load/lead-message-patterns.js';
 import { markUploaded } from './mark-uploaded.js';
+import { abandonVersions } from './abandon.js';
+import { checkAckSelection } from './acknowledge-date.js';
 import { planRerun, rerunDate } from './rerun-date.js';
 import { withDateLock } from '../load/state/date-lock.js';
 import { runSandbox, untilSignal } from './run-sandbox.js';
@@ -88,7 +91,7 @@ async function withContext<T>(config: Config, io: CliIo, fn: (ctx: JobContext) =
   }
   const databases = await openDatabases(config);
   try {
-    await assertStateStoreReady(databases.state.db);
+    await assertStateStoreReady(databases.state.db, databases.state.label);
     const ctx: JobContext = {
       config, ledger: databases.ledger, state: databases.state, clock: io.clock, logger,
       connectRemote: async () => {
@@ -139,8 +142,11 @@ export const COMMANDS: Record<string, Command> = {
     usage: `lead-etl run --date YYYY-MM-DD [--no-upload]
 
 Builds every file type of the program for the file date T (activity of T-1, America/Chicago) from one
-ledger snapshot, archives each file with its checksum, and uploads them once Lead has validated T-1.
-Running it again sends nothing twice and finishes an upload an earlier run left half done.
+ledger snapshot, archives each file with its checksum, and uploads them. T is built only in its turn
+(Day 0, or once Lead validated T-1); before then its files are checked in a dry run that records nothing,
+and it exits 3. A date before program.firstFileDate, or whose activity day has not ended plus
+upload.settleMinutes, is refused (exit 2). Running it again sends nothing twice and finishes an upload
+an earlier run left half done.
 
       --date T        the file date (the date in the file names)
       --no-upload     build and archive only`,
@@ -148,6 +154,7 @@ Running it again sends nothing twice and finishes an upload an earlier run left 
     async run(values, io) {
       const date = requireDate(values);
       const config = configFrom(values, io);
+      assertDateSendable(config, io.clock.now(), date);
       const result = await withContext(config, io, (ctx) => withDateLock(ctx.state, `date:${date}`, () => runFileDate(ctx, date, { upload: !values['no-upload'] })));
       return reportRun(result, io);
     },
@@ -211,8 +218,9 @@ Ticks every schedule.tickMinutes (in UTC, so DST can neither skip nor double a t
 from the state store: it builds and sends every due date in order (catching up any missed while the
 process was down), waits where Lead has not answered, and alerts (log and Slack webhook) once per event:
 a date not uploaded shortly before 06:00 CT on T+1, an answer overdue, a rejection waiting for a rerun.
-Several replicas may run against one state database; one acts per tick. /healthz and /readyz on
-daemon.httpHost:daemon.httpPort. Stops cleanly on SIGINT or SIGTERM.`,
+Several replicas may run against one state database; one acts per tick. On daemon.httpHost:daemon.httpPort:
+/healthz (alive), /readyz (503 while ticks fail, with the reason) and /metrics (Prometheus). Without a
+Slack channel, the log says what each date waits for. Stops cleanly on SIGINT or SIGTERM.`,
     options: {},
     async run(values, io) {
       const config = configFrom(values, io);
@@ -225,7 +233,7 @@ daemon.httpHost:daemon.httpPort. Stops cleanly on SIGINT or SIGTERM.`,
           ...(slack.patterns ? { patterns: configuredPatterns(slack.patterns) } : {}),
         })] : [];
         const daemon = await startDaemon(ctx, { ticker: cronTicker(config.schedule.tickMinutes), ackSources });
-        io.stdout(`lead-etl daemon: ticking every ${config.schedule.tickMinutes} min; health on http://${config.daemon.httpHost}:${daemon.httpPort}/healthz\n`);
+        io.stdout(`lead-etl daemon: ticking every ${config.schedule.tickMinutes} min; /healthz, /readyz and /metrics on http://${config.daemon.httpHost}:${daemon.httpPort}\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
@@ -249,7 +257,7 @@ batch share its id, never reused), checks it and sends it at once. Nothing is se
     async run(values, io) {
       const config = configFrom(values, io);
       const date = values.date ? requireDate(values) : (io.clock.now().setZone(config.program.timeZone).toISODate()! as FileDate);
-      const result = await withContext(config, io, (ctx) => withDateLock(ctx.state, `batch:${date}`, () => sendCustomerBatch(ctx, date)));
+      const result = await withContext(config, io, (ctx) => sendCustomerBatch(ctx, date));
       for (const p of result.problems) io.stderr(`${describeRowProblem(p)}\n`);
       for (const f of result.uploaded) io.stdout(`uploaded  ${f.remotePath}\n`);
       if (result.outcome === 'ok') {
@@ -262,21 +270,53 @@ batch share its id, never reused), checks it and sends it at once. Nothing is se
   },
   'mark-uploaded': {
     summary: 'record a file an operator sent to Lead by hand, so it is neither re-sent nor lost',
-    usage: `lead-etl mark-uploaded --date T --file TYPE --path FILE [--sha256 HEX] [--note TEXT]
+    usage: `lead-etl mark-uploaded --date T --file TYPE [--path FILE [--sha256 HEX]] [--note TEXT] [--by NAME]
 
-Archives FILE, records it as uploaded with its checksum and the rows it carried, and takes its version
-number (from its name) so it is never reused. Only for a type that has no version in play for T.`,
-    options: { date: { type: 'string' }, file: { type: 'string' }, path: { type: 'string' }, sha256: { type: 'string' }, note: { type: 'string' } },
+With --path: archives FILE, records it as uploaded with its checksum and the rows it carried, and takes
+its version number (from its name) so it is never reused. Only for a type that has no version in play.
+Without --path: records the version in play of TYPE (one an interrupted upload left waiting, see
+UPLOAD_UNCERTAIN) as received, once Lead confirmed it has it. --by names who (default: the OS user).`,
+    options: { date: { type: 'string' }, file: { type: 'string' }, path: { type: 'string' }, sha256: { type: 'string' }, note: { type: 'string' }, by: { type: 'string' } },
     async run(values, io) {
       const date = requireDate(values);
-      if (typeof values.file !== 'string' || typeof values.path !== 'string') throw new LeadEtlError('USAGE', '--file TYPE and --path FILE are required');
+      if (typeof values.file !== 'string') throw new LeadEtlError('USAGE', '--file TYPE is required');
       const config = configFrom(values, io);
       const record = await withContext(config, io, (ctx) => withDateLock(ctx.state, `date:${date}`, () => markUploaded(ctx, {
-        fileDate: date, fileType: values.file as string, localPath: values.path as string,
+        fileDate: date, fileType: values.file as string,
+        ...(typeof values.path === 'string' ? { localPath: values.path } : {}),
+        ...(typeof values.by === 'string' ? { by: values.by } : {}),
         ...(typeof values.sha256 === 'string' ? { sha256: values.sha256 } : {}),
         ...(typeof values.note === 'string' ? { note: values.note } : {}),
       })));
-      io.stdout(`recorded  ${record.name}  uploaded by hand  sha256=${record.sha256}\n`);
+      io.stdout(`recorded  ${record.name}  ${typeof values.path === 'string' ? 'uploaded by hand' : 'received by Lead'}  sha256=${record.sha256}\n`);
+      return EXIT.ok;
+    },
+  },
+  abandon: {
+    summary: 'discard versions of a date that never reached Lead (built, not uploaded), recording who and why',
+    usage: `lead-etl abandon --date T [--files TYPE,...] --reason TEXT [--by NAME]
+
+Discards the versions of T built but not uploaded (or whose upload never reached the final name), so
+the next run rebuilds them from the ledger under the next version. A version stopped during its rename
+(Lead may have it) is abandoned only when named with --files, after checking with Lead. A version Lead
+has is never abandoned (\`lead-etl rerun --files\` replaces it). Who (--by, default the OS user) and
+why are recorded with each version.
+
+      --date T        the file date
+      --files LIST    the file types to discard (default: every version of T waiting to be sent)
+      --reason TEXT   why (required)
+      --by NAME       who decided (default: the OS user)`,
+    options: { date: { type: 'string' }, files: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } },
+    async run(values, io) {
+      const date = requireDate(values);
+      if (typeof values.reason !== 'string') throw new LeadEtlError('USAGE', '--reason TEXT is required: say why these versions are discarded');
+      const config = configFrom(values, io);
+      const result = await withContext(config, io, (ctx) => abandonVersions(ctx, {
+        fileDate: date, reason: values.reason as string,
+        ...(typeof values.files === 'string' ? { fileTypes: values.files.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+        ...(typeof values.by === 'string' ? { by: values.by } : {}),
+      }));
+      for (const f of result.abandoned) io.stdout(`abandoned ${f.name}  by ${result.by}: ${result.reason}\n`);
       return EXIT.ok;
     },
   },
@@ -358,6 +398,7 @@ now and sends them with the next version.`,
       if (typeof values.batch === 'string' && values.batch.length > 10) {
         if (Boolean(values.validated) === Boolean(values.rejected)) throw new LeadEtlError('USAGE', 'give exactly one of --validated or --rejected');
         const batchId = values.batch;
+        parseBatchId(batchId);
         const config = configFrom(values, io);
         const moved = await withContext(config, io, (ctx) => acknowledgeBatch(ctx, batchId, {
           outcome: values.validated ? 'validated' : 'rejected', source: 'operator',
@@ -371,6 +412,7 @@ now and sends them with the next version.`,
       if (typeof values.reason === 'string') values.note = values.reason;
       if (Boolean(values.validated) === Boolean(values.rejected)) throw new LeadEtlError('USAGE', 'give exactly one of --validated or --rejected');
       const config = configFrom(values, io);
+      checkAckSelection(config, { file: values.file as string | undefined, workflow: values.workflow as string | undefined });
       const moved = await withContext(config, io, (ctx) =>
         acknowledgeDate(ctx.state, ctx.clock, date, {
           outcome: values.validated ? 'validated' : 'rejected',
@@ -533,7 +575,7 @@ function reportRun(result: RunResult, io: CliIo): number {
     if (left.length) io.stdout(`left out  ${n.fileType}: ${left.join('; ')}\n`);
   }
   for (const e of result.late) {
-    io.stderr(`late entry: ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate}, which was already sent; it was not put in any other day. Resolve it with Lead (lead-etl status shows open late entries).\n`);
+    io.stderr(`late entry: ${e.fileType} ${e.recordId} belongs to ${e.belongsToFileDate}, which was already sent (or is before Day 0); it was not put in any other day. Resolve it with Lead (lead-etl status shows open late entries).\n`);
   }
   if (result.outcome === 'ok') {
     io.stdout(`${result.message}\n`);
@@ -589,7 +631,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await command.run(values, io, positionals);
   } catch (error) {
     io.stderr(`lead-etl ${name}: ${describeError(error).replace(/\s*\n\s*/g, ' ')}\n`);
-    return isLeadEtlError(error, 'USAGE') ? EXIT.usage : EXIT.failed;
+    return isLeadEtlError(error, 'USAGE') || isLeadEtlError(error, 'DATE_REFUSED') ? EXIT.usage : EXIT.failed;
   }
 }
 

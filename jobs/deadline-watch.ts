@@ -1,8 +1,9 @@
 import type { DateTime } from 'luxon';
 import { addDays, dueAt, type FileDate } from '../core/file-date.js';
 import type { Alert } from '../load/notify.js';
-import { listFiles, liveFile } from '../load/state/state-store.js';
+import { filesForDate, listFiles, liveFile } from '../load/state/state-store.js';
 import type { JobContext } from './job-context.js';
+import { dateRefusal } from './sendable-date.js';
 
 /**
  * What a person must hear about, computed from the state store alone on every tick: a date not uploaded
@@ -59,5 +60,24 @@ export function dueDates(ctx: JobContext, now: DateTime): FileDate[] {
   const newest = local.hour * 60 + local.minute >= hour * 60 + minute ? today : addDays(today, -1);
   const dates: FileDate[] = [];
   for (let date = first; date <= newest; date = addDays(date, 1)) dates.push(date);
-  return dates;
+  // A date whose activity day has not settled (upload.settleMinutes) is not due yet, whatever buildAfter says.
+  return dates.filter((date) => dateRefusal(ctx.config, now, date) === undefined);
+}
+
+/**
+ * The date whose deadline comes next: the oldest due date whose files are not all uploaded (walking back
+ * from the newest, so a tick stays cheap after months), else the date the schedule builds next.
+ */
+export async function nextDeadlineDate(ctx: JobContext, now: DateTime, dates: readonly FileDate[] = dueDates(ctx, now)): Promise<FileDate | undefined> {
+  const first = ctx.config.program.firstFileDate as FileDate | undefined;
+  if (!first) return undefined;
+  const outbound = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && t.spec.id !== 'sales_response');
+  let oldestUnsent: FileDate | undefined;
+  for (let i = dates.length - 1; i >= 0; i -= 1) {
+    const files = await filesForDate(ctx.state.db, dates[i]!);
+    const sent = outbound.every((t) => ['uploaded', 'validated'].includes(liveFile(files, t.spec.id)?.status ?? ''));
+    if (sent) break;
+    oldestUnsent = dates[i]!;
+  }
+  return oldestUnsent ?? (dates.length > 0 ? addDays(dates.at(-1)!, 1) : first);
 }

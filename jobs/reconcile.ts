@@ -2,11 +2,12 @@ import type { DateTime } from 'luxon';
 import { describeError, isLeadEtlError } from '../core/errors.js';
 import type { FileDate } from '../core/file-date.js';
 import { notifyOnce, type Alert, type WebhookPost } from '../load/notify.js';
-import { withDateLock } from '../load/state/date-lock.js';
-import { filesForDate, liveFile } from '../load/state/state-store.js';
-import { recordLeadAnswers } from './record-lead-answers.js';
+import { dateScope, withDateLock } from '../load/state/date-lock.js';
+import { filesForDate, liveFile, type FileRecord } from '../load/state/state-store.js';
+import { recordLeadAnswers, type RecordedAnswers } from './record-lead-answers.js';
 import type { AckSource } from '../load/ack-source.js';
-import { dueDates, findAlerts } from './deadline-watch.js';
+import { dateWaits, type DateWait } from './date-waits.js';
+import { dueDates, findAlerts, nextDeadlineDate } from './deadline-watch.js';
 import type { JobContext } from './job-context.js';
 import { runFileDate, type RunResult } from './run-file-date.js';
 
@@ -22,6 +23,23 @@ export interface TickReport {
   readonly alerts: readonly Alert[];
   /** A date another process is working on; this tick left it alone. */
   readonly busy?: FileDate;
+  /** What went wrong: a run that threw or could not send. A tick with any is a failed tick. */
+  readonly failures: readonly TickFailure[];
+  /** What each source's answers changed (for the daemon's counts). */
+  readonly answers: readonly RecordedAnswers[];
+  /** What each open date waits for after this tick. */
+  readonly waits: readonly DateWait[];
+  /** The date whose deadline comes next: the oldest not yet uploaded, or the next to be built. */
+  readonly nextDeadline?: FileDate;
+}
+
+export interface TickFailure {
+  readonly fileDate?: FileDate;
+  /** The LeadEtlError code, when there is one (SFTP_HOST_KEY_MISMATCH...). */
+  readonly code?: string;
+  readonly message: string;
+  /** Files the failed run built before it failed (a run that returned has them in `runs`). */
+  readonly built?: readonly FileRecord[];
 }
 
 export async function reconcileTick(
@@ -30,9 +48,11 @@ export async function reconcileTick(
   deps: { ackSources?: readonly AckSource[]; post?: WebhookPost } = {},
 ): Promise<TickReport> {
   let acknowledged = 0;
+  const answers: RecordedAnswers[] = [];
   for (const source of deps.ackSources ?? []) {
     // Only the versions in play and uploaded are answered; anything else becomes a note in the log.
     const recorded = await recordLeadAnswers(ctx.state, ctx.clock, await source.poll(), { source: source.name });
+    answers.push(recorded);
     acknowledged += recorded.validated.length + recorded.rejected.length;
     for (const note of recorded.notes) ctx.logger.info({ source: source.name, ts: note.answer.ts }, note.note);
     await source.commit?.();
@@ -41,17 +61,24 @@ export async function reconcileTick(
   const dates = dueDates(ctx, now);
   const runs: RunResult[] = [];
   const alerts: Alert[] = [];
+  const failures: TickFailure[] = [];
   let busy: FileDate | undefined;
-  for (const date of await openDates(ctx, dates)) {
+  const open = await openDates(ctx, dates);
+  for (const date of open) {
     let result: RunResult;
+    const known = new Set((await filesForDate(ctx.state.db, date)).map((f) => f.id));
     try {
-      result = await withDateLock(ctx.state, `date:${date}`, () => runFileDate(ctx, date));
+      // The daemon asks every few minutes: a date whose turn has not come only says so (no dry run).
+      result = await withDateLock(ctx.state, dateScope(date), () => runFileDate(ctx, date, { preview: false }));
     } catch (error) {
       if (isLeadEtlError(error, 'LOCK_HELD')) {
         busy = date;
         break;
       }
       alerts.push({ key: `run-failed:${date}:${describeError(error).slice(0, 120)}`, kind: 'run-failed', fileDate: date, text: `:x: lead-etl could not run ${date}: ${describeError(error)}` });
+      // A run that threw after building (an upload refused) still built: those files count as built.
+      const built = (await filesForDate(ctx.state.db, date)).filter((f) => !known.has(f.id));
+      failures.push({ fileDate: date, ...(isLeadEtlError(error) ? { code: error.code } : {}), message: describeError(error), built });
       break;
     }
     runs.push(result);
@@ -60,6 +87,7 @@ export async function reconcileTick(
     }
     if (result.outcome === 'failed') {
       alerts.push({ key: `run-failed:${date}:${result.message.slice(0, 120)}`, kind: 'run-failed', fileDate: date, text: `:x: lead-etl could not send ${date}: ${result.message}` });
+      failures.push({ fileDate: date, message: result.message });
       break;
     }
     if (result.outcome === 'waiting') break;
@@ -72,7 +100,12 @@ export async function reconcileTick(
       sent.push(alert);
     }
   }
-  return { at: now.toISO()!, acknowledged, runs, alerts: sent, ...(busy ? { busy } : {}) };
+  const waits = await dateWaits(ctx, open, { channel: (deps.ackSources ?? []).length > 0 });
+  const nextDeadline = await nextDeadlineDate(ctx, now, dates);
+  return {
+    at: now.toISO()!, acknowledged, runs, alerts: sent, ...(busy ? { busy } : {}),
+    failures, answers, waits, ...(nextDeadline ? { nextDeadline } : {}),
+  };
 }
 
 /**

@@ -1,10 +1,12 @@
 import { LeadEtlError } from '../core/errors.js';
 import type { FileDate } from '../core/file-date.js';
+import { dateScope, withDateLock } from '../load/state/date-lock.js';
 import { filesForDate, liveFile, moveFile, nextVersion, type FileRecord } from '../load/state/state-store.js';
 import { fileName } from '../transform/program-file-types.js';
 import { dailyBatchId } from './build-date-files.js';
 import type { JobContext } from './job-context.js';
 import { runFileDate, type RunResult } from './run-file-date.js';
+import { assertDateSendable } from './sendable-date.js';
 
 /**
  * `lead-etl rerun`: after Lead rejects a file (or when an operator must replace one), rebuild the named
@@ -54,11 +56,14 @@ export async function planRerun(ctx: JobContext, fileDate: FileDate, only?: read
 }
 
 export async function rerunDate(ctx: JobContext, fileDate: FileDate, only?: readonly string[]): Promise<{ plans: RerunPlan[]; result: RunResult }> {
-  const plans = await planRerun(ctx, fileDate, only);
-  for (const plan of plans) {
-    if (plan.current) {
-      await moveFile(ctx.state.db, plan.current, 'uploaded', 'superseded', ctx.clock, { reason: 'replaced by an operator rerun' });
+  assertDateSendable(ctx.config, ctx.clock.now(), fileDate);
+  return withDateLock(ctx.state, dateScope(fileDate), async () => {
+    const plans = await planRerun(ctx, fileDate, only);
+    for (const plan of plans) {
+      if (plan.current) {
+        await moveFile(ctx.state.db, plan.current, 'uploaded', 'superseded', ctx.clock, { reason: 'replaced by an operator rerun' });
+      }
     }
-  }
-  return { plans, result: await runFileDate(ctx, fileDate, { rebuild: plans.map((p) => p.fileType) }) };
+    return { plans, result: await runFileDate(ctx, fileDate, { rebuild: plans.map((p) => p.fileType) }) };
+  });
 }

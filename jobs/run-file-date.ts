@@ -2,10 +2,13 @@ import { posix } from 'node:path';
 import { describeError, LeadEtlError } from '../core/errors.js';
 import { addDays, type FileDate } from '../core/file-date.js';
 import { verifyArchived } from '../load/archive.js';
+import { temporaryName } from '../load/sftp-session.js';
 import { uploadDocumentsFor } from '../load/documents.js';
 import { fetchSalesRequest, loadedSalesRequest, salesRequestJson } from '../load/sales-request.js';
+import { withDateLock, dateScope } from '../load/state/date-lock.js';
+import { REPLACEABLE_STATUSES } from '../load/state/file-status.js';
 import {
-  filesForDate, finishRun, isDateValidated, listFiles, liveFile, moveFile, newRunId,
+  closeInterruptedRuns, filesForDate, finishRun, historyChangedAt, isDateSent, isDateValidated, isSent, listFiles, liveFile, moveFile, newRunId,
   recordProblems, startRun, type FileRecord,
 } from '../load/state/state-store.js';
 import { recordLateEntries, type LateEntry } from '../load/state/submitted-records.js';
@@ -13,6 +16,7 @@ import type { ProgramFileType } from '../transform/program-file-types.js';
 import type { RowProblem } from '../transform/row-problem.js';
 import { buildDateFiles, workflowOrder, type FileNotices } from './build-date-files.js';
 import type { JobContext, RemoteStore } from './job-context.js';
+import { assertDateSendable } from './sendable-date.js';
 
 /**
  * One file date, end to end: extract every due file type from one ledger snapshot, map and write them,
@@ -37,12 +41,35 @@ export interface RunResult {
   readonly late: readonly LateEntry[];
 }
 
-export async function runFileDate(
-  ctx: JobContext,
-  fileDate: FileDate,
-  /** `rebuild`: file types Lead rejected that an operator asked to send again (`lead-etl rerun`). */
-  options: { upload?: boolean; rebuild?: readonly string[] } = {},
-): Promise<RunResult> {
+export interface RunOptions {
+  /** false: build and archive only (`--no-upload`). */
+  readonly upload?: boolean;
+  /** File types Lead rejected that an operator asked to send again (`lead-etl rerun`). */
+  readonly rebuild?: readonly string[];
+  /**
+   * When the date's turn has not come: true (the default) builds its files and checks them as Lead
+   * would, then discards them (a dry run that records nothing); false only says it waits (the daemon,
+   * which asks every few minutes).
+   */
+  readonly preview?: boolean;
+}
+
+/**
+ * A date is built and recorded only when its turn has come: it is Day 0 (or the first date this state
+ * store sends, when no Day 0 is configured), or the date before it has reached Lead (validated, with
+ * upload.requirePreviousDayValidated; uploaded otherwise). Built any earlier, its files would be
+ * measured against a history Lead does not have yet. The date's lock is held throughout.
+ */
+export async function runFileDate(ctx: JobContext, fileDate: FileDate, options: RunOptions = {}): Promise<RunResult> {
+  assertDateSendable(ctx.config, ctx.clock.now(), fileDate);
+  return withDateLock(ctx.state, dateScope(fileDate), async () => {
+    const waitingFor = await turnOf(ctx, fileDate);
+    if (waitingFor) return preview(ctx, fileDate, waitingFor, options);
+    return runInTurn(ctx, fileDate, options);
+  });
+}
+
+async function runInTurn(ctx: JobContext, fileDate: FileDate, options: RunOptions): Promise<RunResult> {
   const { config, clock } = ctx;
   const runId = newRunId(clock);
   const log = ctx.logger.child({ runId, fileDate });
@@ -62,8 +89,10 @@ export async function runFileDate(
   };
 
   try {
+    const interrupted = await closeInterruptedRuns(stateDb, fileDate, runId, clock);
+    if (interrupted > 0) log.warn({ interrupted }, 'closed earlier runs of this date that ended without an outcome');
     const types = config.program.files.filter((type) => (type.spec.direction ?? 'outbound') === 'outbound');
-    const existing = await filesForDate(stateDb, fileDate);
+    const existing = await abandonStaleBuilds(ctx, fileDate, await filesForDate(stateDb, fileDate), log);
     const sales = await salesRequestFor(ctx, fileDate, existing, log);
     // A type Lead rejected waits for a person: sending the same data again would only be rejected again.
     const rejectedWaiting = types.filter((type) => !liveFile(existing, type.spec.id) && existing.some((f) => f.fileType === type.spec.id && f.status === 'rejected') && !options.rebuild?.includes(type.spec.id));
@@ -78,19 +107,15 @@ export async function runFileDate(
       late = await recordLateEntries(stateDb, runId, outcome.late, clock);
       if (problemCount > 0) {
         await recordProblems(stateDb, runId, fileDate, problems);
-        const workflowOf = (id: string) => types.find((t) => t.spec.id === id)?.spec.workflow ?? id;
-        const failed = [...new Set(problems.map((p) => workflowOf(p.fileType)))];
+        const failed = failedWorkflows(types, problems);
         return finish('failed', `${problemCount} problem(s) in the ${failed.join(', ')} files of ${fileDate}; nothing of ${failed.join(', ')} (or any later workflow) was archived or sent. Fix the ledger rows or the query, then run again.`);
       }
+      if (built.length > 0) await ctx.hooks?.phase?.('archived', { fileDate });
     } else {
       log.info({ files: existing.length }, 'every file of the date is already built');
     }
 
     if (options.upload === false) return finish('ok', `built ${built.length} file(s); upload skipped`);
-
-    const gate = await previousDateGate(ctx, fileDate);
-    if (gate) return finish('waiting', gate);
-
 
     const upload = await uploadDue(ctx, fileDate, types, log);
     uploaded = upload.uploaded;
@@ -109,9 +134,50 @@ export async function runFileDate(
     return finish('ok', message);
   } catch (error) {
     log.error({ err: { code: (error as LeadEtlError).code, message: describeError(error) } }, 'run failed');
+    // Closed as failed whenever the state store can still be reached; otherwise the next run closes it.
     await finish('failed', describeError(error)).catch(() => undefined);
     throw error;
   }
+}
+
+const failedWorkflows = (types: readonly ProgramFileType[], problems: readonly RowProblem[]) =>
+  [...new Set(problems.map((p) => types.find((t) => t.spec.id === p.fileType)?.spec.workflow ?? p.fileType))];
+
+/**
+ * Not the date's turn: its files are built and checked as Lead would check them, against what Lead has
+ * now, and discarded. Nothing is archived, recorded or sent, so a date run ahead of its turn (a later
+ * date first, a typo) holds nothing back from any other date.
+ */
+async function preview(ctx: JobContext, fileDate: FileDate, waitingFor: string, options: RunOptions): Promise<RunResult> {
+  const runId = newRunId(ctx.clock);
+  const base = { runId, fileDate, outcome: 'waiting' as const, built: [], uploaded: [], late: [] };
+  const nothing = `${fileDate} waits for its turn: ${waitingFor}; nothing was built or recorded`;
+  const existing = await filesForDate(ctx.state.db, fileDate);
+  const types = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound' && t.spec.id !== 'sales_response' && !liveFile(existing, t.spec.id));
+  if (options.preview === false || types.length === 0) return { ...base, message: nothing, problems: [], problemCount: 0, notices: [] };
+  const outcome = await buildDateFiles(ctx, runId, fileDate, types, new Map(), undefined, { dryRun: true });
+  const checked = outcome.problemCount > 0
+    ? `; a dry run found ${outcome.problemCount} problem(s) in the ${failedWorkflows(types, outcome.problems).join(', ')} files to fix before then`
+    : '; a dry run of its files found nothing Lead would reject';
+  return { ...base, message: nothing + checked, problems: outcome.problems, problemCount: outcome.problemCount, notices: outcome.notices };
+}
+
+/**
+ * Versions of the date built while the dates before it were different from what Lead has now (built
+ * ahead of their turn by an older lead-etl, or before an earlier date was rejected and sent again) are
+ * abandoned, never sent stale; the run rebuilds them from the ledger under the next version.
+ */
+async function abandonStaleBuilds(ctx: JobContext, fileDate: FileDate, files: FileRecord[], log: JobContext['logger']): Promise<FileRecord[]> {
+  const built = files.filter((f) => f.status === 'built' && f.batchId === null);
+  if (built.length === 0) return files;
+  const changedAt = await historyChangedAt(ctx.state.db, fileDate);
+  if (!changedAt) return files;
+  const stale = built.filter((f) => Date.parse(f.builtAt) < Date.parse(changedAt));
+  for (const file of stale) {
+    await moveFile(ctx.state.db, file, 'built', 'abandoned', ctx.clock, { reason: `stale: built ${file.builtAt}, before what Lead has of earlier dates changed (${changedAt}); rebuilt from the ledger`, changedBy: 'lead-etl' });
+    log.warn({ file: file.name }, 'a version built against another history was abandoned; the date is rebuilt from the ledger');
+  }
+  return stale.length > 0 ? filesForDate(ctx.state.db, fileDate) : files;
 }
 
 /**
@@ -137,22 +203,25 @@ async function salesRequestFor(ctx: JobContext, fileDate: FileDate, existing: re
 }
 
 /**
- * Lead's order: the files of T go only after those of T-1 validated. The first date (Lead's Day 0, or the
- * first date this state store has ever sent) has no predecessor.
+ * Lead's order: the files of T go only after those of T-1 validated (or, with
+ * upload.requirePreviousDayValidated off, a test server's rule, reached it). Day 0, or the first date this
+ * state store has ever sent when no Day 0 is configured, has no predecessor. Returns what the date waits
+ * for, or undefined when its turn has come.
  */
-async function previousDateGate(ctx: JobContext, fileDate: FileDate): Promise<string | undefined> {
-  if (!ctx.config.upload.requirePreviousDayValidated) return undefined;
+export async function turnOf(ctx: JobContext, fileDate: FileDate): Promise<string | undefined> {
   const first = ctx.config.program.firstFileDate;
   if (first && fileDate <= first) return undefined;
   const previous = addDays(fileDate, -1);
   const previousFiles = await filesForDate(ctx.state.db, previous);
-  if (previousFiles.length === 0) {
-    const earlier = await listFiles(ctx.state.db, { to: previous });
-    if (!first && earlier.length === 0) return undefined;
-    return `files for ${fileDate} are archived but not sent: ${previous} was never sent; run \`lead-etl run --date ${previous}\` first`;
+  if (!previousFiles.some((f) => !REPLACEABLE_STATUSES.includes(f.status))) {
+    if (!first && !(await listFiles(ctx.state.db, { to: previous })).some(isSent)) return undefined;
+    if (previousFiles.some((f) => f.status === 'rejected')) return `Lead rejected the files of ${previous} and no new version was sent (lead-etl rerun --date ${previous})`;
+    return `${previous} was never sent; run \`lead-etl run --date ${previous}\` first`;
   }
-  if (!isDateValidated(previousFiles)) {
-    return `files for ${fileDate} are archived but not sent: Lead has not validated ${previous} yet (lead-etl status --date ${previous})`;
+  if (ctx.config.upload.requirePreviousDayValidated) {
+    if (!isDateValidated(previousFiles)) return `Lead has not validated ${previous} yet (lead-etl status --date ${previous})`;
+  } else if (!isDateSent(previousFiles)) {
+    return `${previous} has not reached Lead yet (lead-etl status --date ${previous})`;
   }
   return undefined;
 }
@@ -171,7 +240,7 @@ async function uploadDue(
     const before: string[] = [];
     for (const workflow of workflowOrder(ctx.config.workflows.order)) {
       const live = types.filter((t) => t.spec.workflow === workflow).map((t) => liveFile(files, t.spec.id)).filter((f): f is FileRecord => Boolean(f));
-      const due = live.filter((f) => f.status === 'built' || f.status === 'uploading');
+      const due = live.filter((f) => f.status === 'built' || f.status === 'uploading' || f.status === 'renaming');
       if (due.length > 0) {
         const blocking = ctx.config.workflows.waitForPrevious ? before : [];
         if (blocking.length > 0) {
@@ -189,23 +258,30 @@ async function uploadDue(
   }
 }
 
+/**
+ * Sends one version exactly once, whatever happened before. The steps are recorded before they are
+ * taken: `uploading` with the temporary name, then `renaming` just before the rename, so after a crash
+ * the next run knows which side of the rename it stopped on. A file under the final name is ours only
+ * if its content's sha256 (read back) equals the archived one; anything else waits for a person.
+ */
 export async function uploadOne(ctx: JobContext, remote: RemoteStore, file: FileRecord, log: JobContext['logger']): Promise<FileRecord> {
   const { clock } = ctx;
   let current = file;
-  if (current.status === 'uploading') {
-    // An earlier run died mid-upload. The rename is the last step, so a complete file under the final name
-    // means the upload happened and only the state update was lost.
-    const found = await remote.stat(current.remotePath);
-    if (found && found.size === current.bytes) {
-      log.warn({ file: current.name }, 'found on the server from an interrupted run; recording it as uploaded');
-      return moveFile(ctx.state.db, current, 'uploading', 'uploaded', clock);
-    }
-    if (found) {
-      throw new LeadEtlError('SFTP_VERIFY_FAILED', `${current.remotePath} exists with ${found.size} bytes but ${current.name} has ${current.bytes}; check the server by hand before anything is re-sent`);
-    }
+  if (current.status === 'uploading' || current.status === 'renaming') {
+    const settled = await settleInterrupted(ctx, remote, current, log);
+    if (settled) return settled;
   } else {
     await verifyArchived(current.archivePath, current.sha256);
-    current = await moveFile(ctx.state.db, current, 'built', 'uploading', clock);
+    // Before anything of ours is on the server: a file already under the final name is ours only with our bytes.
+    if (await remote.stat(current.remotePath)) {
+      const found = await readBack(remote, current);
+      if (found !== current.sha256) throw foreignFile(current, found);
+      const claimed = await moveFile(ctx.state.db, current, 'built', 'uploading', clock, { uploadTempName: temporaryName(current.name) });
+      const moved = await moveFile(ctx.state.db, claimed, 'uploading', 'uploaded', clock, { reason: 'found on the server with the archived sha256' });
+      log.warn({ file: current.name }, 'already on the server with the archived sha256; recorded as uploaded, not sent again');
+      return moved;
+    }
+    current = await moveFile(ctx.state.db, current, 'built', 'uploading', clock, { uploadTempName: temporaryName(current.name) });
   }
   await verifyArchived(current.archivePath, current.sha256);
   await uploadDocumentsFor({
@@ -213,12 +289,79 @@ export async function uploadOne(ctx: JobContext, remote: RemoteStore, file: File
     remoteDir: posix.join(ctx.config.sftp?.remoteRoot ?? '/', ctx.config.documents.remoteFolder), clock, logger: log,
   });
   const started = clock.now();
+  const uploading = current;
   const result = await remote.putAtomically({
     localPath: current.archivePath,
     remoteDir: posix.dirname(current.remotePath),
     remoteName: current.name,
     expectedBytes: current.bytes,
+    tempName: current.uploadTempName ?? temporaryName(current.name),
+    onTransfer: () => ctx.hooks?.phase?.('mid-upload', { fileDate: uploading.fileDate, file: uploading.name }),
+    beforeRename: async () => {
+      current = await moveFile(ctx.state.db, uploading, 'uploading', 'renaming', clock);
+    },
   });
+  await ctx.hooks?.phase?.('renamed', { fileDate: current.fileDate, file: current.name });
   log.info({ file: current.name, bytes: result.bytes, rows: current.rows, ms: clock.now().diff(started).as('milliseconds') }, 'file uploaded');
-  return moveFile(ctx.state.db, current, 'uploading', 'uploaded', clock);
+  return moveFile(ctx.state.db, current, 'renaming', 'uploaded', clock);
+}
+
+/**
+ * An earlier run stopped mid-upload. What the server holds decides, and only certain evidence records
+ * a delivery: our bytes under the final name; or, after the rename was recorded, neither the final name
+ * nor the temporary file left (Lead's pickup moved the file away). Returns the version recorded as
+ * uploaded, or undefined when the rename provably never happened and the upload starts again.
+ */
+async function settleInterrupted(ctx: JobContext, remote: RemoteStore, file: FileRecord, log: JobContext['logger']): Promise<FileRecord | undefined> {
+  const { clock } = ctx;
+  const db = ctx.state.db;
+  const status = file.status as 'uploading' | 'renaming';
+  if (await remote.stat(file.remotePath)) {
+    const found = await readBack(remote, file);
+    if (found !== file.sha256) throw foreignFile(file, found);
+    log.warn({ file: file.name }, 'found on the server with the archived sha256 after an interrupted run; recorded as uploaded, not sent again');
+    return moveFile(db, file, status, 'uploaded', clock, { reason: 'found on the server after an interrupted run' });
+  }
+  if (status === 'uploading') {
+    if (file.uploadTempName) return undefined; // the rename was never asked for: upload again
+    throw uncertain(file, `it was being uploaded by an older lead-etl that did not record the rename step, and it is not under ${file.remotePath}: Lead may have picked it up, or it never arrived`);
+  }
+  const tempPath = posix.join(posix.dirname(file.remotePath), file.uploadTempName ?? '');
+  const temp = file.uploadTempName ? await remote.stat(tempPath) : undefined;
+  if (!temp) {
+    log.warn({ file: file.name }, 'the run stopped during the rename and the file is no longer on the server: Lead picked it up; recorded as uploaded, not sent again');
+    return moveFile(db, file, 'renaming', 'uploaded', clock, { reason: 'renamed, then picked up by Lead before the state store was told' });
+  }
+  if (temp.size !== file.bytes) {
+    throw uncertain(file, `the temporary file ${tempPath} holds ${temp.size} bytes, not ${file.bytes}, and nothing is under the final name`);
+  }
+  await remote.renameInto(tempPath, file.remotePath, file.bytes);
+  await ctx.hooks?.phase?.('renamed', { fileDate: file.fileDate, file: file.name });
+  log.info({ file: file.name }, 'finished the rename an interrupted run left');
+  return moveFile(db, file, 'renaming', 'uploaded', clock);
+}
+
+async function readBack(remote: RemoteStore, file: FileRecord): Promise<string> {
+  try {
+    return await remote.sha256(file.remotePath);
+  } catch (cause) {
+    throw uncertain(file, `${file.remotePath} is on the server but cannot be read back to compare (${describeError(cause)})`, cause);
+  }
+}
+
+function foreignFile(file: FileRecord, found: string): LeadEtlError {
+  return new LeadEtlError(
+    'SFTP_REMOTE_EXISTS',
+    `${file.remotePath} is already on the server with other content (sha256 ${found}, ours ${file.sha256}): it is not ours, and ${file.name} was neither overwritten nor recorded as delivered. ` +
+      `Ask Lead what that file is; once it is removed run again, or \`lead-etl abandon --date ${file.fileDate} --files ${file.fileType} --reason ...\` to send the next version instead`,
+  );
+}
+
+function uncertain(file: FileRecord, why: string, cause?: unknown): LeadEtlError {
+  return new LeadEtlError(
+    'UPLOAD_UNCERTAIN',
+    `cannot tell whether Lead received ${file.name}: ${why}. Ask Lead whether it holds ${file.name} (sha256 ${file.sha256}); ` +
+      `if it does, \`lead-etl mark-uploaded --date ${file.fileDate} --file ${file.fileType}\`; if not, \`lead-etl abandon --date ${file.fileDate} --files ${file.fileType} --reason ...\` and run again`,
+    cause === undefined ? undefined : { cause },
+  );
 }

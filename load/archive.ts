@@ -19,10 +19,36 @@ export function archivePaths(archiveDir: string, fileDate: FileDate, name: strin
   return { dir, file: join(dir, name), checksum: join(dir, `${name}.sha256`) };
 }
 
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
+const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * A local write failure under the archive as one line naming the key: a folder lead-etl may not write
+ * (permissions, a read-only mount) or a full disk. Anything else passes through as it is.
+ */
+export function archiveWriteError(error: unknown, archiveDir: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string') return error;
+  if (UNWRITABLE.has(code)) {
+    return new LeadEtlError('ARCHIVE_UNWRITABLE', `archive.dir ${archiveDir} is not writable (${code}): give the user running lead-etl write access to it, or set archive.dir to a writable folder; nothing was recorded or sent`, { cause: error });
+  }
+  if (FULL.has(code)) {
+    return new LeadEtlError('ARCHIVE_UNWRITABLE', `archive.dir ${archiveDir} is full (${code}): free space on its disk or set archive.dir to a larger one; nothing was recorded or sent`, { cause: error });
+  }
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new LeadEtlError('ARCHIVE_UNWRITABLE', `archive.dir ${archiveDir} cannot be created or written (${code}): check that the path exists and is a folder, or set archive.dir; nothing was recorded or sent`, { cause: error });
+  }
+  return error;
+}
+
 /** A fresh path to build a file at; nothing else ever writes there. */
 export async function buildingPath(archiveDir: string, name: string): Promise<string> {
   const dir = join(archiveDir, '.building');
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw archiveWriteError(error, archiveDir);
+  }
   return join(dir, `${name}.${randomBytes(4).toString('hex')}.part`);
 }
 
@@ -40,9 +66,13 @@ export async function clearBuilding(archiveDir: string): Promise<void> {
  */
 export async function archiveFile(args: { archiveDir: string; fileDate: FileDate; name: string; builtPath: string; sha256: string }): Promise<string> {
   const paths = archivePaths(args.archiveDir, args.fileDate, args.name);
-  await mkdir(paths.dir, { recursive: true });
-  await writeFile(paths.checksum, `${args.sha256}  ${args.name}\n`, { flush: true });
-  await rename(args.builtPath, paths.file);
+  try {
+    await mkdir(paths.dir, { recursive: true });
+    await writeFile(paths.checksum, `${args.sha256}  ${args.name}\n`, { flush: true });
+    await rename(args.builtPath, paths.file);
+  } catch (error) {
+    throw archiveWriteError(error, args.archiveDir);
+  }
   return paths.file;
 }
 

@@ -1,11 +1,13 @@
+import { IncomingWebhook } from '@slack/webhook';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 
 /**
- * Alerts for people: to the log always, and to a Slack incoming webhook when one is configured. Each
- * alert has a key; the state store remembers the keys sent, so an event is announced once however many
- * ticks see it. A webhook that fails releases the key, so the next tick tries again.
+ * Alerts for people: to the log always, and to a Slack incoming webhook when one is configured, posted
+ * with Slack's own client (`@slack/webhook`). Each alert has a key; the state store remembers the keys
+ * sent, so an event is announced once however many ticks see it. A webhook that fails releases the key,
+ * so the next tick tries again (which is why the client itself does not retry).
  */
 export interface Alert {
   readonly key: string;
@@ -14,11 +16,13 @@ export interface Alert {
   readonly text: string;
 }
 
-export type WebhookPost = (url: string, body: string) => Promise<void>;
+/** Posts one message to an incoming webhook; rejects when Slack did not take it. */
+export type WebhookPost = (url: string, message: { readonly text: string }) => Promise<void>;
 
-export const postWithFetch: WebhookPost = async (url, body) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) throw new Error(`the webhook answered ${response.status}`);
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+export const postToSlackWebhook: WebhookPost = async (url, message) => {
+  await new IncomingWebhook(url, { timeout: WEBHOOK_TIMEOUT_MS }).send({ text: message.text });
 };
 
 export async function notifyOnce(args: {
@@ -39,7 +43,7 @@ export async function notifyOnce(args: {
   args.logger.warn({ alert: alert.kind, key: alert.key, fileDate: alert.fileDate }, alert.text);
   if (args.webhookUrl) {
     try {
-      await (args.post ?? postWithFetch)(args.webhookUrl, JSON.stringify({ text: alert.text }));
+      await (args.post ?? postToSlackWebhook)(args.webhookUrl, { text: alert.text });
     } catch (error) {
       // Never log the URL: it is a secret that lets anyone post to the channel.
       args.logger.error({ alert: alert.kind, key: alert.key, error: (error as Error).message }, 'could not post the alert to Slack; will try again next tick');

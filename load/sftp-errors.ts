@@ -10,6 +10,7 @@ import { LeadEtlError } from '../core/errors.js';
 // SFTP v3 status codes (draft-ietf-secsh-filexfer-02, section 7) as ssh2 reports them.
 const SFTP_NO_SUCH_FILE = 2;
 const SFTP_PERMISSION_DENIED = 3;
+const SFTP_FAILURE = 4;
 const SFTP_NO_CONNECTION = 6;
 const SFTP_CONNECTION_LOST = 7;
 
@@ -22,6 +23,8 @@ const CONNECTION_GONE = new Set<unknown>([
   'EPIPE',
   'ETIMEDOUT',
 ]);
+
+const WRITES = new Set(['upload', 'mkdir', 'rename']);
 
 export function libraryErrorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
@@ -63,6 +66,16 @@ export function sftpOperationError(error: unknown, operation: string, remotePath
   }
   if (isRemoteAbsent(error)) {
     return new LeadEtlError('SFTP_OPERATION', `${where} failed: no such file or folder (${detail})`, { cause: error });
+  }
+  // OpenSSH answers a full disk, an exceeded quota and most other write errors with the generic
+  // SSH_FX_FAILURE and no reason, so the likely causes are named for the operator.
+  if (WRITES.has(operation) && (code === SFTP_FAILURE || /\bFailure\b/.test(detail))) {
+    return new LeadEtlError(
+      'SFTP_OPERATION',
+      `${where} failed: the server refused the write without a reason (SSH_FX_FAILURE: ${detail}); disk full or quota? ` +
+        'Ask Lead to check the space of this account; nothing was placed under the final name, and the next run retries.',
+      { cause: error },
+    );
   }
   return new LeadEtlError('SFTP_OPERATION', `${where} failed: ${detail}`, { cause: error });
 }

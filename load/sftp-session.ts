@@ -1,13 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { rename as renameLocal, rm, stat as statLocal } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import ssh2 from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { LeadEtlError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { settlesWithin, withDeadline, withIdleDeadline } from './deadlines.js';
 import { isRemoteAbsent, libraryErrorCode, sftpOperationError } from './sftp-errors.js';
 import { fingerprintOfPublicKey, normalizeFingerprint } from '../core/ssh-keys.js';
+import type { PutArgs } from './remote-store.js';
 
 export interface SftpSettings {
   host: string;
@@ -35,14 +39,31 @@ export interface SftpSession {
   list(remoteDir: string): Promise<string[]>;
   remove(remotePath: string): Promise<void>;
   download(remotePath: string, localPath: string): Promise<void>;
+  /** The sha256 (hex) of a remote file's content, read back over this session. */
+  sha256(remotePath: string): Promise<string>;
+  /** Renames a complete temporary file into place (refusing an existing target) and checks its size. */
+  renameInto(fromPath: string, toPath: string, expectedBytes: number): Promise<void>;
   /** Upload a local file so nothing partial is ever visible under the final name. */
-  putAtomically(args: {
-    localPath: string;
-    remoteDir: string;
-    remoteName: string;
-    expectedBytes: number;
-  }): Promise<{ remotePath: string; bytes: number }>;
+  putAtomically(args: PutArgs): Promise<{ remotePath: string; bytes: number }>;
   close(): Promise<void>;
+}
+
+/**
+ * The private key is parsed here, before any network: a key that cannot be read is a local problem,
+ * and the message says so instead of pointing at the host or the port.
+ */
+function assertUsableKey(privateKey: string | Buffer, passphrase: string | undefined): void {
+  const parsed = ssh2.utils.parseKey(privateKey, passphrase);
+  const error = parsed instanceof Error ? parsed : Array.isArray(parsed) && parsed.length === 0 ? new Error('no key found') : undefined;
+  if (!error) return;
+  const encrypted = /encrypted|passphrase|bad decrypt/i.test(error.message);
+  throw new LeadEtlError(
+    'SSH_KEY_INVALID',
+    `the SFTP private key (sftp.privateKeyFile or LEAD_ETL_SFTP_PRIVATE_KEY) cannot be used: ${error.message}. ` +
+      (encrypted
+        ? 'It is encrypted: put its passphrase in the file named by sftp.passphraseFile.'
+        : 'It must be an OpenSSH or PEM private key (the file ssh-keygen writes without .pub), whole and unchanged.'),
+  );
 }
 
 // The underlying ssh2 Client that ssh2-sftp-client keeps on `.client` (absent from its typings), and the
@@ -66,6 +87,7 @@ export async function openSftpSession(settings: SftpSettings, logger: Logger): P
   const expectedFingerprint = normalizeFingerprint(settings.hostKeyFingerprint);
   const endpoint = `${settings.host}:${settings.port}`;
   const log = logger.child({ component: 'sftp', host: settings.host, port: settings.port });
+  assertUsableKey(settings.privateKey, settings.passphrase);
 
   // The library's default event callbacks print to the console; route them to the log instead. They
   // fire for events outside any operation (e.g. the server dropping an idle session).
@@ -243,12 +265,41 @@ export async function openSftpSession(settings: SftpSettings, logger: Logger): P
     log.info({ remotePath, bytes, durationMs: elapsed(begun) }, 'SFTP file downloaded');
   }
 
-  async function putAtomically(args: {
-    localPath: string;
-    remoteDir: string;
-    remoteName: string;
-    expectedBytes: number;
-  }): Promise<{ remotePath: string; bytes: number }> {
+  async function sha256(remotePath: string): Promise<string> {
+    const hash = createHash('sha256');
+    await transfer('read back', remotePath, (progressed) =>
+      pipeline(library.createReadStream(remotePath), new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          progressed();
+          done();
+        },
+      })),
+    );
+    return hash.digest('hex');
+  }
+
+  async function renameInto(fromPath: string, toPath: string, expectedBytes: number): Promise<void> {
+    try {
+      await remote('rename', `${fromPath} -> ${toPath}`, () => library.rename(fromPath, toPath));
+    } catch (error) {
+      if (isLeadTimeout(error)) throw error;
+      if (await statOrAbsent(toPath).catch(() => undefined)) throw remoteExists(toPath, endpoint, { cause: error });
+      throw error;
+    }
+    const placed = await statOrAbsent(toPath);
+    if (placed === undefined) {
+      log.warn({ remotePath: toPath, bytes: expectedBytes }, 'SFTP file was gone right after its rename (picked up already?)');
+    } else if (placed.size !== expectedBytes) {
+      throw new LeadEtlError(
+        'SFTP_VERIFY_FAILED',
+        `SFTP upload to ${endpoint}: ${toPath} is ${placed.size} bytes after the rename but ${expectedBytes} were sent. ` +
+          'Do not retry blindly: ask Lead to check or remove that file first.',
+      );
+    }
+  }
+
+  async function putAtomically(args: PutArgs): Promise<{ remotePath: string; bytes: number }> {
     const { localPath, remoteDir, remoteName, expectedBytes } = args;
     assertPlainName(remoteName);
     if (!Number.isSafeInteger(expectedBytes) || expectedBytes < 0) {
@@ -273,10 +324,21 @@ export async function openSftpSession(settings: SftpSettings, logger: Logger): P
 
     await removeStaleTemps(remoteDir, remoteName);
 
-    const tempPath = path.posix.join(remoteDir, `.${remoteName}.${randomBytes(8).toString('hex')}.part`);
+    const tempName = args.tempName ?? temporaryName(remoteName);
+    assertPlainName(tempName);
+    const tempPath = path.posix.join(remoteDir, tempName);
     try {
+      let told = false;
       await transfer('upload', tempPath, (progressed) =>
-        library.fastPut(localPath, tempPath, { step: () => progressed() }),
+        library.fastPut(localPath, tempPath, {
+          step: () => {
+            progressed();
+            if (!told && args.onTransfer) {
+              told = true;
+              void args.onTransfer();
+            }
+          },
+        }),
       );
       const uploaded = await statOrAbsent(tempPath);
       if (uploaded?.size !== expectedBytes) {
@@ -292,29 +354,20 @@ export async function openSftpSession(settings: SftpSettings, logger: Logger): P
       throw error;
     }
 
-    // The standard SFTP rename refuses an existing target; posix-rename@openssh.com would silently
-    // replace a file Lead may already have picked up.
-    try {
-      await remote('rename', `${tempPath} -> ${remotePath}`, () => library.rename(tempPath, remotePath));
-    } catch (error) {
-      if (isLeadTimeout(error)) throw error; // the session is gone; the next attempt's checks sort it out
-      const finalNow = await statOrAbsent(remotePath).catch(() => undefined);
-      await discardTemp(tempPath);
-      if (finalNow) throw remoteExists(remotePath, endpoint, { cause: error });
-      throw error;
-    }
+    // The caller records that the rename is about to happen, so a crash from here on is known to be
+    // after the temporary file was complete.
+    await args.beforeRename?.();
 
-    const placed = await statOrAbsent(remotePath);
-    if (placed === undefined) {
-      // The rename succeeded and the temp file held exactly expectedBytes, so the file was in place;
-      // Lead's pickup may move files as soon as they appear. Failing here would invite a second upload.
-      log.warn({ remotePath, bytes: expectedBytes }, 'SFTP file was gone right after its rename (picked up already?)');
-    } else if (placed.size !== expectedBytes) {
-      throw new LeadEtlError(
-        'SFTP_VERIFY_FAILED',
-        `SFTP upload to ${endpoint}: ${remotePath} is ${placed.size} bytes after the rename but ${expectedBytes} were sent. ` +
-          'Do not retry blindly: ask Lead to check or remove that file first.',
-      );
+    // The standard SFTP rename refuses an existing target; posix-rename@openssh.com would silently
+    // replace a file Lead may already have picked up. A file gone right after its rename was in place:
+    // Lead's pickup may move files as soon as they appear, and failing then would invite a second upload.
+    try {
+      await renameInto(tempPath, remotePath, expectedBytes);
+    } catch (error) {
+      // After a timeout the session is gone; the next attempt's checks sort it out. Once the caller has
+      // recorded the rename, the temporary file stays: it is the evidence that the rename did not happen.
+      if (!args.beforeRename && !isLeadTimeout(error) && !(error instanceof LeadEtlError && error.code === 'SFTP_VERIFY_FAILED')) await discardTemp(tempPath);
+      throw error;
     }
     log.info({ remotePath, bytes: expectedBytes, durationMs: elapsed(begun) }, 'SFTP file uploaded');
     return { remotePath, bytes: expectedBytes };
@@ -356,7 +409,12 @@ export async function openSftpSession(settings: SftpSettings, logger: Logger): P
     log.debug('SFTP session closed');
   }
 
-  return { ensureDir, stat, list, remove, download, putAtomically, close };
+  return { ensureDir, stat, list, remove, download, sha256, renameInto, putAtomically, close };
+}
+
+/** A fresh temporary name beside `remoteName`: hidden, and never one Lead picks up. */
+export function temporaryName(remoteName: string): string {
+  return `.${remoteName}.${randomBytes(8).toString('hex')}.part`;
 }
 
 // A name taken from data must never escape its folder: '/' would reach another folder and '..' a

@@ -4,17 +4,18 @@ import type { Logger } from '../core/log.js';
 import type { FileTypeSpec } from '../transform/file-type-spec.js';
 import type { AckSource } from './ack-source.js';
 import { classifyLeadMessage, LEAD_MESSAGE_PATTERNS, type LeadAnswer, type LeadMessagePattern } from './lead-message-patterns.js';
-import { readChannelHistory } from './slack-channel-history.js';
+import { compareSlackTs, readChannelHistory } from './slack-channel-history.js';
+import { slackWebClient, type SlackClientOptions } from './slack-web-client.js';
 
 /**
  * Lead reports each file's outcome in the program's Slack alerts channel. This source reads that channel
- * through Slack's Web API (conversations.history, with a bot token, paged and rate-limited by
- * readChannelHistory), oldest unread message first, keeps a cursor in the state store, and
+ * with Slack's SDK (conversations.history with a bot token; the SDK pages and waits out rate limits),
+ * oldest unread message first, keeps a cursor in the state store, and
  * classifies each message with the shared table of Lead's message patterns (load/lead-message-patterns.ts,
  * extended by configuration): validated, rejected (with the file and reason), or not recognised, which
  * is kept for a person and never guessed at. The local sandbox serves the same API, so this reads it too.
  */
-export interface SlackReaderOptions {
+export interface SlackReaderOptions extends SlackClientOptions {
   readonly name: string;
   /** The API's base: https://slack.com, or the local sandbox's http://127.0.0.1:PORT. */
   readonly baseUrl: string;
@@ -26,27 +27,26 @@ export interface SlackReaderOptions {
   /** The program's file types, to read dates, types and workflows from the file names in messages. */
   readonly specs: readonly FileTypeSpec[];
   readonly patterns?: readonly LeadMessagePattern[];
-  /** Waits between retries after a rate-limit answer (injectable so tests need not sleep). */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly maxRetries?: number;
   readonly pageSize?: number;
 }
 
 export function slackAcknowledgements(options: SlackReaderOptions): AckSource {
   const patterns = options.patterns ?? LEAD_MESSAGE_PATTERNS;
   let pendingCursor: string | undefined;
+  // One client for the source's life, so a rate-limit pause it was told of covers the next poll too.
+  const client = slackWebClient({ url: options.baseUrl, token: options.token }, {
+    logger: options.logger,
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
 
   return {
     name: options.name,
     async poll() {
       const cursorRow = await options.db.withSchema('lead_etl').selectFrom('ack_cursor').select('last_ts').where('source', '=', options.name).executeTakeFirst();
       const oldest = cursorRow?.last_ts ?? '0';
-      const collected = await readChannelHistory({ url: options.baseUrl, token: options.token, channel: options.channel }, {
-        oldest, limit: options.pageSize ?? 200,
-        ...(options.sleep ? { sleep: options.sleep } : {}), ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-      });
+      const collected = await readChannelHistory({ url: options.baseUrl, token: options.token, channel: options.channel }, { client, oldest, limit: options.pageSize ?? 200 });
       // Oldest first, as Lead told the story (a rejection, then the validation of V2).
-      const messages = collected.filter((m) => Number(m.ts) > Number(oldest));
+      const messages = collected.filter((m) => compareSlackTs(m.ts, oldest) > 0);
       const answers: LeadAnswer[] = [];
       for (const message of messages) {
         const answer = message.text ? classifyLeadMessage({ ts: message.ts, text: message.text }, options.specs, patterns) : undefined;

@@ -12,6 +12,7 @@ import { parseLeadFileName } from '../transform/lead-file-name.js';
 import type { ProgramFileType } from '../transform/program-file-types.js';
 import { startChannelHttpApi } from './channel-http-api.js';
 import { openChannelLog, type ChannelMessage } from './channel-log.js';
+import type { RateLimitSettings } from './channel-rate-limit.js';
 import { leadLayout, type LeadLayout } from './lead-layout.js';
 import { fileNotAccepted, filePosted, WORKFLOW_TITLES } from './lead-messages.js';
 import { processWorkflowSet, readyToProcess, WORKFLOW_ORDER } from './process-workflow-set.js';
@@ -68,6 +69,8 @@ export interface LeadSandboxOptions {
   readonly httpPort?: number;
   /** The bearer token of the channel API; default a fresh random one. */
   readonly token?: string;
+  /** Slack's per-method rate limit, played by the channel API (429 with Retry-After); default none. */
+  readonly channelRateLimit?: RateLimitSettings;
   /** Default `C0LEADSBX`. */
   readonly channelId?: string;
   readonly sales?: { readonly holdDays?: number; readonly imputedRateBps?: number };
@@ -137,7 +140,12 @@ export async function startLeadSandbox(options: LeadSandboxOptions): Promise<Lea
   });
   let http;
   try {
-    http = await startChannelHttpApi({ channel, token, ...(options.httpPort !== undefined ? { port: options.httpPort } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+    http = await startChannelHttpApi({
+      channel, token,
+      ...(options.httpPort !== undefined ? { port: options.httpPort } : {}),
+      ...(options.channelRateLimit ? { rateLimit: options.channelRateLimit } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
   } catch (error) {
     await sftp.close();
     throw error;

@@ -1,6 +1,6 @@
 import { LeadEtlError } from '../core/errors.js';
 import { recordIdColumnsOf, type ColumnSpec, type FileTypeSpec } from './file-type-spec.js';
-import { formatValue, isEmpty, type FormatContext } from './format-value.js';
+import { cellFormatter, isEmpty, type CellFormatter, type FormatContext } from './format-value.js';
 import type { ValueMap } from './program-file-types.js';
 import type { RowProblem } from './row-problem.js';
 
@@ -20,12 +20,29 @@ export type MappedRow = { ok: true; recordId: string; values: string[] } | { ok:
  * Value maps turn the partner's vocabulary into Lead's: the query returns the map's `source` column
  * (e.g. the ledger's event_type) instead of the `targets` columns, and an unmapped value is a problem
  * that names it.
+ *
+ * Everything that does not change from row to row (each column's formatter, where its value comes from)
+ * is settled when the mapper is made; a row costs its values and nothing else. The query row is read in
+ * place, never copied: what the value maps change (their sources consumed, their targets filled) sits in
+ * one overlay reused from row to row.
  */
 export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPath: string, valueMaps: readonly ValueMap[] = []) {
   const mapped = new Set(valueMaps.flatMap((m) => m.targets));
   const fromQuery = spec.columns.filter((column) => column.filledBy !== 'pipeline' && !mapped.has(column.name));
   const sources = valueMaps.map((m) => m.source);
   const idColumns = recordIdColumnsOf(spec);
+  const formatContext = { timestampZone: context.timestampZone, programCurrency: context.programCurrency, excessPrecision: context.excessPrecision };
+  const columns = spec.columns.map((column) => ({
+    column,
+    pipeline: column.filledBy === 'pipeline',
+    format: cellFormatter(column.type, formatContext) as CellFormatter,
+  }));
+  const overlaid = new Set([...sources, ...mapped]);
+  const overlay = new Map<string, unknown>();
+  let current: Readonly<Record<string, unknown>> = {};
+  const read = overlaid.size === 0
+    ? (name: string) => current[name]
+    : (name: string) => (overlay.has(name) ? overlay.get(name) : current[name]);
   let shapeChecked = false;
 
   return function mapRow(queryRow: Readonly<Record<string, unknown>>, line: number): MappedRow {
@@ -33,42 +50,61 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
       checkShape(spec, fromQuery, sources, Object.keys(queryRow), queryPath);
       shapeChecked = true;
     }
-    const row: Record<string, unknown> = { ...queryRow };
-    const mapProblems: RowProblem[] = [];
-    for (const map of valueMaps) {
-      const key = row[map.source];
-      const entry = isEmpty(key) ? undefined : map.entries[String(key)];
-      delete row[map.source];
-      if (!entry) {
-        const column = spec.columns.find((c) => map.targets.includes(c.name))!;
-        mapProblems.push({ fileType: spec.id, line, recordId: '', column: column.name, rule: 'value-map.unmapped', message: isEmpty(key) ? `${map.source} is empty, so ${map.name} cannot map it` : `${map.source} "${String(key)}" is not in the profile's value map ${map.name}; add it with its Lead values` });
-        continue;
-      }
-      for (const target of map.targets) row[target] = entry[target] ?? null;
-    }
-    // A pair (account and entity) names its record by both parts; empty parts stay empty, in place.
-    const recordId = idColumns.every((name) => isEmpty(row[name])) ? '' : idColumns.map((name) => (isEmpty(row[name]) ? '' : String(row[name]))).join('/');
-    const values: string[] = [];
-    const problems: RowProblem[] = mapProblems.map((p) => ({ ...p, recordId }));
-    for (const column of spec.columns) {
-      const value = column.filledBy === 'pipeline' ? context.generatedAt : row[column.name];
-      if (isEmpty(value)) {
-        if (column.required) {
-          problems.push(problem(spec, line, recordId, column, 'required', 'is required but empty'));
+    current = queryRow;
+    let mapProblems: Omit<RowProblem, 'recordId'>[] | undefined;
+    if (valueMaps.length > 0) {
+      overlay.clear();
+      for (const map of valueMaps) {
+        const key = read(map.source);
+        const entry = isEmpty(key) ? undefined : map.entries[String(key)];
+        overlay.set(map.source, undefined);
+        if (!entry) {
+          const column = spec.columns.find((c) => map.targets.includes(c.name))!;
+          (mapProblems ??= []).push({ fileType: spec.id, line, column: column.name, rule: 'value-map.unmapped', message: isEmpty(key) ? `${map.source} is empty, so ${map.name} cannot map it` : `${map.source} "${String(key)}" is not in the profile's value map ${map.name}; add it with its Lead values` });
+          continue;
         }
+        for (const target of map.targets) overlay.set(target, entry[target] ?? null);
+      }
+    }
+    const recordId = recordIdOf(idColumns, read);
+    const values: string[] = [];
+    let problems: RowProblem[] | undefined = mapProblems?.map((p) => ({ fileType: p.fileType, line: p.line, recordId, column: p.column, rule: p.rule, message: p.message }));
+    for (const { column, pipeline, format } of columns) {
+      const value = pipeline ? context.generatedAt : read(column.name);
+      if (isEmpty(value)) {
+        if (column.required) (problems ??= []).push(problem(spec, line, recordId, column, 'required', 'is required but empty'));
         values.push('');
         continue;
       }
-      const formatted = formatValue(column.type, value, { ...context, row });
-      if (formatted.ok) {
-        values.push(formatted.text);
+      const formatted = format(value, read);
+      if (typeof formatted === 'string') {
+        values.push(formatted);
       } else {
-        problems.push(problem(spec, line, recordId, column, formatted.rule, formatted.message));
+        (problems ??= []).push(problem(spec, line, recordId, column, formatted.rule, formatted.message));
         values.push('');
       }
     }
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, recordId, values };
+    return problems ? { ok: false, problems } : { ok: true, recordId, values };
   };
+}
+
+/** A pair (account and entity) names its record by both parts; empty parts stay empty, in place. */
+function recordIdOf(idColumns: readonly string[], read: (name: string) => unknown): string {
+  if (idColumns.length === 1) {
+    const value = read(idColumns[0]!);
+    return isEmpty(value) ? '' : String(value);
+  }
+  let id = '';
+  let any = false;
+  for (let i = 0; i < idColumns.length; i += 1) {
+    const value = read(idColumns[i]!);
+    if (i > 0) id += '/';
+    if (!isEmpty(value)) {
+      id += String(value);
+      any = true;
+    }
+  }
+  return any ? id : '';
 }
 
 function checkShape(spec: FileTypeSpec, expected: readonly ColumnSpec[], sources: readonly string[], actual: readonly string[], queryPath: string): void {

@@ -9,7 +9,8 @@ import type { ProblemLog } from './problem-log.js';
  * `rule`:
  *   full-overwrite  only records that are new or whose canonical content changed since the last version
  *                   sent; each row complete; effective_at strictly later than the last one sent; a record
- *                   sent in a terminal state is never sent again
+ *                   sent in a terminal state is never sent again, and one that comes back live in the
+ *                   ledger (a re-opened account) is a problem (`terminal.reopened`), never dropped silently
  *   new-only        an entry id is sent once, ever (reruns and backfills included)
  *   updates-only    only entries already sent, and only when a field Lead lets change did change
  *   daily-snapshot  every row, every day
@@ -151,10 +152,17 @@ async function decide(batch: readonly MappedRecord[], ctx: RuleContext): Promise
       for (const r of batch) {
         const last = prior.get(r.recordId);
         if (last?.terminal) {
-          if (last.contentHash !== canonicalHash(spec, r.values)) {
-            notices.terminalSkipped += 1;
-            note(r.recordId);
+          if (last.contentHash === canonicalHash(spec, r.values)) continue;
+          if (!isTerminal(spec, r.values)) {
+            // Lead forbids it, and leaving the record out would hide that the ledger and Lead now disagree.
+            ctx.problems.add({
+              fileType: spec.id, line: r.line, recordId: r.recordId, column: spec.terminal!.column, rule: 'terminal.reopened',
+              message: `was sent in a terminal ${spec.terminal!.column}, after which Lead accepts no change, yet the ledger has it live again (${spec.terminal!.column} ${r.values[spec.columns.findIndex((c) => c.name === spec.terminal!.column)] || 'empty'}); resolve it with Lead (a re-opened record needs a new id); nothing of its workflow is sent`,
+            });
+            continue;
           }
+          notices.terminalSkipped += 1;
+          note(r.recordId);
           continue;
         }
         if (last && last.contentHash === canonicalHash(spec, r.values)) {

@@ -10,6 +10,8 @@ async function run(db: Kysely<any>, statements: string[]): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
 
+const quoteList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
+
 // Migrations are frozen history: each writes the statuses and transitions of its own time as literals.
 const STATUSES_0001 = ['built', 'uploading', 'uploaded', 'validated', 'rejected', 'abandoned'];
 const TRANSITIONS_0001 = [['built', 'uploading'], ['built', 'abandoned'], ['uploading', 'uploaded'], ['uploaded', 'validated'], ['uploaded', 'rejected']];
@@ -230,6 +232,8 @@ const m0004_inbound: Migration = {
  * An operator may replace a file Lead has not rejected (`lead-etl rerun --files`): the sent version is
  * superseded by the next one. A superseded version, like a rejected one, no longer counts as sent.
  */
+const REPLACEABLE_0005 = ['rejected', 'abandoned', 'superseded'];
+
 const m0005_superseded: Migration = {
   async up(db) {
     await run(db, [
@@ -237,7 +241,7 @@ const m0005_superseded: Migration = {
       `insert into lead_etl.file_transition (from_status, to_status) values ('uploaded', 'superseded')`,
       `drop index lead_etl.file_one_live_version`,
       `create unique index file_one_live_version on lead_etl.file (file_date, file_type)
-         where status not in ('rejected', 'abandoned', 'superseded')`,
+         where status not in (${quoteList(REPLACEABLE_0005)})`,
     ]);
   },
   async down(db) {
@@ -300,7 +304,7 @@ const m0008_batches: Migration = {
       `create unique index file_version_per_batch on lead_etl.file (file_date, file_type, coalesce(batch_id, ''), version)`,
       `drop index lead_etl.file_one_live_version`,
       `create unique index file_one_live_version on lead_etl.file (file_date, file_type, coalesce(batch_id, ''))
-         where status not in ('rejected', 'abandoned', 'superseded')`,
+         where status not in (${quoteList(REPLACEABLE_0005)})`,
       `create or replace function lead_etl.guard_file() returns trigger language plpgsql as $$
        begin
          if tg_op = 'DELETE' then
@@ -325,10 +329,73 @@ const m0008_batches: Migration = {
       `create or replace function lead_etl.guard_file() returns trigger language plpgsql as $$${GUARD_FILE_0001}$$`,
       `drop index lead_etl.file_one_live_version`,
       `create unique index file_one_live_version on lead_etl.file (file_date, file_type)
-         where status not in ('rejected', 'abandoned', 'superseded')`,
+         where status not in (${quoteList(REPLACEABLE_0005)})`,
       `drop index lead_etl.file_version_per_batch`,
       `alter table lead_etl.file add constraint file_file_date_file_type_version_key unique (file_date, file_type, version)`,
       `alter table lead_etl.file drop column batch_id`,
+    ]);
+  },
+};
+
+/**
+ * Sent means received (issue 8). `renaming` is recorded just before the temporary upload is renamed to
+ * its final name, so an upload interrupted after the rename is told apart from one interrupted before;
+ * the temporary name is recorded with `uploading`, so the next run looks for exactly that file. A version
+ * that never reached Lead (built, uploading, or renaming when a person confirmed Lead does not have it)
+ * may be abandoned, and `changed_by` keeps who did it; the event log carries it.
+ */
+const STATUSES_0009 = ['renaming'];
+const TRANSITIONS_0009 = [['uploading', 'renaming'], ['renaming', 'uploaded'], ['uploading', 'abandoned'], ['renaming', 'abandoned']];
+
+const m0009_renaming: Migration = {
+  async up(db) {
+    await run(db, [
+      `insert into lead_etl.file_status (status) values ${STATUSES_0009.map((s) => `('${s}')`).join(', ')}`,
+      `insert into lead_etl.file_transition (from_status, to_status) values ${TRANSITIONS_0009.map(([a, b]) => `('${a}', '${b}')`).join(', ')}`,
+      `alter table lead_etl.file add column upload_temp_name text`,
+      `alter table lead_etl.file add column changed_by text`,
+      `alter table lead_etl.file_event add column actor text`,
+      // The new-only entries the ledger held for the days before Day 0 when Day 0 was built: one that
+      // appears there later reached the ledger after Day 0 was sent, and is reported like a late entry.
+      `create table lead_etl.pre_day0_entry (
+         file_type text not null,
+         record_id text not null,
+         belongs_to_file_date date not null,
+         run_id text not null references lead_etl.run,
+         primary key (file_type, record_id))`,
+      `create or replace function lead_etl.log_file_event() returns trigger language plpgsql as $$
+       begin
+         if tg_op = 'INSERT' then
+           insert into lead_etl.file_event (file_id, from_status, to_status, at, actor) values (new.id, null, new.status, new.updated_at, new.changed_by);
+         elsif new.status <> old.status then
+           insert into lead_etl.file_event (file_id, from_status, to_status, at, detail, actor) values (new.id, old.status, new.status, new.updated_at, new.reason, new.changed_by);
+         end if;
+         return null;
+       end $$`,
+    ]);
+  },
+  async down(db) {
+    await run(db, [
+      `create or replace function lead_etl.log_file_event() returns trigger language plpgsql as $$
+       begin
+         if tg_op = 'INSERT' then
+           insert into lead_etl.file_event (file_id, from_status, to_status, at) values (new.id, null, new.status, new.updated_at);
+         elsif new.status <> old.status then
+           insert into lead_etl.file_event (file_id, from_status, to_status, at, detail) values (new.id, old.status, new.status, new.updated_at, new.reason);
+         end if;
+         return null;
+       end $$`,
+      // A version caught mid-rename goes back to uploading, the state the older schema had for it; its
+      // next run checks the server before sending anything.
+      `alter table lead_etl.file disable trigger file_guard`,
+      `update lead_etl.file set status = 'uploading' where status = 'renaming'`,
+      `alter table lead_etl.file enable trigger file_guard`,
+      `drop table lead_etl.pre_day0_entry`,
+      `alter table lead_etl.file_event drop column actor`,
+      `alter table lead_etl.file drop column changed_by`,
+      `alter table lead_etl.file drop column upload_temp_name`,
+      `delete from lead_etl.file_transition where (from_status, to_status) in (${TRANSITIONS_0009.map(([a, b]) => `('${a}', '${b}')`).join(', ')})`,
+      `delete from lead_etl.file_status where status in (${quoteList(STATUSES_0009)})`,
     ]);
   },
 };
@@ -344,6 +411,7 @@ export const stateMigrations: MigrationProvider = {
       '0006_notifications': m0006_notifications,
       '0007_ack_cursors': m0007_ack_cursors,
       '0008_batches': m0008_batches,
+      '0009_renaming': m0009_renaming,
     };
   },
 };

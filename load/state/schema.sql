@@ -10,6 +10,7 @@
 -- migration 0006_notifications
 -- migration 0007_ack_cursors
 -- migration 0008_batches
+-- migration 0009_renaming
 
 table lead_etl.ack_cursor
   column source text not null
@@ -57,6 +58,8 @@ table lead_etl.file
   column acknowledged_at timestamp with time zone
   column updated_at timestamp with time zone not null
   column batch_id text
+  column upload_temp_name text
+  column changed_by text
   constraint file_byte_count_check CHECK ((byte_count > 0))
   constraint file_name_key UNIQUE (name)
   constraint file_pkey PRIMARY KEY (id)
@@ -79,6 +82,7 @@ table lead_etl.file_event
   column to_status text not null
   column at timestamp with time zone not null default now()
   column detail text
+  column actor text
   constraint file_event_file_id_fkey FOREIGN KEY (file_id) REFERENCES lead_etl.file(id)
   constraint file_event_pkey PRIMARY KEY (id)
 
@@ -124,6 +128,14 @@ table lead_etl.notification
   column text text not null
   column sent_at timestamp with time zone not null
   constraint notification_pkey PRIMARY KEY (key)
+
+table lead_etl.pre_day0_entry
+  column file_type text not null
+  column record_id text not null
+  column belongs_to_file_date date not null
+  column run_id text not null
+  constraint pre_day0_entry_pkey PRIMARY KEY (file_type, record_id)
+  constraint pre_day0_entry_run_id_fkey FOREIGN KEY (run_id) REFERENCES lead_etl.run(run_id)
 
 table lead_etl.run
   column run_id text not null
@@ -198,6 +210,7 @@ CREATE UNIQUE INDEX inbound_file_name_key ON lead_etl.inbound_file USING btree (
 CREATE UNIQUE INDEX inbound_file_pkey ON lead_etl.inbound_file USING btree (id);
 CREATE UNIQUE INDEX late_entry_pkey ON lead_etl.late_entry USING btree (file_type, record_id);
 CREATE UNIQUE INDEX notification_pkey ON lead_etl.notification USING btree (key);
+CREATE UNIQUE INDEX pre_day0_entry_pkey ON lead_etl.pre_day0_entry USING btree (file_type, record_id);
 CREATE UNIQUE INDEX run_pkey ON lead_etl.run USING btree (run_id);
 CREATE UNIQUE INDEX run_problem_pkey ON lead_etl.run_problem USING btree (id);
 CREATE INDEX sales_request_row_file_date ON lead_etl.sales_request_row USING btree (file_date);
@@ -231,9 +244,9 @@ CREATE OR REPLACE FUNCTION lead_etl.log_file_event()
 AS $function$
        begin
          if tg_op = 'INSERT' then
-           insert into lead_etl.file_event (file_id, from_status, to_status, at) values (new.id, null, new.status, new.updated_at);
+           insert into lead_etl.file_event (file_id, from_status, to_status, at, actor) values (new.id, null, new.status, new.updated_at, new.changed_by);
          elsif new.status <> old.status then
-           insert into lead_etl.file_event (file_id, from_status, to_status, at, detail) values (new.id, old.status, new.status, new.updated_at, new.reason);
+           insert into lead_etl.file_event (file_id, from_status, to_status, at, detail, actor) values (new.id, old.status, new.status, new.updated_at, new.reason, new.changed_by);
          end if;
          return null;
        end $function$;
@@ -245,6 +258,7 @@ rows lead_etl.file_status
   "abandoned"
   "built"
   "rejected"
+  "renaming"
   "superseded"
   "uploaded"
   "uploading"
@@ -253,7 +267,11 @@ rows lead_etl.file_status
 rows lead_etl.file_transition
   "built" "abandoned"
   "built" "uploading"
+  "renaming" "abandoned"
+  "renaming" "uploaded"
   "uploaded" "rejected"
   "uploaded" "superseded"
   "uploaded" "validated"
+  "uploading" "abandoned"
+  "uploading" "renaming"
   "uploading" "uploaded"

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Migrator, sql, type Kysely, type MigrationResultSet, type Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Clock } from '../../core/clock.js';
-import { LeadEtlError } from '../../core/errors.js';
+import { describeError, isLeadEtlError, LeadEtlError } from '../../core/errors.js';
 import type { FileDate } from '../../core/file-date.js';
 import type { RowProblem } from '../../transform/row-problem.js';
-import { REPLACEABLE_STATUSES, type FileStatus } from './file-status.js';
+import { REPLACEABLE_STATUSES, SENT_STATUSES, type FileStatus } from './file-status.js';
 import { STATE_SCHEMA, stateMigrations } from './migrations.js';
 
 /**
@@ -32,6 +32,10 @@ export interface FileRecord {
   readonly uploadStartedAt: string | null;
   readonly uploadedAt: string | null;
   readonly acknowledgedAt: string | null;
+  /** The temporary name an upload writes to before the rename (recorded with `uploading`). */
+  readonly uploadTempName: string | null;
+  /** Who made the last status change by hand (`lead-etl abandon`, `mark-uploaded`); null for the pipeline. */
+  readonly changedBy: string | null;
 }
 
 export interface NewFile {
@@ -72,6 +76,8 @@ function toRecord(row: Record<string, any>): FileRecord {
     uploadStartedAt: iso(row.upload_started_at),
     uploadedAt: iso(row.uploaded_at),
     acknowledgedAt: iso(row.acknowledged_at),
+    uploadTempName: row.upload_temp_name ?? null,
+    changedBy: row.changed_by ?? null,
   };
 }
 
@@ -80,14 +86,29 @@ export async function migrateStateStore(db: Kysely<any>): Promise<MigrationResul
   return migrator.migrateToLatest();
 }
 
-/** Refuses to run on a state store that is missing or behind this version of lead-etl. */
-export async function assertStateStoreReady(db: Kysely<any>): Promise<void> {
+/**
+ * Refuses to run on a state store that cannot be reached (STATE_UNREACHABLE, with the cause) or whose
+ * schema is missing or behind this version of lead-etl (STATE_SCHEMA: run `lead-etl migrate`). The two
+ * are told apart first, so a database that is down never sends an operator to migrate.
+ */
+export async function assertStateStoreReady(db: Kysely<any>, label = 'the state store'): Promise<void> {
+  try {
+    await sql`select 1`.execute(db);
+  } catch (cause) {
+    if (isLeadEtlError(cause)) throw cause;
+    throw new LeadEtlError('STATE_UNREACHABLE', `cannot reach the state database ${label}: ${describeError(cause)}; check that it is up and that state.url (or ledger.url) names it`, { cause });
+  }
   const migrator = new Migrator({ db, provider: stateMigrations, migrationTableSchema: STATE_SCHEMA });
   let pending: string[];
   try {
     pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
   } catch (cause) {
-    throw new LeadEtlError('STATE_SCHEMA', 'cannot read the state store: run `lead-etl migrate` first', { cause });
+    if (isLeadEtlError(cause)) throw cause;
+    // Only an absent schema or table means "not migrated"; anything else is reported as it is.
+    if ((cause as { code?: string }).code === '42P01' || (cause as { code?: string }).code === '3F000') {
+      throw new LeadEtlError('STATE_SCHEMA', `the state store ${label} has no lead-etl schema yet: run \`lead-etl migrate\` first`, { cause });
+    }
+    throw new LeadEtlError('STATE_UNREACHABLE', `cannot read the state store ${label}: ${describeError(cause)}`, { cause });
   }
   if (pending.length > 0) {
     throw new LeadEtlError('STATE_SCHEMA', `the state store is missing migrations ${pending.join(', ')}: run \`lead-etl migrate\``);
@@ -185,7 +206,7 @@ export async function moveFile(
   from: FileStatus,
   to: FileStatus,
   clock: Clock,
-  patch: { reason?: string; remotePath?: string } = {},
+  patch: { reason?: string; remotePath?: string; uploadTempName?: string; changedBy?: string } = {},
 ): Promise<FileRecord> {
   const now = clock.now().toISO()!;
   const stamps: Record<string, string> =
@@ -193,10 +214,16 @@ export async function moveFile(
   let row;
   try {
     row = await db.withSchema(STATE_SCHEMA).updateTable('file')
-      .set({ status: to, updated_at: now, ...stamps, ...(patch.reason !== undefined ? { reason: patch.reason } : {}), ...(patch.remotePath ? { remote_path: patch.remotePath } : {}) })
+      .set({
+        status: to, updated_at: now, ...stamps, changed_by: patch.changedBy ?? null,
+        ...(patch.reason !== undefined ? { reason: patch.reason } : {}),
+        ...(patch.remotePath ? { remote_path: patch.remotePath } : {}),
+        ...(patch.uploadTempName ? { upload_temp_name: patch.uploadTempName } : {}),
+      })
       .where('id', '=', file.id).where('status', '=', from)
       .returningAll().executeTakeFirst();
   } catch (cause) {
+    if (isLeadEtlError(cause)) throw cause; // the state database itself is gone: say so, not "a transition"
     throw new LeadEtlError('STATE_TRANSITION', `cannot move ${file.name} from ${from} to ${to}: ${(cause as Error).message}`, { cause });
   }
   if (!row) {
@@ -215,7 +242,11 @@ export interface Acknowledgement {
 }
 
 /** Records an acknowledgement and moves the uploaded files it covers, in one transaction. */
-export async function recordAcknowledgement(db: Kysely<any>, ack: Acknowledgement, files: readonly FileRecord[], clock: Clock): Promise<FileRecord[]> {
+export async function recordAcknowledgement(
+  db: Kysely<any>, ack: Acknowledgement, files: readonly FileRecord[], clock: Clock,
+  /** Called inside the transaction, before it commits (a fault harness stops the process there). */
+  whileOpen?: () => void | Promise<void>,
+): Promise<FileRecord[]> {
   return db.transaction().execute(async (trx) => {
     await trx.withSchema(STATE_SCHEMA).insertInto('acknowledgement').values({
       file_date: ack.fileDate, workflow: ack.workflow, outcome: ack.outcome, source: ack.source,
@@ -225,12 +256,47 @@ export async function recordAcknowledgement(db: Kysely<any>, ack: Acknowledgemen
     for (const file of files) {
       moved.push(await moveFile(trx, file, 'uploaded', ack.outcome, clock, ack.note ? { reason: ack.note } : {}));
     }
+    await whileOpen?.();
     return moved;
   });
 }
+
+/** A date is sent when it has files and every daily file in play for it has reached Lead (uploaded or validated). */
+export function isDateSent(files: readonly FileRecord[]): boolean {
+  const live = files.filter((f) => f.batchId === null && !REPLACEABLE_STATUSES.includes(f.status));
+  return live.length > 0 && live.every((f) => f.status === 'uploaded' || f.status === 'validated');
+}
+
+/** True when Lead has or may have this version (its rows count as submitted). */
+export const isSent = (file: Pick<FileRecord, 'status'>): boolean => SENT_STATUSES.includes(file.status);
 
 /** A date is validated when it has files and every daily file in play for it is validated. */
 export function isDateValidated(files: readonly FileRecord[]): boolean {
   const live = files.filter((f) => f.batchId === null && !REPLACEABLE_STATUSES.includes(f.status));
   return live.length > 0 && live.every((f) => f.status === 'validated');
+}
+
+/**
+ * Runs of a date that never recorded an outcome (the process was killed, or lost its state database)
+ * are closed as failed by the next run of the date, which holds the date's lock: no other process can
+ * still be working on them.
+ */
+export async function closeInterruptedRuns(db: Db, fileDate: FileDate, exceptRunId: string, clock: Clock): Promise<number> {
+  const closed = await db.withSchema(STATE_SCHEMA).updateTable('run')
+    .set({ finished_at: clock.now().toISO(), outcome: 'failed', summary: 'interrupted: the process ended before it recorded an outcome' })
+    .where('file_date', '=', fileDate).where('outcome', 'is', null).where('run_id', '<>', exceptRunId)
+    .returning('run_id').execute();
+  return closed.length;
+}
+
+/**
+ * When what Lead has of the dates before `fileDate` last changed: a version of them reached Lead
+ * (uploaded) or stopped counting (rejected, superseded). A version of `fileDate` built before then was
+ * built against another history, and is rebuilt rather than sent stale.
+ */
+export async function historyChangedAt(db: Db, fileDate: FileDate): Promise<string | null> {
+  const row = await sql<{ at: Date | string | null }>`
+    select max(greatest(uploaded_at, case when status in ('rejected', 'superseded') then updated_at end)) as at
+    from lead_etl.file where file_date < ${fileDate}`.execute(db);
+  return iso(row.rows[0]?.at ?? null);
 }

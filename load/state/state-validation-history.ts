@@ -7,7 +7,8 @@ import type { FileDate } from '../../core/file-date.js';
 import type { CustomerFacts, PriorBalance, PriorVersion, RecordKind, ValidationHistory } from '../../transform/validation/validation-history.js';
 import { RECORD_SOURCES } from '../../transform/validation/stage-4-cross.js';
 import { REPLACEABLE_STATUSES } from './file-status.js';
-import { filesForDate, liveFile } from './state-store.js';
+import { filesForDate, isSent, liveFile } from './state-store.js';
+import { countsAsSubmitted } from './submitted-records.js';
 
 /**
  * What the state store knows of earlier sends, in the shape the validator asks for, so a run checks its
@@ -17,10 +18,17 @@ import { filesForDate, liveFile } from './state-store.js';
  */
 type Db = Kysely<any> | Transaction<any>;
 
-const REPLACED = sql.raw(`(${REPLACEABLE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
-
-export async function stateValidationHistory(db: Db, firstFileDate: FileDate | undefined, programFileTypes: readonly string[]): Promise<ValidationHistory> {
-  const complete = firstFileDate ? (await filesForDate(db, firstFileDate)).length > 0 : false;
+export async function stateValidationHistory(
+  db: Db,
+  firstFileDate: FileDate | undefined,
+  programFileTypes: readonly string[],
+  /** The date whose files are being checked: its own versions in play count beside what Lead has. */
+  fileDate?: FileDate,
+): Promise<ValidationHistory> {
+  // Sent means received: history is complete from Day 0 only once a version of Day 0 counts (see countsAsSubmitted).
+  const day0 = firstFileDate ? await filesForDate(db, firstFileDate) : [];
+  const complete = day0.some((f) => isSent(f) || ((fileDate === undefined || fileDate === firstFileDate) && !REPLACEABLE_STATUSES.includes(f.status)));
+  const counted = countsAsSubmitted(fileDate);
   const covers = new Set<RecordKind>(
     complete ? RECORD_SOURCES.filter((s) => s.complete === 'from-day0' && programFileTypes.includes(s.fileType)).map((s) => s.kind) : [],
   );
@@ -37,7 +45,7 @@ export async function stateValidationHistory(db: Db, firstFileDate: FileDate | u
       }
       const rows = await sql<{ record_id: string }>`
         select distinct s.record_id from lead_etl.submitted_record s join lead_etl.file f on f.id = s.file_id
-        where s.file_type = ${fileType} and s.record_id = any(${[...ids]}::text[]) and f.status not in ${REPLACED}`.execute(db);
+        where s.file_type = ${fileType} and s.record_id = any(${[...ids]}::text[]) and ${counted}`.execute(db);
       return new Set(rows.rows.map((r) => r.record_id));
     },
     async lastVersions(fileTypeId, keys) {
@@ -47,7 +55,7 @@ export async function stateValidationHistory(db: Db, firstFileDate: FileDate | u
       const rows = await sql<{ record_id: string; effective_at: Date | string | null; terminal: boolean }>`
         select distinct on (s.record_id) s.record_id, s.effective_at, s.terminal
         from lead_etl.submitted_record s join lead_etl.file f on f.id = s.file_id
-        where s.file_type = ${fileTypeId} and s.record_id = any(${ids}::text[]) and f.status not in ${REPLACED}
+        where s.file_type = ${fileTypeId} and s.record_id = any(${ids}::text[]) and ${counted}
         order by s.record_id, s.file_id desc`.execute(db);
       for (const row of rows.rows) {
         const effectiveAt = row.effective_at === null ? undefined : row.effective_at instanceof Date ? DateTime.fromJSDate(row.effective_at).toISO()! : String(row.effective_at);

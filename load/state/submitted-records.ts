@@ -6,7 +6,7 @@ import type { Clock } from '../../core/clock.js';
 import type { FileDate } from '../../core/file-date.js';
 import { recordIdColumnsOf, type FileTypeSpec } from '../../transform/file-type-spec.js';
 import { canonicalHash, isTerminal, trackedValues, type PriorLookup, type PriorSubmission } from '../../transform/submission-rules.js';
-import { REPLACEABLE_STATUSES } from './file-status.js';
+import { REPLACEABLE_STATUSES, SENT_STATUSES } from './file-status.js';
 import type { FileRecord } from './state-store.js';
 
 /**
@@ -15,9 +15,25 @@ import type { FileRecord } from './state-store.js';
  */
 type Db = Kysely<any> | Transaction<any>;
 
-const REPLACED = sql.raw(`(${REPLACEABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`);
+const list = (statuses: readonly string[]) => sql.raw(`(${statuses.map((status) => `'${status}'`).join(', ')})`);
+const REPLACED = list(REPLACEABLE_STATUSES);
+const SENT = list(SENT_STATUSES);
 
-export function priorLookup(db: Db): PriorLookup {
+/**
+ * Which versions' rows count as submitted when building `fileDate`: those Lead has or may have
+ * (SENT_STATUSES), and the versions in play of that date itself (its other batches, a file of it built
+ * by an earlier run), which go before anything built now. A version built and never uploaded for any
+ * other date counts for nothing: it holds no record back from this date. Without a date (`lead-etl
+ * validate` of files made elsewhere), every version in play counts: they go before those files would.
+ */
+export function countsAsSubmitted(fileDate: FileDate | undefined) {
+  return fileDate
+    ? sql`(f.status in ${SENT} or (f.file_date = ${fileDate} and f.status not in ${REPLACED}))`
+    : sql`f.status not in ${REPLACED}`;
+}
+
+export function priorLookup(db: Db, scope: { fileDate?: FileDate } = {}): PriorLookup {
+  const counted = countsAsSubmitted(scope.fileDate);
   return async (fileType, recordIds) => {
     const found = new Map<string, PriorSubmission>();
     if (recordIds.length === 0) return found;
@@ -25,7 +41,7 @@ export function priorLookup(db: Db): PriorLookup {
       select distinct on (s.record_id) s.record_id, s.content_hash, s.effective_at, s.terminal, s.tracked
       from lead_etl.submitted_record s
       join lead_etl.file f on f.id = s.file_id
-      where s.file_type = ${fileType} and s.record_id = any(${[...new Set(recordIds)]}::text[]) and f.status not in ${REPLACED}
+      where s.file_type = ${fileType} and s.record_id = any(${[...new Set(recordIds)]}::text[]) and ${counted}
       order by s.record_id, s.file_id desc`.execute(db);
     for (const row of result.rows) {
       found.set(row.record_id, {
@@ -99,4 +115,26 @@ export async function openLateEntries(db: Db): Promise<Array<LateEntry & { detec
     fileType: r.file_type, recordId: r.record_id, belongsToFileDate: r.belongs_to_file_date as FileDate,
     detectedAt: r.detected_at instanceof Date ? DateTime.fromJSDate(r.detected_at).toUTC().toISO()! : String(r.detected_at),
   }));
+}
+
+/** Whether the entries before Day 0 were noted for this new-only type (when Day 0 was built). */
+export async function hasPreDay0Baseline(db: Db, fileType: string): Promise<boolean> {
+  const row = await db.withSchema('lead_etl').selectFrom('pre_day0_entry').select('record_id').where('file_type', '=', fileType).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function recordPreDay0Entries(db: Db, runId: string, rows: readonly LateEntry[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.withSchema('lead_etl').insertInto('pre_day0_entry')
+    .values(rows.map((r) => ({ file_type: r.fileType, record_id: r.recordId, belongs_to_file_date: r.belongsToFileDate, run_id: runId })))
+    .onConflict((oc) => oc.columns(['file_type', 'record_id']).doNothing())
+    .execute();
+}
+
+/** The ids among `recordIds` the ledger already held before Day 0 when Day 0 was built. */
+export async function knownBeforeDay0(db: Db, fileType: string, recordIds: readonly string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const rows = await sql<{ record_id: string }>`
+    select record_id from lead_etl.pre_day0_entry where file_type = ${fileType} and record_id = any(${[...new Set(recordIds)]}::text[])`.execute(db);
+  return new Set(rows.rows.map((r) => r.record_id));
 }

@@ -275,6 +275,12 @@ export function serveTree(sftp: SFTPWrapper, tree: ServedTree, log: Logger): voi
     }
     handles.clear();
   });
+
+  // The client's EOF ends the session, as OpenSSH's sftp-server exits when its input ends. OpenSSH's
+  // `sftp` sends EOF when its batch is done (after its last command, a refused one, or none at all) and
+  // then waits for the server to close the channel; ssh2 leaves that close to us, and without it the
+  // client hangs. ssh2-sftp-client never noticed: it drops the whole connection instead.
+  sftp.once('end', () => sftp.end());
 }
 
 /**

@@ -9,6 +9,8 @@ import { runFileDate } from '../../jobs/run-file-date.js';
 import { sendCustomerBatch } from '../../jobs/send-batch.js';
 import { classifyLeadMessage } from '../../load/lead-message-patterns.js';
 import { filesForDate } from '../../load/state/state-store.js';
+import { openSftpSession } from '../../load/sftp-session.js';
+import { silentLogger } from '../../core/log.js';
 import { FILE_TYPES } from '../../transform/file-types/registry.js';
 import { databaseKinds } from '../support/databases.js';
 import { D, at } from '../support/mini-ledger.js';
@@ -80,5 +82,31 @@ describe.each(databaseKinds)('Customer batches on %s', (kind) => {
       [`${D[0]}-03_customer_V1.csv`, 'abandoned', `${D[0]}-03`],
       [`${D[0]}-04_customer_V1.csv`, 'uploaded', `${D[0]}-04`],
     ]);
+  });
+
+  it('a batch that did not reach Lead goes before the next one, so none of its customers is left out (issue 8)', async () => {
+    pipeline = await startPipeline(kind, { days: 1 });
+    const ctx = pipeline.withProgram({ profile: { name: 'mini-customers', kind: 'deposit', fileTypes: ['customer'] }, queries: { 'customer.sql': CUSTOMERS }, firstFileDate: D[0]! });
+    const db = ctx.ledger.db;
+    await sql`create schema mini`.execute(db);
+    await sql`create table mini.customers (id text primary key, first_name text, last_name text, created_at timestamptz not null)`.execute(db);
+    await sql`insert into mini.customers values ('cus_1', 'Ada', 'Lovelace', ${at(D[0]!, '09:00')})`.execute(db);
+    pipeline.clock.set(`${D[0]}T07:00:00Z`);
+    await runFileDate(ctx, D[0]!);
+
+    await sql`insert into mini.customers values ('cus_2', 'Alan', 'Turing', ${`${D[0]} 10:30:00-05`})`.execute(db);
+    pipeline.clock.set(`${D[0]}T16:00:00Z`);
+    const unreachable = { ...ctx, connectRemote: () => openSftpSession({ ...ctx.config.sftp!, hostKeyFingerprint: 'SHA256:PWqq5lPPd0zWCawxwSnqOkyy168esipmaPy2t3H1uFE' }, silentLogger()) };
+    await expect(sendCustomerBatch(unreachable, D[0]!)).rejects.toMatchObject({ code: 'SFTP_HOST_KEY_MISMATCH' });
+
+    await sql`insert into mini.customers values ('cus_3', 'Grace', 'Hopper', ${`${D[0]} 12:00:00-05`})`.execute(db);
+    pipeline.clock.set(`${D[0]}T18:00:00Z`);
+    const next = await sendCustomerBatch(ctx, D[0]!);
+    expect(next.uploaded.map((f) => f.name)).toEqual([`${D[0]}-03_customer_V1.csv`]);
+    const sent = (name: string) => (parse(readFileSync(join(pipeline!.sftp.rootDir, 'customer', name), 'utf8'), { delimiter: '|', columns: true }) as Record<string, string>[]).map((r) => r.client_customer_id);
+    expect(sent(`${D[0]}-02_customer_V1.csv`)).toEqual(['cus_2']);
+    expect(sent(`${D[0]}-03_customer_V1.csv`)).toEqual(['cus_3']);
+    const runs = await sql<{ outcome: string }>`select outcome from lead_etl.run where command = 'batch' order by started_at`.execute(ctx.state.db);
+    expect(runs.rows.map((r) => r.outcome)).toEqual(['failed', 'ok']);
   });
 });

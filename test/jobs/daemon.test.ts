@@ -1,13 +1,20 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, watch } from 'node:fs';
+import { copyFile, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addDays, parseFileDate, type FileDate } from '../../core/file-date.js';
 import type { AckSource } from '../../load/ack-source.js';
 import type { Workflow } from '../../transform/file-type-spec.js';
-import { startDaemon, type Ticker } from '../../jobs/daemon.js';
+import { startDaemon, type RunningDaemon, type Ticker } from '../../jobs/daemon.js';
+import { openSftpSession } from '../../load/sftp-session.js';
 import { listFiles } from '../../load/state/state-store.js';
+import type { Logger } from '../../core/log.js';
 import { databaseKinds } from '../support/databases.js';
+import { fingerprintOf, opensshUnavailable, startOpensshServer } from '../support/openssh-server.js';
+import { capturingLogger } from '../support/sftp.js';
 import { startPipeline, type PipelineFixture } from '../support/pipeline.js';
 
 /**
@@ -17,6 +24,35 @@ import { startPipeline, type PipelineFixture } from '../support/pipeline.js';
  */
 const FIRST_FILE_DATE = parseFileDate('2026-10-29');
 const DATES = Array.from({ length: 8 }, (_, i) => addDays(FIRST_FILE_DATE, i));
+
+const sshdMissing = opensshUnavailable();
+
+/** /metrics as `name{labels}` -> value, for the samples of lead-etl's own metrics. */
+async function metricsOf(base: string): Promise<Record<string, number>> {
+  const response = await fetch(`${base}/metrics`);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  const samples: Record<string, number> = {};
+  for (const line of (await response.text()).split('\n')) {
+    const match = /^(lead_etl_(?:files|ticks|last_tick|lease|next_deadline|problems|alerts)\S*) (\S+)$/.exec(line);
+    if (match) samples[match[1]!] = Number(match[2]);
+  }
+  return samples;
+}
+
+/** Resolves once the file's text matches: an event (the file changed), not a sleep. */
+function logSays(file: string, pattern: RegExp, ms = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(file);
+    const timer = setTimeout(() => { watcher.close(); reject(new Error(`${file} never matched ${pattern}`)); }, ms);
+    const check = () => void readFile(file, 'utf8').then((text) => {
+      if (!pattern.test(text)) return;
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    }, () => undefined);
+    watcher.on('change', check);
+  });
+}
 
 const manualTicker = (): Ticker => ({ start: () => undefined, stop: async () => undefined });
 
@@ -40,6 +76,32 @@ function leadValidatesEverything(pipeline: PipelineFixture): AckSource {
   };
 }
 
+/** Slack's incoming-webhook endpoint, played locally: it keeps what was posted and refuses the first post. */
+async function startWebhookReceiver() {
+  const bodies: { contentType: string | undefined; body: string }[] = [];
+  let refused = false;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+    req.on('end', () => {
+      bodies.push({ contentType: req.headers['content-type'], body });
+      if (!refused) {
+        refused = true;
+        res.writeHead(500).end('internal_error');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+}
+
 function sentFiles(root: string): string[] {
   return ['accounts', 'balances', 'transactions', 'non_posted_transactions']
     .flatMap((folder) => (existsSync(join(root, folder)) ? readdirSync(join(root, folder)) : []))
@@ -53,9 +115,9 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
     pipeline = undefined;
   });
 
-  async function start() {
+  async function start(options: { logger?: Logger } = {}) {
     pipeline = await startPipeline(kind, {
-      days: DATES.length, firstActivityDate: '2026-10-28', startAt: '2026-10-29T04:00:00Z',
+      ...options, days: DATES.length, firstActivityDate: '2026-10-28', startAt: '2026-10-29T04:00:00Z',
       config: { program: { firstFileDate: FIRST_FILE_DATE }, workflows: { waitForPrevious: true } },
     });
     return pipeline;
@@ -123,24 +185,36 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
     expect(files.every((f) => f.status === 'validated' && f.version === 1)).toBe(true);
   });
 
-  it('answers health and readiness over HTTP', async () => {
+  it('answers health, readiness and metrics over HTTP, and lets a tick in progress finish when stopped', async () => {
     const p = await start();
     const daemon = await startDaemon(p.ctx, { ticker: manualTicker(), httpPort: 0 });
+    let finished = false;
     try {
       const health = await fetch(`http://127.0.0.1:${daemon.httpPort}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', ticks: 1 });
-      expect((await fetch(`http://127.0.0.1:${daemon.httpPort}/readyz`)).status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${daemon.httpPort}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ready: true, lease: 'this replica' });
+      expect(await metricsOf(`http://127.0.0.1:${daemon.httpPort}`)).toMatchObject({ 'lead_etl_ticks_total{outcome="ok"}': 1, lead_etl_last_tick_ok: 1 });
+      // A stop (SIGTERM) while a date is being sent: close() waits for the tick.
+      p.clock.set('2026-10-29T06:00:00Z');
+      void daemon.tick().then(() => { finished = true; });
     } finally {
       await daemon.close();
     }
+    expect(finished).toBe(true);
+    expect(sentFiles(p.sftp.rootDir)).toEqual(['2026-10-29_accounts_V1.csv']);
   });
 
-  it('alerts once, not on every tick, when a date is not uploaded shortly before its deadline', async () => {
-    const p = await start();
-    const posted: string[] = [];
+  it("alerts once through Slack's webhook client, retrying one Slack refused, and without a channel logs once what each date waits for", async () => {
+    const log = capturingLogger('info');
+    const p = await start({ logger: log.logger });
+    const webhook = await startWebhookReceiver();
+    // The webhook URL is a secret held in config; here it is a local receiver that refuses the first post.
+    const ctx = { ...p.ctx, config: { ...p.ctx.config, notify: { slackWebhookUrl: `${webhook.url}/services/T000/B000/secret-path` } } };
     // No Lead answers: the second date waits, so its deadline (06:00 CT on T+1) approaches.
-    const daemon = await startDaemon(p.ctx, { ticker: manualTicker(), httpPort: 0, post: async (_url, body) => { posted.push(body); } });
+    const daemon = await startDaemon(ctx, { ticker: manualTicker(), httpPort: 0 });
     try {
       for (let i = 0; i < 130; i += 1) {
         p.clock.advance({ minutes: 30 });
@@ -148,14 +222,81 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
       }
     } finally {
       await daemon.close();
+      await webhook.close();
     }
-    const late = (await listFiles(p.ctx.state.db)).length;
-    expect(late).toBeGreaterThan(0);
     const { sql } = await import('kysely');
-    const alerts = await sql<{ key: string }>`select key from lead_etl.notification order by key`.execute(p.ctx.state.db);
+    const alerts = await sql<{ key: string; text: string }>`select key, text from lead_etl.notification order by key`.execute(p.ctx.state.db);
     expect(alerts.rows.map((r) => r.key)).toContain(`upload-late:${DATES[1]}`);
     expect(alerts.rows.map((r) => r.key)).toContain(`acknowledgement-overdue:${DATES[0]}`);
     expect(new Set(alerts.rows.map((r) => r.key)).size).toBe(alerts.rows.length);
+    // Every alert reached Slack once; the one refused (HTTP 500) was posted again on the next tick.
+    expect(webhook.bodies.map((b) => b.contentType)).toEqual(webhook.bodies.map(() => 'application/json'));
+    const texts = webhook.bodies.map((b) => (JSON.parse(b.body) as { text: string }).text);
+    expect([...new Set(texts)].sort()).toEqual(alerts.rows.map((r) => r.text).sort());
+    expect(texts.length).toBe(alerts.rows.length + 1);
+    expect(texts.filter((t) => t === texts[0])).toHaveLength(2);
+    expect(log.lines.join('\n')).not.toContain('secret-path');
+
+    const waits = log.lines.map((l) => JSON.parse(l) as { msg: string; waitingFor?: string; fileDate?: string }).filter((l) => l.waitingFor);
+    expect(waits.map((w) => w.msg)).toEqual([
+      `waiting for Lead's answer on the Compliance files of ${DATES[0]} (${DATES[0]}_accounts_V1.csv): no channel is read (acknowledgements.slack is not set): record it with \`lead-etl ack --date ${DATES[0]} --workflow compliance --validated\` or \`lead-etl ack --date ${DATES[0]} --rejected --file TYPE --reason TEXT\``,
+    ]);
+  });
+
+  // Once per suite, on the most real database at hand (PostgreSQL's advisory lock is then the lease).
+  it.skipIf(sshdMissing !== undefined || kind !== databaseKinds.at(-1))('is not ready while ticks fail on a wrong host key, says why, counts the failures, and is ready again once the server shows the pinned key', async () => {
+    const p = await start();
+    const sshd = await startOpensshServer();
+    let daemon: RunningDaemon | undefined;
+    try {
+      // The pin names a key Lead's (real OpenSSH) server does not present yet.
+      const pinnedKey = join(sshd.dir, 'pinned_ed25519');
+      const made = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', pinnedKey], { encoding: 'utf8' });
+      expect(made.status, made.stderr).toBe(0);
+      const sftp = {
+        host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.clientPrivateKey, hostKeyFingerprint: fingerprintOf(`${pinnedKey}.pub`),
+        remoteRoot: sshd.rootDir, connectTimeoutMs: 10_000, operationTimeoutMs: 10_000, closeTimeoutMs: 2_000,
+      };
+      const ctx = { ...p.ctx, config: { ...p.ctx.config, sftp }, connectRemote: () => openSftpSession(sftp, p.ctx.logger) };
+      p.clock.set('2026-10-29T06:00:00Z'); // after the first date's build time (00:30 CT)
+      daemon = await startDaemon(ctx, { ticker: manualTicker(), httpPort: 0 });
+      await daemon.tick();
+      const base = `http://127.0.0.1:${daemon.httpPort}`;
+
+      const notReady = await fetch(`${base}/readyz`);
+      expect(notReady.status).toBe(503);
+      const why = (await notReady.json()) as Record<string, unknown>;
+      expect(why).toMatchObject({ ready: false, lastErrorCode: 'SFTP_HOST_KEY_MISMATCH', consecutiveFailures: 2, lastTickOk: false, lease: 'this replica' });
+      expect(why.reason).toContain(`presented host key ${sshd.hostKeyFingerprint}, but ${sftp.hostKeyFingerprint} is configured`);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const failing = await metricsOf(base);
+      expect(failing).toMatchObject({
+        'lead_etl_ticks_total{outcome="failed"}': 2, 'lead_etl_ticks_total{outcome="ok"}': 0, lead_etl_last_tick_ok: 0, lead_etl_lease_held: 1,
+        'lead_etl_files_built_total{file_type="accounts",workflow="compliance"}': 1, 'lead_etl_files_built_total{file_type="balances",workflow="financial"}': 1,
+        // 06:00Z on 10-29 to 06:00 CDT on 10-30 (11:00Z): 29 hours.
+        'lead_etl_next_deadline_minutes{file_date="2026-10-29"}': 29 * 60,
+      });
+      expect(Object.keys(failing).filter((k) => k.startsWith('lead_etl_files_uploaded_total{'))).toEqual([]);
+
+      // Lead's server now presents the pinned key: sshd re-reads its host key on SIGHUP, on the same port.
+      await copyFile(pinnedKey, join(sshd.dir, 'host_ed25519'));
+      await copyFile(`${pinnedKey}.pub`, join(sshd.dir, 'host_ed25519.pub'));
+      const restarted = logSays(join(sshd.dir, 'sshd.log'), /Received SIGHUP[\s\S]*Server listening on/);
+      process.kill(sshd.pid, 'SIGHUP');
+      await restarted;
+      await daemon.tick();
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ready: true, lastTickOk: true, consecutiveFailures: 0 });
+      expect(await metricsOf(base)).toMatchObject({
+        'lead_etl_ticks_total{outcome="failed"}': 2, 'lead_etl_ticks_total{outcome="ok"}': 1, lead_etl_last_tick_ok: 1,
+        'lead_etl_files_uploaded_total{file_type="accounts",workflow="compliance"}': 1,
+      });
+      expect(readdirSync(join(sshd.rootDir, 'accounts'))).toEqual(['2026-10-29_accounts_V1.csv']);
+    } finally {
+      await daemon?.close();
+      await sshd.dispose();
+    }
   });
 
   it.runIf(kind === 'postgres')('two daemons on one state store send every file exactly once', async () => {
@@ -173,6 +314,13 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
       await b.close();
     }
     expect(a.status.skipped + b.status.skipped).toBeGreaterThan(0);
+    // Each replica's metrics say how often the other held the lease, and who held it last.
+    for (const d of [a, b]) {
+      const ticks = (await d.metrics.registry.getSingleMetric('lead_etl_ticks_total')!.get()).values;
+      expect(ticks.find((v) => v.labels.outcome === 'skipped')?.value).toBe(d.status.skipped);
+      const held = (await d.metrics.registry.getSingleMetric('lead_etl_lease_held')!.get()).values[0]?.value;
+      expect(held).toBe(d.status.lease === 'this replica' ? 1 : 0);
+    }
     const files = await listFiles(p.ctx.state.db);
     expect(files.map((f) => f.version)).toEqual(files.map(() => 1));
     expect(sentFiles(p.sftp.rootDir)).toHaveLength(DATES.length * 4);

@@ -81,8 +81,8 @@ describe.each(databaseKinds)('operator commands on %s', (kind) => {
     const byHand = join(pipeline.dir, `${day(0)}_balances_V2.csv`);
     writeFileSync(byHand, readFileSync(v1.archivePath));
     await expect(markUploaded(ctx, { fileDate: day(0), fileType: 'balances', localPath: byHand, sha256: 'f'.repeat(64) })).rejects.toThrow(/not the file that was sent/);
-    const recorded = await markUploaded(ctx, { fileDate: day(0), fileType: 'balances', localPath: byHand, note: 'sent from a laptop during the outage' });
-    expect(recorded).toMatchObject({ version: 2, status: 'uploaded', reason: 'uploaded by hand: sent from a laptop during the outage' });
+    const recorded = await markUploaded(ctx, { fileDate: day(0), fileType: 'balances', localPath: byHand, note: 'sent from a laptop during the outage', by: 'ops-anna' });
+    expect(recorded).toMatchObject({ version: 2, status: 'uploaded', reason: 'uploaded by hand by ops-anna: sent from a laptop during the outage', changedBy: 'ops-anna' });
     const again = await runFileDate(ctx, day(0));
     expect(again.built).toEqual([]);
     expect(again.uploaded).toEqual([]);

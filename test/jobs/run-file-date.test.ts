@@ -76,19 +76,26 @@ describe.each(databaseKinds)('running file dates on %s', (kind) => {
     expect((await filesForDate(pipeline.ctx.state.db, day(0))).map((f) => f.version)).toEqual([1, 1, 1, 1]);
   });
 
-  it('builds and archives the next date but waits to send it until the previous date is validated', async () => {
+  it('a date whose turn has not come is checked in a dry run and waits: nothing built or recorded until the previous date is validated (issue 8)', async () => {
     pipeline = await startPipeline(kind, { days: 3 });
     await runFileDate(pipeline.ctx, day(0));
     const waiting = await runFileDate(pipeline.ctx, day(1));
     expect(waiting.outcome).toBe('waiting');
     expect(waiting.message).toContain(`Lead has not validated ${day(0)}`);
-    expect(waiting.built).toHaveLength(4);
+    expect(waiting.message).toContain('nothing was built or recorded');
+    expect(waiting.message).toContain('a dry run of its files found nothing Lead would reject');
+    expect(waiting.built).toEqual([]);
+    expect(await filesForDate(pipeline.ctx.state.db, day(1))).toEqual([]);
+    const runs = await sql<{ n: number }>`select count(*)::int as n from lead_etl.run where file_date = ${day(1)}`.execute(pipeline.ctx.state.db);
+    expect(runs.rows[0]!.n).toBe(0);
+    expect(existsSync(join(pipeline.dir, 'archive', day(1)))).toBe(false);
     expect(remoteFiles(pipeline.sftp.rootDir).filter((f) => f.includes(day(1)))).toEqual([]);
 
     await acknowledgeDate(pipeline.ctx.state, pipeline.clock, day(0), { outcome: 'validated', source: 'test' });
     const sent = await runFileDate(pipeline.ctx, day(1));
-    expect(sent).toMatchObject({ outcome: 'ok', built: [] });
-    expect(sent.uploaded.map((f) => f.name).sort()).toEqual(waiting.built.map((f) => f.name).sort());
+    expect(sent).toMatchObject({ outcome: 'ok' });
+    expect(sent.built).toHaveLength(4);
+    expect(sent.uploaded.map((f) => f.name).sort()).toEqual(sent.built.map((f) => f.name).sort());
   });
 
   it('refuses a server whose host key does not match the pinned fingerprint, and sends nothing', async () => {
@@ -106,12 +113,12 @@ describe.each(databaseKinds)('running file dates on %s', (kind) => {
     const built = await runFileDate(pipeline.ctx, day(0), { upload: false });
     const [accounts, balances] = ['accounts', 'balances'].map((t) => built.built.find((f) => f.fileType === t)!);
     // Crash 1: the accounts file was renamed into place but the run died before recording it.
-    await moveFile(pipeline.ctx.state.db, accounts!, 'built', 'uploading', pipeline.clock);
+    await moveFile(pipeline.ctx.state.db, await moveFile(pipeline.ctx.state.db, accounts!, 'built', 'uploading', pipeline.clock, { uploadTempName: `.${accounts!.name}.0123456789abcdef.part` }), 'uploading', 'renaming', pipeline.clock);
     const remoteAccounts = join(pipeline.sftp.rootDir, accounts!.remotePath);
     mkdirSync(dirname(remoteAccounts), { recursive: true });
     writeFileSync(remoteAccounts, readFileSync(accounts!.archivePath));
     // Crash 2: the balances upload died before the rename; only a temp file is left on the server.
-    await moveFile(pipeline.ctx.state.db, balances!, 'built', 'uploading', pipeline.clock);
+    await moveFile(pipeline.ctx.state.db, balances!, 'built', 'uploading', pipeline.clock, { uploadTempName: `.${balances!.name}.deadbeef.part` });
     const remoteBalancesDir = join(pipeline.sftp.rootDir, dirname(balances!.remotePath));
     mkdirSync(remoteBalancesDir, { recursive: true });
     writeFileSync(join(remoteBalancesDir, `.${balances!.name}.deadbeef.part`), 'half');

@@ -40,7 +40,8 @@ describe.each(databaseKinds)('a rehearsal against the Lead sandbox on %s', (kind
     cleanups.push(() => db.dispose());
     const dir = await mkdtemp(join(tmpdir(), 'lead-etl-rehearsal-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const clock = fixedClock('2026-03-06T07:00:00Z');
+    // After every date of the rehearsal has settled: the dates are sent one after another at once.
+    const clock = fixedClock('2026-03-31T07:00:00Z');
     const logger = silentLogger();
     const clientKey = generateKeyPair();
     // The deposit core, each date's workflows sent together: this rehearsal is about a rejection, not the order of workflows.
@@ -98,7 +99,7 @@ describe.each(databaseKinds)('a rehearsal against the Lead sandbox on %s', (kind
       ['financial', 'rejected', 'sandbox', '2026-03-08_balances_V1.csv'],
     ]);
 
-    // Day 3 is built and archived, but not one of its files reaches Lead.
+    // Day 3 waits for its turn (checked in a dry run, nothing recorded), and not one of its files reaches Lead.
     const early = await runFileDate(ctx, day(3));
     expect(early.outcome).toBe('waiting');
     expect(early.uploaded).toEqual([]);

@@ -74,6 +74,18 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
     expect(day4.notices.find((n) => n.fileType === 'accounts')).toMatchObject({ terminalSkipped: 1, examples: ['acc_1'] });
   });
 
+  it('full-overwrite: a record sent closed that comes back live in the ledger is a problem naming the record and the rule, not dropped (issue 8)', async () => {
+    const ctx = await start();
+    const db = ctx.ledger.db;
+    await sql`insert into mini.accounts values ('acc_1', 'cus_1', 'Everyday', 'closed', 'paid_off', ${at(D[0]!, '09:00')}, ${at(D[0]!, '09:00')})`.execute(db);
+    await sendDay(ctx, 0);
+    await sql`update mini.accounts set status = 'active', status_reason = 'active', changed_at = ${at(D[1]!, '10:00')} where id = 'acc_1'`.execute(db);
+    const reopened = await runFileDate(ctx, D[1]!);
+    expect(reopened.outcome).toBe('failed');
+    expect(reopened.problems).toContainEqual(expect.objectContaining({ fileType: 'accounts', recordId: 'acc_1', column: 'status', rule: 'terminal.reopened' }));
+    expect(reopened.message).toContain('compliance');
+  });
+
   it('new-only: an entry is sent once, never again when the date is run again or the entry moves, and a late entry is reported, not slipped in', async () => {
     // Transactions alone: moving a sent entry or a late one breaks the balances roll-forward, which
     // pre-flight validation rightly refuses (tested below).
@@ -104,6 +116,33 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
     const day2 = await sendDay(ctx, 2);
     expect(day2.late).toEqual([]);
     expect(rowsOf(day2, 'transactions')).toEqual([]);
+  });
+
+  it('new-only: an entry dated before Day 0 that reaches the ledger after Day 0 was sent is reported like a late entry; history before Day 0 is not (issue 8)', async () => {
+    const ctx = await start(['transactions']);
+    const db = ctx.ledger.db;
+    const beforeDay0 = '2026-03-31';
+    await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(beforeDay0, '08:00')})`.execute(db);
+    await sql`insert into mini.entries values ('txn_old', 'bal_1', 100, ${at(beforeDay0, '09:00')}), ('txn_1', 'bal_1', 5, ${at(D[0]!, '09:00')})`.execute(db);
+    await sendDay(ctx, 0);
+    await sql`insert into mini.entries values ('txn_back', 'bal_1', 4, ${at(beforeDay0, '10:00')})`.execute(db);
+    const day1 = await sendDay(ctx, 1);
+    expect(day1.late).toEqual([{ fileType: 'transactions', recordId: 'txn_back', belongsToFileDate: beforeDay0 }]);
+    expect((await openLateEntries(ctx.state.db)).map((e) => [e.recordId, e.belongsToFileDate])).toEqual([['txn_back', beforeDay0]]);
+  });
+
+  it("a pre-flight finding names the record on its line, like any other problem (issue 8)", async () => {
+    const ctx = await start(['balances', 'transactions']);
+    const db = ctx.ledger.db;
+    await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(D[0]!, '08:00')})`.execute(db);
+    await sql`insert into mini.entries values ('txn_1', 'bal_1', 100, ${at(D[0]!, '09:00')})`.execute(db);
+    await sendDay(ctx, 0);
+    // A late entry of Day 0 moves the balance without a transaction in the next day: the roll-forward breaks.
+    await sql`insert into mini.entries values ('txn_late', 'bal_1', 3, ${at(D[0]!, '23:00')})`.execute(db);
+    const broken = await runFileDate(ctx, D[1]!);
+    expect(broken.outcome).toBe('failed');
+    const finding = broken.problems.find((p) => p.rule.startsWith('cross.rollforward'));
+    expect(finding, JSON.stringify(broken.problems)).toMatchObject({ fileType: 'balances', recordId: 'bal_1', line: 2 });
   });
 
   it('daily snapshot: keeps zero balances, reports a closing balance once and then drops it, and refuses an empty snapshot the ledger cannot explain', async () => {

@@ -18,8 +18,8 @@ export interface DemoRun {
   readonly out: string;
 }
 
-/** The clock every demo test starts from: 07:00Z on Day 0. */
-export const DEMO_START = '2026-03-06T07:00:00Z';
+/** The clock every demo test starts from: after every date of a demo has settled. */
+export const DEMO_START = '2026-03-31T07:00:00Z';
 
 export function sharedDemo(options: Omit<DemoOptions, 'dir' | 'logLevel'>): Promise<DemoRun> {
   return oncePerRun(`demo ${JSON.stringify(options)}`, async (place) => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decimalToUnits, formatMoney, minorDigits, unitsToDecimal } from '../../transform/money.js';
+import Big from 'big.js';
+import {
+  add, decimalsOf, decimalToUnits, equals, formatDecimal, formatMoney, minorDigits, negate, parseDecimal, sign, subtract, unitsToDecimal, ZERO,
+} from '../../transform/money.js';
 
 const ok = (text: string) => ({ ok: true, text });
 
@@ -58,5 +61,72 @@ describe('money formatting', () => {
     expect(unitsToDecimal(0n, 2)).toBe('0.00');
     expect(decimalToUnits('-12.50', 2)).toBe(-1250n);
     expect(decimalToUnits('0.1', 2) + decimalToUnits('0.2', 2)).toBe(30n);
+  });
+});
+
+describe('the string path agrees with big.js', () => {
+  // Every shape of ledger text: signs, leading zeros, no fraction, short and long fractions, zeros.
+  const wholes = ['0', '00', '7', '007', '12', '100', '9007199254740993', '123456789012345678901234567'];
+  const fractions = ['', '.0', '.5', '.05', '.50', '.5000', '.3400', '.0000', '.001', '.999', '.125', '.135', '.1251'];
+  const texts = ['', '-', '+'].flatMap((s) => wholes.flatMap((w) => fractions.map((f) => `${s}${w}${f}`)));
+
+  it('writes every exact amount as big.js does, never -0', () => {
+    for (const text of texts) {
+      for (const digits of [0, 2, 3]) {
+        const result = formatMoney(text, digits);
+        const fraction = text.split('.')[1] ?? '';
+        if (!/^0*$/.test(fraction.slice(digits))) {
+          expect(result, text).toMatchObject({ ok: false, problem: 'precision' });
+          continue;
+        }
+        const expected = new Big(text.replace('+', '')).toFixed(digits).replace(/^-([0.]*)$/, '$1');
+        expect(result, `${text} at ${digits}`).toEqual(ok(expected));
+      }
+    }
+  });
+
+  it('rounds every amount half to even as big.js does', () => {
+    for (const text of texts) {
+      const expected = new Big(text.replace('+', '')).round(2, 2).toFixed(2).replace(/^-([0.]*)$/, '$1');
+      expect(formatMoney(text, 2, 'round-half-even'), text).toEqual(ok(expected));
+    }
+  });
+
+  it('refuses what is not a plain decimal', () => {
+    for (const text of ['.5', '5.', '1e3', '--1', '+-1', '1.2.3', '0x10', '１２', 'NaN', 'Infinity', '1_000']) {
+      expect(formatMoney(text, 2), text).toMatchObject({ ok: false, problem: 'not-decimal' });
+    }
+    expect(formatMoney(' 12.50 ', 2)).toEqual(ok('12.50'));
+    expect(formatMoney('\u00a012.50\u00a0', 2)).toEqual(ok('12.50'));
+    expect(formatMoney(1250n, 2)).toEqual(ok('1250.00'));
+  });
+});
+
+describe('decimal arithmetic', () => {
+  it('adds and subtracts exactly at any size and scale', () => {
+    const sum = ['0.1', '0.2', '11.500', '-0.0001', '9007199254740993.01'].map((t) => parseDecimal(t)!).reduce(add, ZERO);
+    expect(formatDecimal(sum)).toBe('9007199254741004.8099');
+    expect(equals(subtract(parseDecimal('5408.60')!, parseDecimal('5408.6')!), ZERO)).toBe(true);
+    expect(formatDecimal(negate(parseDecimal('3')!))).toBe('-3.00');
+    expect([sign(parseDecimal('-0.01')!), sign(ZERO), sign(parseDecimal('0.01')!)]).toEqual([-1, 0, 1]);
+  });
+
+  it('reads only plain decimals, and writes no exponent and no -0', () => {
+    expect(parseDecimal('1e3')).toBeUndefined();
+    expect(parseDecimal('+1')).toBeUndefined();
+    expect(parseDecimal('12,5')).toBeUndefined();
+    expect(formatDecimal(parseDecimal('123456789012345678901234567.89')!)).toBe('123456789012345678901234567.89');
+    expect(formatDecimal(parseDecimal('0.00000001')!)).toBe('0.00000001');
+    expect(formatDecimal(parseDecimal('-0.00')!)).toBe('0.00');
+    expect(decimalsOf('11.500')).toBe(3);
+    expect(decimalsOf('11')).toBe(0);
+    expect(decimalsOf('1e3')).toBeUndefined();
+  });
+
+  it('knows a currency\'s digits once asked, and still refuses an unknown one every time', () => {
+    expect(minorDigits('USD')).toBe(2);
+    expect(minorDigits('USD')).toBe(2);
+    expect(() => minorDigits('usd')).toThrow(/ISO 4217/);
+    expect(() => minorDigits('usd')).toThrow(/ISO 4217/);
   });
 });

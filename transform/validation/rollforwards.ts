@@ -1,4 +1,4 @@
-import { add, equals, formatDecimal, ZERO, type Decimal } from './exact-decimal.js';
+import { add, equals, formatDecimal, negate, ZERO, type Decimal } from './exact-decimal.js';
 import type { RuleCode } from './rule-catalog.js';
 
 /**
@@ -67,7 +67,7 @@ export function activityFor(rule: Rollforward, activity: DayActivity | undefined
       const counted = 'only' in term.types ? term.types.only.includes(type) : !term.types.except.includes(type);
       if (!counted) continue;
       const value = sums[term.sum];
-      total = add(total, term.negate ? { units: -value.units, scale: value.scale } : value);
+      total = add(total, term.negate ? negate(value) : value);
     }
   }
   return total;
