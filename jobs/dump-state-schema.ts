@@ -9,7 +9,7 @@ import { migrateStateStore } from '../load/state/state-store.js';
  * PGlite, then the catalog read back. A test compares the committed file with the same reading, on PGlite
  * and on PostgreSQL.
  */
-export async function renderStateSchemaDump(): Promise<string> {
+async function renderStateSchemaDump(): Promise<string> {
   const database = await openDatabase({ driver: 'pglite' });
   try {
     const migrated = await migrateStateStore(database.db);
