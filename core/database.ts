@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -153,18 +153,30 @@ let cursorCounter = 0;
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  return pgliteDatabase(await createPglite({ ...(dataDir ? { dataDir } : {}) }), `pglite:${dataDir ?? 'memory'}`);
+}
+
+/**
+ * A PGlite with lead-etl's type parsers: in a data directory, in memory, or in memory starting from an
+ * archive of a data directory (`loadDataDir`, what `dumpDataDir()` wrote), which is how the tests clone a
+ * prepared database instead of building it again; `initDbStartParams` are initdb's when it makes a new one.
+ */
+export async function createPglite(options: Pick<PGliteOptions, 'dataDir' | 'loadDataDir' | 'initDbStartParams'> = {}): Promise<PGlite> {
   const parsers = { [OID.int8]: keepText, [OID.numeric]: keepText, [OID.date]: keepText };
-  let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers });
+    return await PGlite.create({ ...options, parsers });
   } catch (cause) {
-    throw new LeadEtlError('DB_CONNECT', `cannot open the embedded database at ${dataDir ?? '(memory)'}`, { cause });
+    throw new LeadEtlError('DB_CONNECT', `cannot open the embedded database at ${options.dataDir ?? '(memory)'}`, { cause });
   }
+}
+
+/** The handle over a PGlite made by createPglite; closing the handle closes the PGlite. */
+export function pgliteDatabase(pglite: PGlite, label: string): Database {
   const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
   return {
     driver: 'pglite',
     db,
-    label: `pglite:${dataDir ?? 'memory'}`,
+    label,
     async *streamRows(trx, sql, parameters, chunkSize = 1000) {
       const name = `lead_etl_cursor_${++cursorCounter}`;
       await trx.executeQuery(CompiledQuery.raw(`declare ${name} no scroll cursor for ${sql}`, [...parameters]));

@@ -16,6 +16,23 @@ const quoteList = (values: readonly string[]) => values.map((value) => `'${value
 const STATUSES_0001 = ['built', 'uploading', 'uploaded', 'validated', 'rejected', 'abandoned'];
 const TRANSITIONS_0001 = [['built', 'uploading'], ['built', 'abandoned'], ['uploading', 'uploaded'], ['uploaded', 'validated'], ['uploaded', 'rejected']];
 
+// The file guard of 0001, before 0008 added batch_id to a file's identity; 0008's down() restores it.
+const GUARD_FILE_0001 = `
+       begin
+         if tg_op = 'DELETE' then
+           raise exception 'lead_etl.file rows are never deleted: a version number is never reused' using errcode = 'restrict_violation';
+         end if;
+         if (new.file_date, new.file_type, new.version, new.name, new.sha256, new.byte_count, new.row_count)
+            is distinct from (old.file_date, old.file_type, old.version, old.name, old.sha256, old.byte_count, old.row_count) then
+           raise exception 'file %: its identity and content fields never change', old.name using errcode = 'check_violation';
+         end if;
+         if new.status <> old.status and not exists (
+              select 1 from lead_etl.file_transition t where t.from_status = old.status and t.to_status = new.status) then
+           raise exception 'file %: % -> % is not an allowed transition', old.name, old.status, new.status using errcode = 'check_violation';
+         end if;
+         return new;
+       end `;
+
 const m0001_files: Migration = {
   async up(db) {
     await run(db, [
@@ -68,21 +85,7 @@ const m0001_files: Migration = {
          at timestamptz not null default now(),
          detail text)`,
 
-      `create function lead_etl.guard_file() returns trigger language plpgsql as $$
-       begin
-         if tg_op = 'DELETE' then
-           raise exception 'lead_etl.file rows are never deleted: a version number is never reused' using errcode = 'restrict_violation';
-         end if;
-         if (new.file_date, new.file_type, new.version, new.name, new.sha256, new.byte_count, new.row_count)
-            is distinct from (old.file_date, old.file_type, old.version, old.name, old.sha256, old.byte_count, old.row_count) then
-           raise exception 'file %: its identity and content fields never change', old.name using errcode = 'check_violation';
-         end if;
-         if new.status <> old.status and not exists (
-              select 1 from lead_etl.file_transition t where t.from_status = old.status and t.to_status = new.status) then
-           raise exception 'file %: % -> % is not an allowed transition', old.name, old.status, new.status using errcode = 'check_violation';
-         end if;
-         return new;
-       end $$`,
+      `create function lead_etl.guard_file() returns trigger language plpgsql as $$${GUARD_FILE_0001}$$`,
       `create trigger file_guard before update or delete on lead_etl.file for each row execute function lead_etl.guard_file()`,
 
       `create function lead_etl.log_file_event() returns trigger language plpgsql as $$
@@ -321,6 +324,12 @@ const m0008_batches: Migration = {
   },
   async down(db) {
     await run(db, [
+      // Back to 0005's indexes and 0001's guard before the column goes: the guard reads new.batch_id, and an
+      // index on the column would vanish with it, silently.
+      `create or replace function lead_etl.guard_file() returns trigger language plpgsql as $$${GUARD_FILE_0001}$$`,
+      `drop index lead_etl.file_one_live_version`,
+      `create unique index file_one_live_version on lead_etl.file (file_date, file_type)
+         where status not in (${quoteList(REPLACEABLE_0005)})`,
       `drop index lead_etl.file_version_per_batch`,
       `alter table lead_etl.file add constraint file_file_date_file_type_version_key unique (file_date, file_type, version)`,
       `alter table lead_etl.file drop column batch_id`,

@@ -7,17 +7,16 @@ import { loadPipelineConfig } from '../../jobs/pipeline-config.js';
 import { fixedClock } from '../../core/clock.js';
 import { addDays, parseFileDate } from '../../core/file-date.js';
 import { silentLogger } from '../../core/log.js';
-import { generateReferenceLedger, installReferenceLedgerSchema } from '../../reference-program/generate.js';
 import { startDaemon, type Ticker } from '../../jobs/daemon.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { rerunDate } from '../../jobs/rerun-date.js';
 import { slackAcknowledgements } from '../../load/slack-acknowledgements.js';
 import { openSftpSession } from '../../load/sftp-session.js';
 import { generateKeyPair } from '../../core/ssh-keys.js';
-import { listFiles, liveFile, migrateStateStore } from '../../load/state/state-store.js';
+import { listFiles, liveFile } from '../../load/state/state-store.js';
 import { startLeadSandbox } from '../../sandbox/lead-sandbox.js';
 import { parseRejectFault } from '../../sandbox/reject-faults.js';
-import { freshDatabase } from '../support/databases.js';
+import { ledgerDatabase } from '../support/databases.js';
 import { checkSentFiles } from '../support/lead-file-check.js';
 
 /**
@@ -38,13 +37,11 @@ describe('a rehearsed week: the daemon against the Lead sandbox', () => {
   });
 
   it('waits on the rejection, sends only the rerun V2, then the rest of the week in order, each file once', async () => {
-    const db = await freshDatabase('pglite');
+    // The reference ledger and the migrated state store.
+    const db = await ledgerDatabase('pglite', { days: DATES.length, seed: 42, firstActivityDate: '2026-03-05' });
     cleanups.push(() => db.dispose());
     const dir = await mkdtemp(join(tmpdir(), 'lead-etl-week-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    await installReferenceLedgerSchema(db.database);
-    await generateReferenceLedger(db.database, { days: DATES.length, scale: 1, seed: 42, firstActivityDate: '2026-03-05' });
-    await migrateStateStore(db.database.db);
     const clock = fixedClock('2026-03-06T05:00:00Z');
     const logger = silentLogger();
     const key = generateKeyPair();

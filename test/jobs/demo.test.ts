@@ -10,26 +10,27 @@ import { loadProfile } from '../../config/load-profile.js';
 import { programFilesOf } from '../../transform/program-file-types.js';
 import { validateFiles } from '../../transform/validation/validate-files.js';
 import { checkDocumentedRules } from '../support/lead-documented-rules.js';
+import { DEMO_START, sharedDemo } from '../support/demo-run.js';
 import { checkSentFiles } from '../support/lead-file-check.js';
 
 function io() {
   const out: string[] = [];
-  return { out, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), env: {}, clock: fixedClock('2026-03-31T07:00:00Z'), logger: silentLogger() } };
+  return { out, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), env: {}, clock: fixedClock(DEMO_START), logger: silentLogger() } };
 }
 
 describe('lead-etl demo', () => {
   it('sends Day 0 to Day N-1 in order to the Lead sandbox, each after Lead validated the one before, and leaves DIR/sftp/<folder>/<files>', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'lead-etl-demo-')), 'demo');
-    const { out, io: demoIo } = io();
-    const result = await runDemo({ days: 3, dir, scale: 1, seed: 42, firstActivityDate: '2026-03-05' }, demoIo);
-    expect(result.ok, out.join('')).toBe(true);
+    // The demo test/validation/demo-files.test.ts reads too, run once per test run.
+    const result = await sharedDemo({ days: 3, scale: 1, seed: 42, firstActivityDate: '2026-03-05' });
+    const dir = result.dir;
+    expect(result.ok, result.out).toBe(true);
     expect(result.fileDates).toEqual(['2026-03-06', '2026-03-07', '2026-03-08']);
     for (const folder of ['accounts', 'balances', 'transactions', 'non_posted_transactions']) {
       expect(readdirSync(join(dir, 'sftp', folder)).sort()).toEqual(result.fileDates.map((d) => `${d}_${folder}_V1.csv`));
     }
     expect(checkSentFiles(join(dir, 'sftp'))).toEqual([]);
     // Each date went once the Lead sandbox's channel said the one before validated.
-    const text = out.join('');
+    const text = result.out;
     expect(text).toContain('lead  ✅ 2026-03-07 Financial files processed successfully: 2026-03-07_balances_V1.csv, 2026-03-07_transactions_V1.csv, 2026-03-07_non_posted_transactions_V1.csv');
     expect(text).toContain('recorded: financial of 2026-03-08 validated (source sandbox)');
     expect(text).not.toContain('self-ack');

@@ -95,8 +95,14 @@ describe.each(databaseKinds)('operator commands on %s', (kind) => {
     pipeline = await startPipeline(kind, { days: 1 });
     const { ctx } = pipeline;
     let release!: () => void;
-    const holding = withDateLock(ctx.state, `date:${day(0)}`, () => new Promise<void>((resolve) => { release = resolve; }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    let held!: () => void;
+    const locked = new Promise<void>((resolve) => { held = resolve; });
+    const holding = withDateLock(ctx.state, `date:${day(0)}`, () => {
+      held();
+      return new Promise<void>((resolve) => { release = resolve; });
+    });
+    // The first holder is inside its lock: the second asks only now.
+    await locked;
     await expect(withDateLock(ctx.state, `date:${day(0)}`, () => runFileDate(ctx, day(0)))).rejects.toMatchObject({ code: 'LOCK_HELD' });
     release();
     await holding;

@@ -7,7 +7,6 @@ import { loadPipelineConfig } from '../../jobs/pipeline-config.js';
 import { fixedClock } from '../../core/clock.js';
 import { addDays, parseFileDate, type FileDate } from '../../core/file-date.js';
 import { silentLogger } from '../../core/log.js';
-import { generateReferenceLedger, installReferenceLedgerSchema } from '../../reference-program/generate.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { recordLeadAnswers } from '../../jobs/record-lead-answers.js';
 import { rerunDate } from '../../jobs/rerun-date.js';
@@ -15,10 +14,10 @@ import { runFileDate } from '../../jobs/run-file-date.js';
 import { createChannelReader } from '../../load/slack-channel-history.js';
 import { openSftpSession } from '../../load/sftp-session.js';
 import { generateKeyPair } from '../../core/ssh-keys.js';
-import { filesForDate, migrateStateStore } from '../../load/state/state-store.js';
+import { filesForDate } from '../../load/state/state-store.js';
 import { startLeadSandbox, type LeadSandbox } from '../../sandbox/lead-sandbox.js';
 import { parseRejectFault } from '../../sandbox/reject-faults.js';
-import { databaseKinds, freshDatabase, type FreshDatabase } from '../support/databases.js';
+import { databaseKinds, ledgerDatabase, type FreshDatabase } from '../support/databases.js';
 import { DAY0, FIRST_ACTIVITY_DATE } from '../support/pipeline.js';
 
 /**
@@ -36,14 +35,11 @@ describe.each(databaseKinds)('a rehearsal against the Lead sandbox on %s', (kind
   });
 
   async function setUp(): Promise<{ ctx: JobContext; sandbox: LeadSandbox; db: FreshDatabase; clock: ReturnType<typeof fixedClock> }> {
-    const db = await freshDatabase(kind);
+    // The reference ledger and the migrated state store.
+    const db = await ledgerDatabase(kind, { days: 4, seed: 42, firstActivityDate: FIRST_ACTIVITY_DATE });
     cleanups.push(() => db.dispose());
     const dir = await mkdtemp(join(tmpdir(), 'lead-etl-rehearsal-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    await installReferenceLedgerSchema(db.database);
-    await generateReferenceLedger(db.database, { days: 4, scale: 1, seed: 42, firstActivityDate: FIRST_ACTIVITY_DATE });
-    const migrated = await migrateStateStore(db.database.db);
-    if (migrated.error) throw migrated.error;
     // After every date of the rehearsal has settled: the dates are sent one after another at once.
     const clock = fixedClock('2026-03-31T07:00:00Z');
     const logger = silentLogger();

@@ -10,7 +10,7 @@ import {
   generateReferenceLedger, installReferenceLedgerSchema, REFERENCE_PROGRAMS, type GenerateOptions, type ReferenceProgram,
 } from '../../reference-program/generate.js';
 import { TABLES_IN_INSERT_ORDER } from '../../reference-program/ledger-rows.js';
-import { databaseKinds, freshDatabase, type DatabaseKind, type FreshDatabase } from '../support/databases.js';
+import { databaseKinds, freshDatabase, ledgerDatabase, type DatabaseKind, type FreshDatabase } from '../support/databases.js';
 
 const TABLES = [...TABLES_IN_INSERT_ORDER, 'event_types'] as const;
 
@@ -39,12 +39,21 @@ function withDatabases(kind: DatabaseKind) {
   afterAll(async () => {
     for (const fresh of opened) await fresh.dispose();
   });
-  return async function generated(options: GenerateOptions = OPTIONS) {
-    const fresh = await freshDatabase(kind);
+  const keep = (fresh: FreshDatabase) => {
     opened.push(fresh);
-    await installReferenceLedgerSchema(fresh.database);
-    const summary = await generateReferenceLedger(fresh.database, options);
-    return { database: fresh.database, summary };
+    return fresh.database;
+  };
+  return {
+    /** An empty database. */
+    empty: async () => keep(await freshDatabase(kind)),
+    /** Generated once per run with these options, in the template builder's process, and cloned. */
+    cloned: async (options: GenerateOptions = OPTIONS) => keep(await ledgerDatabase(kind, options)),
+    /** The same, with the summary generateReferenceLedger returned when it generated the template. */
+    async clonedWithSummary(options: GenerateOptions = OPTIONS) {
+      const fresh = await ledgerDatabase(kind, options);
+      keep(fresh);
+      return { database: fresh.database, summary: fresh.generated! };
+    },
   };
 }
 
@@ -76,22 +85,24 @@ const RUNNING = sql`
   window w as (partition by e.balance_id order by e.effective_at, e.entry_id collate "C")`;
 
 describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
-  const generated = withDatabases(kind);
-  let ledger: Awaited<ReturnType<typeof generated>>;
+  const { empty, cloned, clonedWithSummary } = withDatabases(kind);
+  let ledger: Awaited<ReturnType<typeof clonedWithSummary>>;
   beforeAll(async () => {
-    ledger = await generated({ ...OPTIONS, program: 'all' });
+    ledger = await clonedWithSummary({ ...OPTIONS, program: 'all' });
   });
 
   it.each(PROGRAMS)('writes identical rows for the same seed and options, and other rows for another seed (%s)', async (program) => {
     // Four days reach every kind of day of both programs (launch, credit opening, reviews decided).
     const options: GenerateOptions = { ...OPTIONS, days: 4, program };
-    const { database } = await generated({ ...OPTIONS, days: 1 });
-    const first = await digestsOf(database, options);
+    // The first generation ran in another process (the template builder's), into another database.
+    const first = await ledgerDigests(await cloned(options));
+    const database = await empty();
     const again = await digestsOf(database, options);
     const other = await digestsOf(database, { ...options, seed: 8 });
-    expect(again).toEqual(first);
-    expect(other.digests.ledger_entries).not.toBe(first.digests.ledger_entries);
-    expect(first.summary.program).toBe(program);
+    expect(again.digests).toEqual(first);
+    expect(other.digests.ledger_entries).not.toBe(first.ledger_entries);
+    expect(again.summary.program).toBe(program);
+    expect(other.summary).not.toEqual(again.summary);
   });
 
   it('generates each program of an \'all\' ledger as it generates it alone, ids apart', async () => {
@@ -103,11 +114,12 @@ describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
         where t.product = ${product} and not (e.event_type like 'SECURITY_DEPOSIT%')`.execute(database.db);
       return rows[0]!.t;
     };
-    const alone = { deposit: await generated(OPTIONS), credit: await generated({ ...OPTIONS, program: 'credit' }) };
-    expect(await movements(ledger.database, 'deposit')).toBe(await movements(alone.deposit.database, 'deposit'));
-    expect(await movements(ledger.database, 'credit')).toBe(await movements(alone.credit.database, 'credit'));
-    expect(ledger.summary.customers).toBe(alone.deposit.summary.customers + alone.credit.summary.customers);
-    expect(ledger.summary.entries).toBe(alone.deposit.summary.entries + alone.credit.summary.entries);
+    const alone = { deposit: await cloned(OPTIONS), credit: await cloned({ ...OPTIONS, program: 'credit' }) };
+    const rows = (database: Database, table: string) => count(database, sql<{ n: number }>`select count(*)::int as n from ${sql.table(`ledger.${table}`)}`);
+    expect(await movements(ledger.database, 'deposit')).toBe(await movements(alone.deposit, 'deposit'));
+    expect(await movements(ledger.database, 'credit')).toBe(await movements(alone.credit, 'credit'));
+    expect(ledger.summary.customers).toBe(await rows(alone.deposit, 'customers') + await rows(alone.credit, 'customers'));
+    expect(ledger.summary.entries).toBe(await rows(alone.deposit, 'ledger_entries') + await rows(alone.credit, 'ledger_entries'));
   });
 
   it('reports what it wrote', async () => {
@@ -249,12 +261,15 @@ describe.each(databaseKinds)('generateReferenceLedger on %s', (kind) => {
   });
 
   it('refuses to generate over a ledger that holds data, and starts clean after a replace', async () => {
-    const fresh = await generated({ ...OPTIONS, days: 1 });
-    await expect(generateReferenceLedger(fresh.database, { ...OPTIONS, days: 1 })).rejects.toSatisfy((error) => isLeadEtlError(error, 'USAGE'));
-    await installReferenceLedgerSchema(fresh.database);
-    await installReferenceLedgerSchema(fresh.database, { replace: true });
-    const again = await generateReferenceLedger(fresh.database, { ...OPTIONS, days: 1 });
-    expect(again).toEqual(fresh.summary);
+    const database = await cloned({ ...OPTIONS, days: 1 });
+    const before = await ledgerDigests(database);
+    await expect(generateReferenceLedger(database, { ...OPTIONS, days: 1 })).rejects.toSatisfy((error) => isLeadEtlError(error, 'USAGE'));
+    expect(await ledgerDigests(database)).toEqual(before);
+    await installReferenceLedgerSchema(database);
+    await installReferenceLedgerSchema(database, { replace: true });
+    const again = await generateReferenceLedger(database, { ...OPTIONS, days: 1 });
+    expect(again).toMatchObject({ customers: await count(database, sql<{ n: number }>`select count(*)::int as n from ledger.customers`) });
+    expect(await ledgerDigests(database)).toEqual(before);
   });
 
   it('rejects options it cannot honour before touching the database', async () => {
@@ -274,7 +289,7 @@ describe.runIf(databaseKinds.includes('postgres'))('generateReferenceLedger acro
 
   it('writes the same rows on PGlite and on PostgreSQL', async () => {
     const options: GenerateOptions = { ...OPTIONS, program: 'all' };
-    const [a, b] = [await onPglite(options), await onPostgres(options)];
-    expect(await ledgerDigests(b.database)).toEqual(await ledgerDigests(a.database));
+    const [a, b] = [await onPglite.cloned(options), await onPostgres.cloned(options)];
+    expect(await ledgerDigests(b)).toEqual(await ledgerDigests(a));
   });
 });

@@ -7,11 +7,10 @@ import {
 } from '../../core/file-date.js';
 import { loadEventTypeMap, type EventTypeMap } from '../../reference-program/event-type-map.js';
 import { REFERENCE_LEDGER_FILE_TYPES } from '../../reference-program/file-types.js';
-import { generateReferenceLedger, installReferenceLedgerSchema } from '../../reference-program/generate.js';
 import { fileTypeById } from '../../transform/file-types/registry.js';
 import { createRowMapper } from '../../transform/map-row.js';
 import { decimalToUnits } from '../../transform/money.js';
-import { databaseKinds, freshDatabase, type FreshDatabase } from '../support/databases.js';
+import { databaseKinds, ledgerDatabase, type FreshDatabase } from '../support/databases.js';
 import { extractFiles, type DayFiles } from './extract-files.js';
 import { leadRow, queryColumns } from './lead-rows.js';
 
@@ -50,10 +49,8 @@ describe.each(databaseKinds)('reference ledger queries on %s', (kind) => {
   const allOf = (fileType: string) => FILE_DATES.flatMap((fileDate) => day(fileDate)[fileType]!.map((row) => ({ fileDate, row })));
 
   beforeAll(async () => {
-    fresh = await freshDatabase(kind);
+    fresh = await ledgerDatabase(kind, { days: DAYS, seed: 7, firstActivityDate: FIRST_ACTIVITY_DATE, program: 'all' });
     eventTypes = await loadEventTypeMap();
-    await installReferenceLedgerSchema(fresh.database);
-    await generateReferenceLedger(fresh.database, { days: DAYS, scale: 1, seed: 7, firstActivityDate: FIRST_ACTIVITY_DATE, program: 'all' });
     for (const fileDate of [FIRST_ACTIVITY_DATE, ...FILE_DATES]) {
       const rows = await extractFiles(fresh.database, fileDate);
       raw.set(fileDate, rows);

@@ -1,15 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { openDatabase, type Database, type DatabaseTarget } from '../../core/database.js';
+import { readFile } from 'node:fs/promises';
+import { createPglite, openDatabase, pgliteDatabase, type Database, type DatabaseTarget } from '../../core/database.js';
+import type { GenerateSummary } from '../../reference-program/generate.js';
+import { adminUrl, databaseUrl, withAdmin } from './postgres-admin.js';
+import { templateFor, type LedgerRecipe, type TemplateRecipe } from './templates.js';
 
 /**
  * Database tests run on PGlite always, and also on a real PostgreSQL server when
  * LEAD_ETL_TEST_DATABASE_URL names one (an admin URL; each fresh database is created beside it
  * and dropped afterwards, or kept when LEAD_ETL_TEST_KEEP_DB=1 so its rows can be inspected).
+ *
+ * A database that starts with something in it (a generated reference ledger, a migrated state store) is
+ * a clone of a template made once per run (templates.ts), never built again by each test.
  */
 export type DatabaseKind = DatabaseTarget['driver'];
-
-const adminUrl = process.env.LEAD_ETL_TEST_DATABASE_URL;
+export type { LedgerRecipe } from './templates.js';
 
 export const databaseKinds: DatabaseKind[] = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -17,51 +22,62 @@ export interface FreshDatabase {
   readonly kind: DatabaseKind;
   readonly target: DatabaseTarget;
   readonly database: Database;
+  /** For a ledger database: what generateReferenceLedger reported when it generated the template's ledger. */
+  readonly generated?: GenerateSummary;
   dispose(): Promise<void>;
 }
 
+/** An empty database of its own. */
 export async function freshDatabase(kind: DatabaseKind): Promise<FreshDatabase> {
-  if (kind === 'pglite') {
-    const target: DatabaseTarget = { driver: 'pglite' };
-    const database = await openDatabase(target);
-    return { kind, target, database, dispose: () => database.close() };
+  // On PostgreSQL, CREATE DATABASE copies template1 in a moment; PGlite clones an initdb'd data directory.
+  return kind === 'pglite' ? cloneTemplate(kind, {}) : createPostgresDatabase();
+}
+
+/**
+ * A database holding the reference ledger generated with `ledger`'s options and, unless told otherwise,
+ * the state store migrated to the latest migration: what startPipeline and the ledger tests start from.
+ */
+export async function ledgerDatabase(kind: DatabaseKind, ledger: LedgerRecipe, options: { stateStore?: boolean } = {}): Promise<FreshDatabase> {
+  return cloneTemplate(kind, { ledger, stateStore: options.stateStore ?? true });
+}
+
+async function cloneTemplate(kind: DatabaseKind, recipe: TemplateRecipe): Promise<FreshDatabase> {
+  const ref = await templateFor(kind, recipe);
+  const generated = ref.generated ? { generated: ref.generated } : {};
+  if (ref.kind === 'pglite') {
+    const pglite = await createPglite({ loadDataDir: new Blob([await readFile(ref.archive)]) });
+    const database = pgliteDatabase(pglite, 'pglite:memory');
+    return { kind, target: { driver: 'pglite' }, database, ...generated, dispose: () => database.close() };
   }
+  return { ...(await createPostgresDatabase(ref.database)), ...generated };
+}
+
+async function createPostgresDatabase(template?: string): Promise<FreshDatabase> {
   if (!adminUrl) throw new Error('LEAD_ETL_TEST_DATABASE_URL is not set');
+  const admin = adminUrl;
   const name = `lead_etl_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdmin((client) => client.query(`create database ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const target: DatabaseTarget = { driver: 'postgres', url: url.toString() };
+  await withAdmin(admin, (client) => client.query(`create database ${name}${template ? ` template ${template}` : ''}`));
+  const target: DatabaseTarget = { driver: 'postgres', url: databaseUrl(admin, name) };
   const database = await openDatabase(target);
   return {
-    kind,
+    kind: 'postgres',
     target,
     database,
     async dispose() {
       await database.close();
-      if (process.env.LEAD_ETL_TEST_KEEP_DB !== '1') {
-        await withAdmin(async (client) => {
-          // A closed pool's sockets may still be saying goodbye; forcing the drop then would hit them with
-          // "terminating connection due to administrator command", an unhandled error in the test run.
-          // Wait for them to go (a few seconds at most) and force only what is left after that.
-          for (let attempt = 0; attempt < 50; attempt += 1) {
-            const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-            if (rows[0]!.n === 0) break;
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
+      if (process.env.LEAD_ETL_TEST_KEEP_DB === '1') return;
+      await withAdmin(admin, async (client) => {
+        // A closed pool's backends may still be on their way out. A plain DROP DATABASE waits for them (a few
+        // seconds at most); forcing it at once would hit them with "terminating connection due to
+        // administrator command", an unhandled error in the test run. Only what is still there after that
+        // (a connection the test leaked) is forced.
+        try {
+          await client.query(`drop database if exists ${name}`);
+        } catch (error) {
+          if ((error as { code?: string }).code !== '55006') throw error;
           await client.query(`drop database if exists ${name} with (force)`);
-        });
-      }
+        }
+      });
     },
   };
-}
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }

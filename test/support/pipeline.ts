@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { loadPipelineConfig, type PipelineConfig as Config } from '../../jobs/pipeline-config.js';
 import { fixedClock } from '../../core/clock.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import { generateReferenceLedger, installReferenceLedgerSchema, type ReferenceProgram } from '../../reference-program/generate.js';
+import type { ReferenceProgram } from '../../reference-program/generate.js';
 import type { ConfigInput } from '../../config/schema.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { openSftpSession } from '../../load/sftp-session.js';
-import { migrateStateStore } from '../../load/state/state-store.js';
-import { freshDatabase, type DatabaseKind, type FreshDatabase } from './databases.js';
+import { ledgerDatabase, type DatabaseKind, type FreshDatabase } from './databases.js';
 import { startSftpFixture, type SftpFixture } from './sftp.js';
 
 /**
- * The whole pipeline on real parts for a test: a fresh database (PGlite or PostgreSQL) holding the
- * generated reference ledger and the state store, an embedded SFTP server over loopback, and a job
+ * The whole pipeline on real parts for a test: a database of its own (PGlite or PostgreSQL) holding the
+ * generated reference ledger (seed 7) and the migrated state store, cloned from a template made once per
+ * run, an embedded SFTP server over loopback, and a job
  * context whose clock the test controls.
  */
 export const FIRST_ACTIVITY_DATE = '2026-03-05';
@@ -41,13 +41,12 @@ export async function startPipeline(
   kind: DatabaseKind,
   options: { days: number; logger?: Logger; config?: ConfigInput; firstActivityDate?: string; startAt?: string; program?: ReferenceProgram },
 ): Promise<PipelineFixture> {
-  const db = await freshDatabase(kind);
-  const sftp = await startSftpFixture();
-  const dir = await mkdtemp(join(tmpdir(), 'lead-etl-pipeline-'));
-  await installReferenceLedgerSchema(db.database);
-  await generateReferenceLedger(db.database, { days: options.days, scale: 1, seed: 7, firstActivityDate: options.firstActivityDate ?? FIRST_ACTIVITY_DATE, ...(options.program ? { program: options.program } : {}) });
-  const migrated = await migrateStateStore(db.database.db);
-  if (migrated.error) throw migrated.error;
+  // The ledger and the migrated state store are a clone of a template made once per run for these options.
+  const [db, sftp, dir] = await Promise.all([
+    ledgerDatabase(kind, { days: options.days, seed: 7, firstActivityDate: options.firstActivityDate ?? FIRST_ACTIVITY_DATE, ...(options.program ? { program: options.program } : {}) }),
+    startSftpFixture(),
+    mkdtemp(join(tmpdir(), 'lead-etl-pipeline-')),
+  ]);
   // Late enough that every generated date has settled; tests of time itself pass startAt.
   const clock = fixedClock(options.startAt ?? '2026-12-01T12:00:00Z');
   const logger = options.logger ?? silentLogger();

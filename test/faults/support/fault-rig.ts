@@ -12,10 +12,9 @@ import { silentLogger } from '../../../core/log.js';
 import type { JobContext, JobHooks } from '../../../jobs/job-context.js';
 import { loadPipelineConfig, type PipelineConfig } from '../../../jobs/pipeline-config.js';
 import { openSftpSession } from '../../../load/sftp-session.js';
-import { migrateStateStore } from '../../../load/state/state-store.js';
-import { generateReferenceLedger, installReferenceLedgerSchema } from '../../../reference-program/generate.js';
 import { REFERENCE_LEDGER_QUERIES_DIR } from '../../../reference-program/paths.js';
 import { opensshUnavailable, type OpensshServer } from '../../support/openssh-server.js';
+import { templateFor } from '../../support/templates.js';
 
 /**
  * The fault suite's rig, on real parts only: the generated reference ledger seeded once into a template
@@ -56,53 +55,21 @@ async function dropDatabase(name: string): Promise<void> {
   await admin((c) => c.query(`drop database if exists ${name} with (force)`));
 }
 
-/** The templates of one test file: a seeded ledger and an empty migrated state store. */
+/** The templates a fault test clones: a seeded ledger and an empty migrated state store. */
 export interface Templates {
   readonly ledger: string;
   readonly state: string;
   dispose(): Promise<void>;
 }
 
+/** Made once per test run (test/support/templates.ts) and shared by the fault files; the run drops them. */
 export async function createTemplates(days: number): Promise<Templates> {
-  const tag = `${process.pid}_${randomBytes(3).toString('hex')}`;
-  const ledger = `lead_etl_fault_ledger_${tag}`;
-  const state = `lead_etl_fault_state_${tag}`;
-  await admin(async (c) => {
-    await c.query(`create database ${ledger}`);
-    await c.query(`create database ${state}`);
-  });
-  const seeded = await openDatabase({ driver: 'postgres', url: urlOf(ledger) }, 'ledger');
-  try {
-    await installReferenceLedgerSchema(seeded);
-    await generateReferenceLedger(seeded, { days, scale: 1, seed: 7, firstActivityDate: FIRST_ACTIVITY_DATE });
-  } finally {
-    await seeded.close();
-  }
-  const migrated = await openDatabase({ driver: 'postgres', url: urlOf(state) }, 'state');
-  try {
-    const result = await migrateStateStore(migrated.db);
-    if (result.error) throw result.error;
-  } finally {
-    await migrated.close();
-  }
-  await waitIdle(ledger);
-  await waitIdle(state);
-  return {
-    ledger, state,
-    async dispose() {
-      await dropDatabase(ledger);
-      await dropDatabase(state);
-    },
-  };
-}
-
-/** A template is copied only without sessions on it; a closed pool's sockets may still be saying goodbye. */
-async function waitIdle(name: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const { rows } = await admin((c) => c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]));
-    if (rows[0]!.n === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const [ledger, state] = await Promise.all([
+    templateFor('postgres', { ledger: { days, seed: 7, firstActivityDate: FIRST_ACTIVITY_DATE } }),
+    templateFor('postgres', { stateStore: true }),
+  ]);
+  if (ledger.kind !== 'postgres' || state.kind !== 'postgres') throw new Error('the fault tier clones PostgreSQL templates');
+  return { ledger: ledger.database, state: state.database, dispose: async () => undefined };
 }
 
 export async function cloneDatabase(template: string, role: string): Promise<{ name: string; url: string; dispose(): Promise<void> }> {
