@@ -1,51 +1,39 @@
 import type { FileDate } from '../core/file-date.js';
-import { WORKFLOWS, type Workflow } from '../core/workflows.js';
-import { filesForDate, liveFile, type FileRecord } from '../load/state/state-store.js';
+import type { Workflow } from '../core/workflows.js';
 import type { JobContext } from './job-context.js';
+import { readStatusPicture } from './status/read-status.js';
 
 /**
- * What each open date waits for, from the state store: Lead's answer on files uploaded (read from the
- * channel, or recorded by an operator when there is none), or an operator's rerun after a rejection.
- * Without a channel nothing else would tell the operator that a date stands still until they run
- * `lead-etl ack`; with one, the daemon says what it is waiting to read.
+ * What each open date waits for, as the daemon's log says it: read off the same status picture
+ * `lead-etl status` shows (jobs/status/status-picture.ts), so the log and the console never tell an
+ * operator two different stories. Only what waits on a person or on Lead is listed: Lead's answer on
+ * files uploaded, an operator's rerun after a rejection, or a fix after a run found problems.
  */
 export interface DateWait {
   readonly fileDate: FileDate;
   readonly workflow: Workflow;
-  readonly waitingFor: 'lead-answer' | 'operator-rerun';
+  readonly waitingFor: 'lead-answer' | 'operator-rerun' | 'operator-fix';
   readonly files: readonly string[];
-  /** One line for the log: what the date waits for and what to do. */
+  /** One line for the log: what the date waits for and what to do (the status picture's words). */
   readonly text: string;
 }
 
-const TITLE: Readonly<Record<Workflow, string>> = { customer: 'Customer', compliance: 'Compliance', financial: 'Financial', sales: 'Sales' };
-
 export async function dateWaits(ctx: JobContext, dates: readonly FileDate[], options: { readonly channel: boolean }): Promise<DateWait[]> {
-  const types = ctx.config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound');
+  // The daemon may read Lead's answers from a source other than a configured Slack channel (the sandbox).
+  const slackChannel = options.channel ? (ctx.config.acknowledgements.slack?.channel ?? "Lead's channel") : null;
+  const picture = await readStatusPicture(ctx, { slackChannel });
   const waits: DateWait[] = [];
-  for (const fileDate of dates) {
-    const files = await filesForDate(ctx.state.db, fileDate);
-    for (const workflow of WORKFLOWS) {
-      const ofWorkflow = types.filter((t) => t.spec.workflow === workflow);
-      const live = ofWorkflow.map((t) => liveFile(files, t.spec.id)).filter((f): f is FileRecord => f !== undefined);
-      const uploaded = live.filter((f) => f.status === 'uploaded').map((f) => f.name);
-      if (uploaded.length > 0) {
-        const how = options.channel
-          ? 'it is read from the channel on every tick; an operator may also record it with'
-          : 'no channel is read (acknowledgements.slack is not set): record it with';
-        waits.push({
-          fileDate, workflow, waitingFor: 'lead-answer', files: uploaded,
-          text: `waiting for Lead's answer on the ${TITLE[workflow]} files of ${fileDate} (${uploaded.join(', ')}): ${how} \`lead-etl ack --date ${fileDate} --workflow ${workflow} --validated\` or \`lead-etl ack --date ${fileDate} --rejected --file TYPE --reason TEXT\``,
-        });
-      }
-      const rejected = ofWorkflow.filter((t) => !liveFile(files, t.spec.id) && files.some((f) => f.fileType === t.spec.id && f.status === 'rejected'));
-      if (rejected.length > 0) {
-        const names = rejected.map((t) => files.filter((f) => f.fileType === t.spec.id && f.status === 'rejected').at(-1)!.name);
-        waits.push({
-          fileDate, workflow, waitingFor: 'operator-rerun', files: names,
-          text: `waiting for an operator: Lead rejected ${names.join(', ')} of ${fileDate}; fix the cause, then \`lead-etl rerun --date ${fileDate}\` sends the next version`,
-        });
-      }
+  for (const row of picture.dates) {
+    if (!dates.includes(row.fileDate)) continue;
+    for (const cell of row.cells) {
+      if (!cell.waitingFor) continue;
+      const waitingFor = cell.state === 'rejected' ? 'operator-rerun'
+        : cell.state === 'operator' && cell.problems > 0 ? 'operator-fix'
+          : cell.state === 'uploaded' || cell.state === 'operator' ? 'lead-answer'
+            : undefined;
+      if (!waitingFor) continue;
+      const files = cell.files.filter((f) => (waitingFor === 'operator-rerun' ? f.status === 'rejected' : f.status === 'uploaded')).map((f) => f.name);
+      waits.push({ fileDate: row.fileDate, workflow: cell.workflow, waitingFor, files, text: `${row.fileDate} ${cell.title}: ${cell.waitingFor}` });
     }
   }
   return waits;

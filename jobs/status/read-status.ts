@@ -10,6 +10,8 @@ import { buildStatusPicture, type StatusPicture } from './status-picture.js';
 /** Reads what the picture needs from the state store, for every date of the program. */
 export async function readStatusPicture(
   source: { readonly config: PipelineConfig; readonly state: Database; readonly clock: Clock },
+  /** Where Lead's answers are read from, when not the configured Slack channel (the daemon's sources). */
+  options: { readonly slackChannel?: string | null } = {},
 ): Promise<StatusPicture> {
   const { config, state } = source;
   const db = state.db;
@@ -27,7 +29,7 @@ export async function readStatusPicture(
     waitForPrevious: config.workflows.waitForPrevious,
     requirePreviousDayValidated: config.upload.requirePreviousDayValidated,
     buildAfter: config.schedule.buildAfter,
-    slackChannel: config.acknowledgements.slack?.channel ?? null,
+    slackChannel: options.slackChannel !== undefined ? options.slackChannel : config.acknowledgements.slack?.channel ?? null,
     now: source.clock.now(),
     files, answers, runs, lateEntries,
   });

@@ -239,7 +239,8 @@ describe.each(databaseKinds)('the daemon on %s', (kind) => {
 
     const waits = log.lines.map((l) => JSON.parse(l) as { msg: string; waitingFor?: string; fileDate?: string }).filter((l) => l.waitingFor);
     expect(waits.map((w) => w.msg)).toEqual([
-      `waiting for Lead's answer on the Compliance files of ${DATES[0]} (${DATES[0]}_accounts_V1.csv): no channel is read (acknowledgements.slack is not set): record it with \`lead-etl ack --date ${DATES[0]} --workflow compliance --validated\` or \`lead-etl ack --date ${DATES[0]} --rejected --file TYPE --reason TEXT\``,
+      // The status picture's words: the log and `lead-etl status` say the same.
+      `${DATES[0]} Compliance: waiting for Lead's answer: record it with \`lead-etl ack --date ${DATES[0]} --workflow compliance --validated\` (or \`--rejected --file TYPE --reason TEXT\`); no Slack channel is configured to read it from`,
     ]);
   });
 
