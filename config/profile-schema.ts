@@ -96,7 +96,6 @@ export const profileSchema = z
     }
   });
 
-export type ProfileInput = z.input<typeof profileSchema>;
 export type Profile = z.output<typeof profileSchema>;
 export type FileOverride = z.output<typeof fileOverrideSchema>;
 /** A value map's table: partner value -> target column -> Lead's value (null: leave the column empty). */

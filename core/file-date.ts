@@ -47,10 +47,6 @@ export function daysBetween(from: FileDate, to: FileDate): number {
   return DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days;
 }
 
-export function compareFileDates(a: FileDate, b: FileDate): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function activityWindow(fileDate: FileDate, zone: string = LEAD_ZONE): ActivityWindow {
   const end = DateTime.fromISO(fileDate, { zone }).startOf('day');
   if (!end.isValid) throw new LeadEtlError('DATE_INVALID', `cannot place ${fileDate} in time zone ${zone}`);

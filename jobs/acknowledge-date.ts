@@ -26,7 +26,7 @@ export function checkAckSelection(config: Pick<PipelineConfig, 'program'>, selec
 
 /**
  * Records Lead's verdict on the uploaded files of a date, one acknowledgement per workflow, with where
- * it came from (an operator, the demo's stand-in, later Slack or the sandbox).
+ * it came from (an operator's `lead-etl ack`, Lead's Slack channel, or the local sandbox's channel).
  */
 export async function acknowledgeDate(
   state: Database,

@@ -7,7 +7,7 @@ import type { Logger } from '../core/log.js';
  * What a job needs from the outside world, opened once per command. The SFTP side is a factory so that
  * nothing connects unless a file is actually due to go.
  */
-export type { RemoteStat, RemoteStore } from '../load/remote-store.js';
+export type { RemoteStore } from '../load/remote-store.js';
 import type { RemoteStore } from '../load/remote-store.js';
 
 /**

@@ -11,7 +11,7 @@ import type { Logger } from '../core/log.js';
 import { settlesWithin, withDeadline, withIdleDeadline } from './deadlines.js';
 import { isRemoteAbsent, libraryErrorCode, sftpOperationError } from './sftp-errors.js';
 import { fingerprintOfPublicKey, normalizeFingerprint } from '../core/ssh-keys.js';
-import type { PutArgs } from './remote-store.js';
+import type { PutArgs, RemoteStat } from './remote-store.js';
 
 export interface SftpSettings {
   host: string;
@@ -24,10 +24,6 @@ export interface SftpSettings {
   connectTimeoutMs: number;
   operationTimeoutMs: number;
   closeTimeoutMs: number;
-}
-
-export interface RemoteStat {
-  size: number;
 }
 
 export interface SftpSession {

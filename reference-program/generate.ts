@@ -16,7 +16,7 @@ import type { ApplicationPlan } from './program-model.js';
 import { simulateDay } from './simulate-day.js';
 import type { Simulation } from './simulation.js';
 
-export { installReferenceLedgerSchema, type InstallSchemaOptions } from './install-schema.js';
+export { installReferenceLedgerSchema } from './install-schema.js';
 
 /**
  * Fills the reference ledger day by day, deterministically: the same options give byte-identical rows

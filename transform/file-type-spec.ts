@@ -226,7 +226,6 @@ type MoneyOptions = { inboundMaxDecimals?: number; decimals?: MoneyDecimals; uni
 export const moneyIn = (column: string, options: MoneyOptions = {}): ColumnType => ({ kind: 'money', currency: { column }, ...options });
 export const usdMoney = { kind: 'money', currency: { fixed: 'USD' } } as const satisfies ColumnType;
 export const usdMoneyWith = (options: MoneyOptions): ColumnType => ({ kind: 'money', currency: { fixed: 'USD' }, ...options });
-export const programMoney = { kind: 'money', currency: 'program' } as const satisfies ColumnType;
 export const programMoneyWith = (options: MoneyOptions): ColumnType => ({ kind: 'money', currency: 'program', ...options });
 
 type ColumnOptions = Pick<ColumnSpec, 'aliases' | 'requirementUnknown' | 'presenceUnknown' | 'maxLength' | 'personal'>;

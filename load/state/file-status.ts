@@ -40,9 +40,3 @@ export const REPLACEABLE_STATUSES: readonly FileStatus[] = ['rejected', 'abandon
  */
 export const SENT_STATUSES: readonly FileStatus[] = ['renaming', 'uploaded', 'validated'];
 
-/** Statuses of a version that has not reached Lead and may be discarded with `lead-etl abandon`. */
-export const UNSENT_STATUSES: readonly FileStatus[] = ['built', 'uploading'];
-
-export function canMove(from: FileStatus, to: FileStatus): boolean {
-  return FILE_TRANSITIONS.some(([a, b]) => a === from && b === to);
-}

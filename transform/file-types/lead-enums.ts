@@ -54,10 +54,9 @@ export const RELATIONSHIP_STATUSES = ['active', 'deleted'] as const;
 export const RELATIONSHIP_TYPES = ['beneficial_owner', 'control_person', 'sole_proprietor'] as const;
 
 /**
- * Applications file (applications.md). The file schema lists all five; api-rules.md says only terminal
- * outcomes are reported, and those three cannot change afterwards.
+ * Applications file (applications.md). The file schema lists five statuses, these three and the two
+ * open ones below; api-rules.md says only terminal outcomes are reported, and they cannot change afterwards.
  */
-export const APPLICATION_STATUSES = ['submitted', 'under_review', 'approved', 'declined', 'canceled'] as const;
 export const APPLICATION_TERMINAL_STATUSES = ['approved', 'declined', 'canceled'] as const;
 /** Listed by the file schema, excluded by the API rules ([UNKNOWN] whether the file takes them). */
 export const APPLICATION_OPEN_STATUSES = ['submitted', 'under_review'] as const;
