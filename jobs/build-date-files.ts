@@ -349,7 +349,7 @@ async function* collectDocuments(rows: AsyncIterable<string[]>, spec: ProgramFil
 /**
  * The customer workflow names files by batch. The daily run sends one batch per date, and Lead says the
  * date can then serve as the batch id, so a batch is named like any daily file (and never reused: the
- * date is not). A program sending several batches a day needs ids such as `<date>-02` (not built yet).
+ * date is not). Extra batches of the day get ids `<date>-02`, `<date>-03`... (`lead-etl batch`, jobs/send-batch.ts).
  */
 export const dailyBatchId = (fileDate: FileDate): string => fileDate;
 
