@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTemplates, faultTierUnavailable, locksReleased, openRig, pickUp, runCrashChild, type Templates } from './support/fault-rig.js';
-import { day, sendInOrder, withScenario, type Snapshot } from './support/scenario.js';
+import { faultTierUnavailable, locksReleased, openRig, pickUp, runCrashChild } from './support/fault-rig.js';
+import { cleanRunBaseline, day, sendInOrder, withScenario } from './support/scenario.js';
 
 const unavailable = faultTierUnavailable();
 if (unavailable) console.warn(`skipping the crash-point fault tier: ${unavailable}`);
@@ -12,18 +12,12 @@ if (unavailable) console.warn(`skipping the crash-point fault tier: ${unavailabl
  * store hold exactly what a clean run leaves, and no version reached Lead twice.
  */
 describe.skipIf(unavailable !== undefined)('kill -9 at every phase, on real PostgreSQL and OpenSSH', () => {
-  let templates: Templates;
-  let clean: Snapshot;
   const dates = [day(0), day(1)];
+  const baseline = cleanRunBaseline(3, dates);
 
-  beforeAll(async () => {
-    templates = await createTemplates(3);
-    clean = await withScenario(templates, (parts) => sendInOrder(parts.spec, dates));
-    expect(Object.keys(clean.server)).toHaveLength(8);
-    expect(clean.files.every((f) => f.status === 'validated')).toBe(true);
-  }, 120_000);
-  afterAll(async () => {
-    await templates?.dispose();
+  beforeAll(() => {
+    expect(Object.keys(baseline.clean.server)).toHaveLength(8);
+    expect(baseline.clean.files.every((f) => f.status === 'validated')).toBe(true);
   });
 
   it.each([
@@ -36,7 +30,7 @@ describe.skipIf(unavailable !== undefined)('kill -9 at every phase, on real Post
     { phase: 'acknowledge', nth: 1, pickup: true },
   ])('killed at $phase (#$nth), picked up before the restart: $pickup', async ({ phase, nth, pickup }) => {
     let warnedRuns = 0;
-    const after = await withScenario(templates, async (parts) => {
+    const after = await withScenario(baseline.templates, async (parts) => {
       const child = await runCrashChild({ spec: parts.spec, steps: [{ run: day(0) }, { ack: day(0) }, { run: day(1) }], killAt: { phase, nth } });
       expect(child.signal, child.stderr).toBe('SIGKILL');
       await locksReleased(parts.stateName);
@@ -53,10 +47,10 @@ describe.skipIf(unavailable !== undefined)('kill -9 at every phase, on real Post
         await rig.close();
       }
     });
-    expect(after.server).toEqual(clean.server);
+    expect(after.server).toEqual(baseline.clean.server);
     expect(after.leftovers).toEqual([]);
-    expect(after.archive).toEqual(clean.archive);
-    expect(after.files).toEqual(clean.files);
+    expect(after.archive).toEqual(baseline.clean.archive);
+    expect(after.files).toEqual(baseline.clean.files);
     expect(warnedRuns).toBe(phase === 'acknowledge' ? 0 : 1);
   }, 120_000);
 });

@@ -1,16 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.js';
 import { silentLogger } from '../../core/log.js';
 import { EXIT, runCli } from '../../jobs/cli.js';
 import { runFileDate } from '../../jobs/run-file-date.js';
 import { REFERENCE_LEDGER_QUERIES_DIR } from '../../reference-program/paths.js';
 import {
-  bringDatabaseBack, CLOCK, createTemplates, DAY0, faultTierUnavailable, FILE_TYPES, openRig, takeDatabaseAway, type RigSpec, type Templates,
+  bringDatabaseBack, CLOCK, DAY0, faultTierUnavailable, FILE_TYPES, openRig, takeDatabaseAway, type RigSpec,
 } from './support/fault-rig.js';
-import { day, sendInOrder, withScenario, type ScenarioParts, type Snapshot } from './support/scenario.js';
+import { cleanRunBaseline, day, sendInOrder, withScenario, type ScenarioParts } from './support/scenario.js';
 import type { RunPhase } from '../../jobs/job-context.js';
 
 const unavailable = faultTierUnavailable();
@@ -33,17 +33,8 @@ async function runs(spec: RigSpec): Promise<Array<{ outcome: string | null; summ
  * closed as failed whenever the state store can be reached, and a run once it is back converges.
  */
 describe.skipIf(unavailable !== undefined)('database outages, on real PostgreSQL', () => {
-  let templates: Templates;
-  let clean: Snapshot;
   const dates = [day(0), day(1)];
-
-  beforeAll(async () => {
-    templates = await createTemplates(3);
-    clean = await withScenario(templates, (parts) => sendInOrder(parts.spec, dates));
-  }, 120_000);
-  afterAll(async () => {
-    await templates?.dispose();
-  });
+  const baseline = cleanRunBaseline(3, dates);
 
   it.each([
     { database: 'ledger', at: 'start', code: 'LEDGER_UNREACHABLE', closed: true },
@@ -52,7 +43,7 @@ describe.skipIf(unavailable !== undefined)('database outages, on real PostgreSQL
     { database: 'state', at: 'extract', code: 'STATE_UNREACHABLE', closed: false },
     { database: 'state', at: 'renamed', code: 'STATE_UNREACHABLE', closed: false },
   ] as const)('the $database database lost at $at: $code in one line; the run converges once it is back', async ({ database, at, code, closed }) => {
-    const after = await withScenario(templates, async (parts: ScenarioParts) => {
+    const after = await withScenario(baseline.templates, async (parts: ScenarioParts) => {
       const name = database === 'ledger' ? parts.ledgerName : parts.stateName;
       let taken = false;
       const takeAway = async () => {
@@ -88,11 +79,11 @@ describe.skipIf(unavailable !== undefined)('database outages, on real PostgreSQL
       // Every run has an outcome now: the next run of the date closed the one its outage left open.
       expect((await runs(parts.spec)).every((r) => r.outcome !== null)).toBe(true);
     });
-    expect(after).toEqual(clean);
+    expect(after).toEqual(baseline.clean);
   }, 120_000);
 
   it('the command line says which database is unreachable and why, exit 1, and "migrate" only for a missing schema', async () => {
-    await withScenario(templates, async (parts) => {
+    await withScenario(baseline.templates, async (parts) => {
       const config = join(parts.spec.archiveDir, 'lead-etl.json');
       writeFileSync(config, JSON.stringify({
         program: { name: 'fault-deposit', profile: 'deposit', firstFileDate: DAY0, fileTypes: FILE_TYPES },

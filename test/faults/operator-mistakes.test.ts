@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFileDate } from '../../core/file-date.js';
 import { acknowledgeDate } from '../../jobs/acknowledge-date.js';
 import { backfill } from '../../jobs/backfill.js';
 import { runFileDate } from '../../jobs/run-file-date.js';
-import { createTemplates, faultTierUnavailable, openRig, type Rig, type Templates } from './support/fault-rig.js';
-import { day, sendInOrder, withScenario, type Snapshot } from './support/scenario.js';
+import { faultTierUnavailable, openRig, type Rig } from './support/fault-rig.js';
+import { cleanRunBaseline, day, sendInOrder, withScenario } from './support/scenario.js';
 
 const unavailable = faultTierUnavailable();
 if (unavailable) console.warn(`skipping the operator-mistakes tier: ${unavailable}`);
@@ -22,20 +22,11 @@ async function recorded(rig: Rig): Promise<{ files: number; runs: number }> {
  * later date first, a date twice, a backfill beside a run of the same date), then the dates in order.
  */
 describe.skipIf(unavailable !== undefined)('operator mistakes, on real PostgreSQL and OpenSSH', () => {
-  let templates: Templates;
-  let clean: Snapshot;
   const dates = [day(0), day(1), day(2)];
-
-  beforeAll(async () => {
-    templates = await createTemplates(4);
-    clean = await withScenario(templates, (parts) => sendInOrder(parts.spec, dates));
-  }, 120_000);
-  afterAll(async () => {
-    await templates?.dispose();
-  });
+  const baseline = cleanRunBaseline(4, dates);
 
   it('a future date, a date before Day 0, a later date first, a date twice and a backfill beside a run leave Lead exactly what a clean run does', async () => {
-    const after = await withScenario(templates, async (parts) => {
+    const after = await withScenario(baseline.templates, async (parts) => {
       const rig = await openRig(parts.spec);
       try {
         const { ctx, clock } = rig;
@@ -84,6 +75,6 @@ describe.skipIf(unavailable !== undefined)('operator mistakes, on real PostgreSQ
       // The week in order afterwards finds nothing left to send.
       await sendInOrder(parts.spec, dates);
     });
-    expect(after).toEqual(clean);
+    expect(after).toEqual(baseline.clean);
   }, 180_000);
 });

@@ -3,11 +3,11 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runFileDate } from '../../jobs/run-file-date.js';
 import { filesForDate } from '../../load/state/state-store.js';
-import { createTemplates, faultTierUnavailable, openRig, type RigSpec, type Templates } from './support/fault-rig.js';
-import { day, sendInOrder, withScenario, type Snapshot } from './support/scenario.js';
+import { faultTierUnavailable, openRig, type RigSpec } from './support/fault-rig.js';
+import { cleanRunBaseline, day, sendInOrder, withScenario } from './support/scenario.js';
 import type { JobHooks } from '../../jobs/job-context.js';
 
 const unavailable = faultTierUnavailable();
@@ -42,20 +42,11 @@ async function statuses(spec: RigSpec): Promise<Record<string, string>> {
  * is fixed the dates converge to exactly what a clean run leaves.
  */
 describe.skipIf(unavailable !== undefined)('the SFTP server failing, on real OpenSSH', () => {
-  let templates: Templates;
-  let clean: Snapshot;
   const dates = [day(0), day(1)];
-
-  beforeAll(async () => {
-    templates = await createTemplates(3);
-    clean = await withScenario(templates, (parts) => sendInOrder(parts.spec, dates));
-  }, 120_000);
-  afterAll(async () => {
-    await templates?.dispose();
-  });
+  const baseline = cleanRunBaseline(3, dates);
 
   it('a foreign file of the same size under the final name is not ours: SFTP_REMOTE_EXISTS, never recorded as delivered', async () => {
-    const after = await withScenario(templates, async (parts) => {
+    const after = await withScenario(baseline.templates, async (parts) => {
       const rig = await openRig(parts.spec);
       let remotePath = '';
       try {
@@ -77,11 +68,11 @@ describe.skipIf(unavailable !== undefined)('the SFTP server failing, on real Ope
       rmSync(remotePath);
       await sendInOrder(parts.spec, dates);
     });
-    expect(after).toEqual(clean);
+    expect(after).toEqual(baseline.clean);
   }, 120_000);
 
   it('sshd stopped: one line naming the connection, nothing recorded as sent; converges once it is back', async () => {
-    const after = await withScenario(templates, async (parts) => {
+    const after = await withScenario(baseline.templates, async (parts) => {
       await parts.server.stop();
       const failed = await failingRun(parts.spec);
       expect(failed.code, failed.message).toBe('SFTP_CONNECT');
@@ -89,11 +80,11 @@ describe.skipIf(unavailable !== undefined)('the SFTP server failing, on real Ope
       expect(Object.values(await statuses(parts.spec)).every((s) => s === 'built')).toBe(true);
       await sendInOrder(await parts.restartServer(), dates);
     });
-    expect(after).toEqual(clean);
+    expect(after).toEqual(baseline.clean);
   }, 120_000);
 
   it('sshd killed mid-upload: the upload is retried whole, and nothing reaches Lead twice', async () => {
-    const after = await withScenario(templates, async (parts) => {
+    const after = await withScenario(baseline.templates, async (parts) => {
       let killed = false;
       const failed = await failingRun(parts.spec, {
         phase(name) {
@@ -108,11 +99,11 @@ describe.skipIf(unavailable !== undefined)('the SFTP server failing, on real Ope
       expect((await statuses(parts.spec)).accounts).toBe('uploading');
       await sendInOrder(await parts.restartServer(), dates);
     });
-    expect(after).toEqual(clean);
+    expect(after).toEqual(baseline.clean);
   }, 120_000);
 
   it('a read-only server: permission denied, said to need a person; converges once writable', async () => {
-    const after = await withScenario(templates, async (parts) => {
+    const after = await withScenario(baseline.templates, async (parts) => {
       await parts.restartServer({ readOnly: true });
       const failed = await failingRun(parts.spec);
       expect(failed.code, failed.message).toBe('SFTP_PERMISSION_DENIED');
@@ -120,11 +111,11 @@ describe.skipIf(unavailable !== undefined)('the SFTP server failing, on real Ope
       expect(Object.values(await statuses(parts.spec)).some((s) => s === 'uploaded')).toBe(false);
       await sendInOrder(await parts.restartServer(), dates);
     });
-    expect(after).toEqual(clean);
+    expect(after).toEqual(baseline.clean);
   }, 120_000);
 
   it.skipIf(process.getuid?.() !== 0)('out of space: "disk full or quota?", nothing partial under a final name; converges on a bigger disk', async () => {
-    const after = await withScenario(templates, async (parts) => {
+    const after = await withScenario(baseline.templates, async (parts) => {
       await parts.restartServer({ fullDiskKiB: 12 });
       const failed = await failingRun(parts.spec);
       expect(failed.code, failed.message).toBe('SFTP_OPERATION');
@@ -150,6 +141,6 @@ describe.skipIf(unavailable !== undefined)('the SFTP server failing, on real Ope
       rmSync(keep, { recursive: true, force: true });
       await sendInOrder(await parts.restartServer(), dates);
     });
-    expect(after).toEqual(clean);
+    expect(after).toEqual(baseline.clean);
   }, 120_000);
 });

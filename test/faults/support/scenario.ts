@@ -3,7 +3,8 @@ import { acknowledgeDate } from '../../../jobs/acknowledge-date.js';
 import { runFileDate } from '../../../jobs/run-file-date.js';
 import { filesForDate } from '../../../load/state/state-store.js';
 import { startOpensshServer, type OpensshOptions, type OpensshServer } from '../../support/openssh-server.js';
-import { cloneDatabase, openRig, rigSpec, scratchDir, snapshot, type RigSpec, type Snapshot, type Templates } from './fault-rig.js';
+import { afterAll, beforeAll } from 'vitest';
+import { cloneDatabase, createTemplates, openRig, rigSpec, scratchDir, snapshot, type RigSpec, type Snapshot, type Templates } from './fault-rig.js';
 
 /** One scenario's parts, all its own: ledger and state clones, an sshd, an archive, Lead's processed area. */
 export interface ScenarioParts {
@@ -77,6 +78,32 @@ export async function sendInOrder(spec: RigSpec, dates: readonly FileDate[]): Pr
   } finally {
     await rig.close();
   }
+}
+
+/**
+ * The baseline every scenario of a fault file is compared with: templates of a ledger of `days` days,
+ * and the snapshot a clean in-order run of `dates` leaves, made once before the file's tests.
+ */
+export function cleanRunBaseline(days: number, dates: readonly FileDate[]): { readonly templates: Templates; readonly clean: Snapshot } {
+  let templates: Templates | undefined;
+  let clean: Snapshot | undefined;
+  beforeAll(async () => {
+    templates = await createTemplates(days);
+    clean = await withScenario(templates, (parts) => sendInOrder(parts.spec, dates));
+  }, 120_000);
+  afterAll(async () => {
+    await templates?.dispose();
+  });
+  return {
+    get templates() {
+      if (!templates) throw new Error('the baseline is made in beforeAll');
+      return templates;
+    },
+    get clean() {
+      if (!clean) throw new Error('the baseline is made in beforeAll');
+      return clean;
+    },
+  };
 }
 
 export type { Snapshot };
