@@ -2,7 +2,7 @@ import {
   array, currency, enumOf, enumWithUnconfirmed, integer, moneyIn, optional, required, text, timestamp, type FileTypeSpec,
 } from '../file-type-spec.js';
 import { idsIn, isEmptyList, requiredWhen, reservedPrefix, rule, statusReason } from '../validation/rule-kit.js';
-import type { CrossRecordRule } from '../validation/rule-types.js';
+import type { CrossRecordRule, Fact, FactLookup, RowView } from '../validation/rule-types.js';
 import {
   adverseActionNotice, COMMERCIAL_REQUIRES_SIGNER, creditLimitWithinMax, creditReport,
 } from './compliance-rules.js';
@@ -34,31 +34,43 @@ const APPLICATION_MISMATCH = rule('cross.application_holders_mismatch', 'doc',
 
 const LEAD_ACCOUNT_PREFIXES = ['account_', 'subledgered_account_', 'partner_ledgered_account_'];
 
+const needsApplication = (row: RowView) => (row.get('application_id') === '' ? [] : [{ kind: 'applications' as const, id: row.get('application_id') }]);
+
+/**
+ * The application the account names, as the set sent it: `skip` when there is none to check (no id, one
+ * of Lead's own ids, or one the set never sent, which is the reference rule's finding), `unchecked` when
+ * the set holds it only in part.
+ */
+function namedApplication(row: RowView, facts: FactLookup): { id: string; application: Fact } | 'skip' | 'unchecked' {
+  const id = row.get('application_id');
+  if (id === '' || id.startsWith('application_')) return 'skip';
+  const application = facts.get('applications', id);
+  if (!application) return 'skip';
+  return application.complete ? { id, application } : 'unchecked';
+}
+
 const applicationMatch: readonly CrossRecordRule[] = [
   {
     ...APPLICATION_NOT_APPROVED,
     reads: ['application_id'],
-    needs: (row) => (row.get('application_id') === '' ? [] : [{ kind: 'applications', id: row.get('application_id') }]),
+    needs: needsApplication,
     check(row, facts) {
-      const id = row.get('application_id');
-      if (id === '' || id.startsWith('application_')) return [];
-      const application = facts.get('applications', id);
-      // An application the set never sent is the reference rule's finding.
-      if (!application) return [];
-      if (!application.complete) return 'unchecked';
+      const named = namedApplication(row, facts);
+      if (named === 'skip') return [];
+      if (named === 'unchecked') return 'unchecked';
+      const { id, application } = named;
       return application.values.status === 'approved' ? [] : [{ column: 'application_id', message: `application ${id} is ${application.values.status}; an account is opened from an approved application` }];
     },
   },
   {
     ...APPLICATION_MISMATCH,
     reads: ['application_id', 'account_holder_type', 'account_holders'],
-    needs: (row) => (row.get('application_id') === '' ? [] : [{ kind: 'applications', id: row.get('application_id') }]),
+    needs: needsApplication,
     check(row, facts) {
-      const id = row.get('application_id');
-      if (id === '' || id.startsWith('application_')) return [];
-      const application = facts.get('applications', id);
-      if (!application) return [];
-      if (!application.complete) return 'unchecked';
+      const named = namedApplication(row, facts);
+      if (named === 'skip') return [];
+      if (named === 'unchecked') return 'unchecked';
+      const { id, application } = named;
       if (application.values.status !== 'approved') return [];
       if (application.values.account_holder_type !== row.get('account_holder_type')) {
         return [{ column: 'account_holder_type', message: `account_holder_type is ${row.get('account_holder_type')}; application ${id} is ${application.values.account_holder_type}` }];
