@@ -54,11 +54,11 @@ describe('lead-etl validate', () => {
   });
 
   it('exits 1 and prints a table of file, line, column, rule and message', async () => {
-    const result = await cli(['validate', join(FIXTURES, 'cases', 'record-card-requires-bin'), join(FIXTURES, 'cases', 'integrity-bom')]);
+    const result = await cli(['validate', join(FIXTURES, 'cases', 'record-card-requires-bin'), join(FIXTURES, 'cases', 'integrity-column-count')]);
     expect(result.code).toBe(EXIT.failed);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^FILE\s+LINE\s+COLUMN\s+RULE\s+MESSAGE$/);
-    expect(result.stdout).toMatch(/2026-03-06_accounts_V1\.csv\s+1\s+-\s+integrity\.bom\s+the file starts with a UTF-8 byte-order mark/);
+    expect(result.stdout).toMatch(/2026-03-06_accounts_V1\.csv\s+3\s+-\s+integrity\.column_count\s+21 fields where the header has 20/);
     expect(result.stdout).toMatch(/2026-03-07_transactions_V1\.csv\s+2\s+bin\s+record\.card_requires_bin\s+bin is required when transfer_type is card/);
     expect(result.stdout).toContain('failed file integrity: as at Lead, field formats, record rules and cross-file rules did not run');
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('2 file(s) checked, 2 error(s), 0 warning(s)');
