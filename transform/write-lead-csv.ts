@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import { open, rm } from 'node:fs/promises';
+import { stringify, type Options } from 'csv-stringify/sync';
 import type { Row } from '../core/database.js';
 import type { MappedRecord } from './submission-rules.js';
 import type { MappedRow } from './map-row.js';
 import type { ProblemLog } from './problem-log.js';
 
 /**
- * Streams lines through csv-stringify into a new local file, hashing as it goes, so memory stays flat
+ * Writes lines through csv-stringify into a new local file, hashing as it goes, so memory stays flat
  * whatever the row count. Lead's format: `|` delimiter, lower-case header always present (a header-only
  * file on a quiet day), RFC 4180 quoting only where a value needs it, UTF-8 without BOM, LF line ends.
  */
@@ -19,30 +17,51 @@ export interface WrittenFile {
   readonly sha256: string;
 }
 
+/**
+ * Lines are stringified and written a batch at a time: csv-stringify's stream form costs a stream hop
+ * and a file write per line, which at 100k lines was most of the build's time. Its sync form on a batch
+ * writes the same bytes (each record ends with the record delimiter, the header leads the first batch).
+ */
+const BATCH_LINES = 256;
+
 export async function writeLeadCsv(args: { header: readonly string[]; rows: AsyncIterable<string[]>; path: string }): Promise<WrittenFile> {
   let rows = 0;
   let bytes = 0;
   const hash = createHash('sha256');
-  async function* counted() {
+  const options: Options = { delimiter: '|', record_delimiter: 'unix', header: true, columns: [...args.header], bom: false };
+  // `wx`: a build never writes over a file.
+  const file = await open(args.path, 'wx');
+  let written: Promise<unknown> = Promise.resolve();
+  const flush = async (batch: string[][]) => {
+    const buffer = Buffer.from(stringify(batch, options), 'utf8');
+    options.header = false;
+    hash.update(buffer);
+    bytes += buffer.length;
+    // One write in flight while the next batch is mapped; its buffer is never reused.
+    await written;
+    written = file.write(buffer);
+  };
+  try {
+    let batch: string[][] = [];
     for await (const values of args.rows) {
       rows += 1;
-      yield values;
-    }
-  }
-  await pipeline(
-    Readable.from(counted()),
-    stringify({ delimiter: '|', record_delimiter: 'unix', header: true, columns: [...args.header], bom: false }),
-    async function* count(chunks: AsyncIterable<Buffer | string>) {
-      for await (const chunk of chunks) {
-        const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-        hash.update(buffer);
-        bytes += buffer.length;
-        yield buffer;
+      batch.push(values);
+      if (batch.length === BATCH_LINES) {
+        await flush(batch);
+        batch = [];
       }
-    },
-    // `wx`: a build never writes over a file; `flush`: the bytes are on disk before the file is renamed into the archive.
-    createWriteStream(args.path, { flags: 'wx', flush: true }),
-  );
+    }
+    if (batch.length > 0 || options.header) await flush(batch);
+    await written;
+    // The bytes are on disk before the file is renamed into the archive.
+    await file.sync();
+  } catch (error) {
+    await written.catch(() => undefined);
+    await file.close().catch(() => undefined);
+    await rm(args.path, { force: true });
+    throw error;
+  }
+  await file.close();
   return { rows, bytes, sha256: hash.digest('hex') };
 }
 
