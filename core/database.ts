@@ -35,8 +35,38 @@ export interface Database {
 
 // Both engines hand money and dates over as text: numeric through a JS number would lose cents,
 // and a DATE through a JS Date would shift by the process time zone.
-const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
+const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
 const keepText = (value: string): string => value;
+
+/**
+ * What `streamRows` reads stays PostgreSQL's own text wherever the file wants text: timestamps too, so
+ * a row costs no Date per cell and the formatter reads the instant and its offset as the server wrote
+ * them (`2026-03-05 09:30:00.123456-06`). Only the partner's rows: the state store's queries keep
+ * their Dates.
+ */
+const EXTRACT_TEXT_OIDS: ReadonlySet<number> = new Set([OID.int8, OID.numeric, OID.date, OID.timestamp, OID.timestamptz]);
+const extractTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    EXTRACT_TEXT_OIDS.has(oid) ? keepText : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+const pgliteExtractParsers = Object.fromEntries([...EXTRACT_TEXT_OIDS].map((oid) => [oid, keepText]));
+
+/**
+ * The cursor kysely streams with. `streamRows` is the one caller of kysely's stream on these handles,
+ * so every cursor reads the extract's text types.
+ */
+class ExtractCursor extends Cursor {
+  constructor(text: string, values: unknown[], config: Cursor.CursorQueryConfig = {}) {
+    super(text, values, { ...config, types: extractTypes });
+  }
+}
+
+/**
+ * Timestamps and dates are read as text in the ISO style (`2026-03-05 09:30:00-06`), whatever the
+ * server's default DateStyle; only the output style is set, so the partner's literals are read in the
+ * day/month order the server has. For the snapshot transaction only (SET LOCAL).
+ */
+const ISO_DATESTYLE = "set local datestyle = 'ISO'";
 
 export function redactUrl(url: string): string {
   try {
@@ -102,14 +132,35 @@ function labelledPool(pool: pg.Pool, role: DatabaseRole, label: string) {
             const cursor = result as Cursor;
             let connectionLost = false;
             const state = client as unknown as { _queryable?: boolean; _ended?: boolean };
+            const fetch = (rows: number) => cursor.read(rows).catch((error: unknown) => {
+              connectionLost ||= isConnectionError(error);
+              throw lost(error, 'query');
+            });
+            // The next batch is asked for as soon as one arrives, before it is handed over: the server
+            // reads and sends it while this one is mapped, instead of the two taking turns. One batch
+            // ahead at most, so memory stays at two batches.
+            let ahead: Promise<unknown[]> | undefined;
             return {
-              read: (rows: number) => cursor.read(rows).catch((error: unknown) => {
-                connectionLost ||= isConnectionError(error);
-                throw lost(error, 'query');
-              }),
+              read: async (rows: number) => {
+                const current = ahead ?? fetch(rows);
+                ahead = undefined;
+                const batch = await current;
+                if (batch.length === rows) {
+                  ahead = fetch(rows);
+                  // Its failure is reported by the read that takes it (or ignored by close).
+                  ahead.catch(() => undefined);
+                }
+                return batch;
+              },
               // Closing a cursor waits for the server's ReadyForQuery, which a dead connection never
-              // sends: skip it there (the pool drops that client) instead of hanging the run.
-              close: () => (connectionLost || state._queryable === false || state._ended ? Promise.resolve() : cursor.close().catch(() => undefined)),
+              // sends: skip it there (the pool drops that client) instead of hanging the run. A batch
+              // still on its way is received first, so the portal closes between two messages.
+              close: async () => {
+                if (ahead) await ahead.catch(() => undefined);
+                ahead = undefined;
+                if (connectionLost || state._queryable === false || state._ended) return;
+                await cursor.close().catch(() => undefined);
+              },
             };
           }
           return (result as Promise<unknown>).catch((error: unknown) => { throw lost(error, 'query'); });
@@ -135,12 +186,13 @@ function openPostgres(url: string, poolSize: number, role: DatabaseRole): Databa
     client.on('error', () => undefined);
   });
   const label = redactUrl(url);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: labelledPool(pool, role, label) as never, cursor: Cursor }) });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: labelledPool(pool, role, label) as never, cursor: ExtractCursor }) });
   return {
     driver: 'postgres',
     db,
     label,
     async *streamRows(trx, sql, parameters, chunkSize = 1000) {
+      await trx.executeQuery(CompiledQuery.raw(ISO_DATESTYLE));
       for await (const chunk of trx.getExecutor().stream(CompiledQuery.raw(sql, [...parameters]), chunkSize)) {
         yield* chunk.rows as Row[];
       }
@@ -179,11 +231,14 @@ export function pgliteDatabase(pglite: PGlite, label: string): Database {
     label,
     async *streamRows(trx, sql, parameters, chunkSize = 1000) {
       const name = `lead_etl_cursor_${++cursorCounter}`;
+      await trx.executeQuery(CompiledQuery.raw(ISO_DATESTYLE));
       await trx.executeQuery(CompiledQuery.raw(`declare ${name} no scroll cursor for ${sql}`, [...parameters]));
       try {
         for (;;) {
-          const { rows } = await trx.executeQuery(CompiledQuery.raw(`fetch forward ${chunkSize} from ${name}`));
-          yield* rows as Row[];
+          // Straight to the PGlite, which is the transaction's one session, for the per-query parsers
+          // kysely cannot pass: the extract's text types, as on PostgreSQL.
+          const { rows } = await pglite.query<Row>(`fetch forward ${chunkSize} from ${name}`, [], { parsers: pgliteExtractParsers });
+          yield* rows;
           if (rows.length < chunkSize) break;
         }
       } finally {

@@ -20,7 +20,9 @@ export interface TimestampProblem {
 /** The text, or the rule the value breaks. Nothing but the text is allocated for a good value. */
 export type TimestampFormatter = (value: unknown) => string | TimestampProblem;
 
-const HAS_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
+// PostgreSQL writes an offset with seconds for a zone's local mean time (`-05:50:36`, before 1883).
+const HAS_OFFSET = /(Z|[+-]\d{2}(:?\d{2}(:\d{2})?)?)$/i;
+const INFINITE = /^[+-]?infinity$/i;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Caches hold distinct hours and offsets, not rows: a bound keeps a file of scattered instants flat. */
@@ -122,6 +124,7 @@ function createFormatter(zoneName: string): TimestampFormatter {
     }
     if (typeof value === 'string') {
       const text = value.trim();
+      if (INFINITE.test(text)) return { rule: 'timestamp.format', message: `"${value}" is not an instant Lead can take` };
       if (!HAS_OFFSET.test(text)) {
         return { rule: 'timestamp.offset', message: `"${value}" has no UTC offset; return timestamptz so the instant is unambiguous` };
       }
@@ -138,7 +141,8 @@ const LAST_MS = daysFromCivil(10000, 1, 1) * DAY_MS;
 /**
  * The instant of `YYYY-MM-DD[T ]HH:MM:SS[.fraction](Z|±HH[[:]MM])`, the shape PostgreSQL and Lead's files
  * write, read the way luxon's fromISO reads it (milliseconds: the fraction's first three digits, floored);
- * undefined for any other shape or an out-of-range field, which luxon then judges.
+ * undefined for any other shape or an out-of-range field, which luxon then judges. PostgreSQL's offset
+ * with seconds (`±HH:MM:SS`), which luxon does not read, is read here too, as pg read it into a Date.
  */
 export function readIsoInstant(text: string): number | undefined {
   if (text.length < 20) return undefined;
@@ -172,11 +176,19 @@ export function readIsoInstant(text: string): number | undefined {
     let rest = i + 3;
     if (text.charCodeAt(rest) === 58) rest += 1;
     const minutes = rest === text.length ? 0 : digits(text, rest, 2);
-    if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || (rest !== text.length && rest + 2 !== text.length)) return undefined;
-    offset = (sign === 45 ? -1 : 1) * (hours * 60 + minutes);
+    let seconds = 0;
+    if (rest + 2 < text.length) {
+      if (text.charCodeAt(rest - 1) !== 58 || text.charCodeAt(rest + 2) !== 58 || rest + 5 !== text.length) return undefined;
+      seconds = digits(text, rest + 3, 2);
+      if (seconds < 0 || seconds > 59) return undefined;
+    } else if (rest !== text.length && rest + 2 !== text.length) {
+      return undefined;
+    }
+    if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
+    offset = (sign === 45 ? -1 : 1) * ((hours * 60 + minutes) * 60 + seconds);
   }
   const local = daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
-  return local - offset * 60_000;
+  return local - offset * 1000;
 }
 
 const isDigit = (code: number) => code >= 48 && code <= 57;

@@ -29,7 +29,10 @@ const FILE_TYPES = REFERENCE_LEDGER_FILE_TYPES.map(fileTypeById);
 const FULL_OVERWRITE = FILE_TYPES.filter((spec) => spec.rule === 'full-overwrite');
 
 const cents = (value: unknown): bigint => decimalToUnits(String(value), 2);
-const instant = (value: unknown): DateTime => DateTime.fromJSDate(value as Date);
+/** The extract hands timestamps over as PostgreSQL's text (`2026-03-05 09:30:00-06`); kysely's own queries as Dates. */
+const instant = (value: unknown): DateTime =>
+  value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(String(value).replace(' ', 'T'), { setZone: true });
+const TIMESTAMPTZ_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}(:\d{2})?$/;
 const sumBy = (rows: readonly Row[], pick: (row: Row) => bigint): bigint => rows.reduce((sum, row) => sum + pick(row), 0n);
 const byId = (rows: readonly Row[], column: string): Map<string, Row> => new Map(rows.map((row) => [String(row[column]), row]));
 const ids = (value: unknown): string[] => (value as string[] | null) ?? [];
@@ -452,7 +455,7 @@ describe.each(databaseKinds)('reference ledger queries on %s', (kind) => {
       const parent = link.client_business_id ?? link.client_sole_prop_id;
       expect([link.client_business_id, link.client_sole_prop_id].filter((v) => v !== null)).toHaveLength(1);
       expect(customers.get(String(parent))?.customer_type).toBe(link.client_business_id !== null ? 'business' : 'sole_prop');
-      expect(link.relationship_established_at).toBeInstanceOf(Date);
+      expect(link.relationship_established_at).toMatch(TIMESTAMPTZ_TEXT);
     }
     const parents = [...customers.values()].filter((row) => row.customer_type !== 'individual');
     expect(parents.length).toBeGreaterThan(10);
