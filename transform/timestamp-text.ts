@@ -124,12 +124,14 @@ function createFormatter(zoneName: string): TimestampFormatter {
     }
     if (typeof value === 'string') {
       const text = value.trim();
+      // The usual text is read at once; only what it does not cover is looked at more closely.
+      const epochMs = fast ? readIsoInstant(text) : undefined;
+      if (epochMs !== undefined) return write(epochMs) ?? withLuxon(new Date(epochMs), zoneName);
       if (INFINITE.test(text)) return { rule: 'timestamp.format', message: `"${value}" is not an instant Lead can take` };
       if (!HAS_OFFSET.test(text)) {
         return { rule: 'timestamp.offset', message: `"${value}" has no UTC offset; return timestamptz so the instant is unambiguous` };
       }
-      const epochMs = fast ? readIsoInstant(text) : undefined;
-      return (epochMs !== undefined ? write(epochMs) : undefined) ?? withLuxon(value, zoneName);
+      return withLuxon(value, zoneName);
     }
     return withLuxon(value, zoneName);
   };
@@ -164,7 +166,11 @@ export function readIsoInstant(text: string): number | undefined {
     i = start;
     while (i < text.length && isDigit(text.charCodeAt(i))) i += 1;
     if (i === start || i - start > 30) return undefined;
-    millis = Math.floor(parseFloat(`0.${text.slice(start, i)}`) * 1000);
+    // Up to microseconds (all PostgreSQL writes), the first three digits are luxon's floored
+    // milliseconds exactly (checked for every fraction of one to six digits); longer ones go its way.
+    millis = i - start <= 6
+      ? (text.charCodeAt(start) - 48) * 100 + (i - start > 1 ? (text.charCodeAt(start + 1) - 48) * 10 : 0) + (i - start > 2 ? text.charCodeAt(start + 2) - 48 : 0)
+      : Math.floor(parseFloat(`0.${text.slice(start, i)}`) * 1000);
   }
   let offset: number;
   if (text.charCodeAt(i) === 90 /* Z */ && i + 1 === text.length) {
