@@ -9,7 +9,7 @@ import { LeadEtlError } from './errors.js';
 /**
  * One handle over the two database engines lead-etl runs on: a PostgreSQL server (kysely over `pg`,
  * rows streamed with pg-cursor) and PGlite, the embedded default. Callers see kysely plus
- * `streamRows`, and never a pool or a PGlite instance.
+ * `streamBatches`, and never a pool or a PGlite instance.
  */
 export type DatabaseTarget =
   | { readonly driver: 'postgres'; readonly url: string; readonly poolSize?: number }
@@ -26,10 +26,11 @@ export interface Database {
   /** A human label for logs and errors; never holds a password. */
   readonly label: string;
   /**
-   * Streams a query's rows inside an open transaction, `chunkSize` at a time, so memory stays flat
+   * Streams a query's rows inside an open transaction, in batches of `chunkSize`, so memory stays flat
    * whatever the row count. PostgreSQL uses a pg-cursor; PGlite a SQL cursor (DECLARE / FETCH).
+   * Batches, not rows: a row then costs no step of an async generator here.
    */
-  streamRows(trx: Transaction<any>, sql: string, parameters: readonly unknown[], chunkSize?: number): AsyncIterable<Row>;
+  streamBatches(trx: Transaction<any>, sql: string, parameters: readonly unknown[], chunkSize?: number): AsyncIterable<readonly Row[]>;
   close(): Promise<void>;
 }
 
@@ -39,7 +40,7 @@ const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz:
 const keepText = (value: string): string => value;
 
 /**
- * What `streamRows` reads stays PostgreSQL's own text wherever the file wants text: timestamps too, so
+ * What `streamBatches` reads stays PostgreSQL's own text wherever the file wants text: timestamps too, so
  * a row costs no Date per cell and the formatter reads the instant and its offset as the server wrote
  * them (`2026-03-05 09:30:00.123456-06`). Only the partner's rows: the state store's queries keep
  * their Dates.
@@ -52,7 +53,7 @@ const extractTypes = {
 const pgliteExtractParsers = Object.fromEntries([...EXTRACT_TEXT_OIDS].map((oid) => [oid, keepText]));
 
 /**
- * The cursor kysely streams with. `streamRows` is the one caller of kysely's stream on these handles,
+ * The cursor kysely streams with. `streamBatches` is the one caller of kysely's stream on these handles,
  * so every cursor reads the extract's text types.
  */
 class ExtractCursor extends Cursor {
@@ -191,10 +192,10 @@ function openPostgres(url: string, poolSize: number, role: DatabaseRole): Databa
     driver: 'postgres',
     db,
     label,
-    async *streamRows(trx, sql, parameters, chunkSize = 1000) {
+    async *streamBatches(trx, sql, parameters, chunkSize = 1000) {
       await trx.executeQuery(CompiledQuery.raw(ISO_DATESTYLE));
       for await (const chunk of trx.getExecutor().stream(CompiledQuery.raw(sql, [...parameters]), chunkSize)) {
-        yield* chunk.rows as Row[];
+        yield chunk.rows as Row[];
       }
     },
     close: () => db.destroy(),
@@ -229,7 +230,7 @@ export function pgliteDatabase(pglite: PGlite, label: string): Database {
     driver: 'pglite',
     db,
     label,
-    async *streamRows(trx, sql, parameters, chunkSize = 1000) {
+    async *streamBatches(trx, sql, parameters, chunkSize = 1000) {
       const name = `lead_etl_cursor_${++cursorCounter}`;
       await trx.executeQuery(CompiledQuery.raw(ISO_DATESTYLE));
       await trx.executeQuery(CompiledQuery.raw(`declare ${name} no scroll cursor for ${sql}`, [...parameters]));
@@ -238,7 +239,7 @@ export function pgliteDatabase(pglite: PGlite, label: string): Database {
           // Straight to the PGlite, which is the transaction's one session, for the per-query parsers
           // kysely cannot pass: the extract's text types, as on PostgreSQL.
           const { rows } = await pglite.query<Row>(`fetch forward ${chunkSize} from ${name}`, [], { parsers: pgliteExtractParsers });
-          yield* rows;
+          if (rows.length > 0) yield rows;
           if (rows.length < chunkSize) break;
         }
       } finally {

@@ -55,8 +55,12 @@ export function windowParameters(window: ActivityWindow): Record<string, string>
   };
 }
 
-/** Streams the query's rows for one window inside the caller's snapshot transaction. */
-export async function* streamPartnerRows(
+/**
+ * Streams the query's rows for one window inside the caller's snapshot transaction. The iterator hands
+ * out each batch's rows from the array itself: a row costs one settled promise, not an async
+ * generator's step per layer (at a million rows, each such layer was a second).
+ */
+export function streamPartnerRows(
   database: Database,
   trx: Transaction<any>,
   query: PartnerQuery,
@@ -65,11 +69,40 @@ export async function* streamPartnerRows(
   /** Parameters beyond the window's, e.g. :sales_request for the Sales Response query. */
   extra: Readonly<Record<string, string>> = {},
 ): AsyncIterable<Row> {
-  const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), { ...windowParameters(window), ...query.parameters, ...extra }, query.path);
-  try {
-    yield* database.streamRows(trx, compiled.sql, compiled.parameters, chunkSize);
-  } catch (cause) {
-    if (cause instanceof LeadEtlError) throw cause;
-    throw new LeadEtlError('QUERY_FAILED', `query ${query.path} failed: ${(cause as Error).message}`, { cause });
-  }
+  return {
+    [Symbol.asyncIterator]() {
+      let source: AsyncIterator<readonly Row[]> | undefined;
+      let batch: readonly Row[] = [];
+      let at = 0;
+      const failed = (cause: unknown) =>
+        cause instanceof LeadEtlError ? cause : new LeadEtlError('QUERY_FAILED', `query ${query.path} failed: ${(cause as Error).message}`, { cause });
+      const pull = async (): Promise<IteratorResult<Row>> => {
+        try {
+          if (!source) {
+            const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), { ...windowParameters(window), ...query.parameters, ...extra }, query.path);
+            source = database.streamBatches(trx, compiled.sql, compiled.parameters, chunkSize)[Symbol.asyncIterator]();
+          }
+          for (;;) {
+            const next = await source.next();
+            if (next.done) return { done: true, value: undefined };
+            batch = next.value;
+            at = 0;
+            if (batch.length > 0) return { done: false, value: batch[at++]! };
+          }
+        } catch (cause) {
+          throw failed(cause);
+        }
+      };
+      return {
+        next: () => (at < batch.length ? Promise.resolve({ done: false, value: batch[at++]! }) : pull()),
+        // A consumer that stops early closes the cursor.
+        async return() {
+          batch = [];
+          at = 0;
+          await source?.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }

@@ -120,7 +120,21 @@ function moneyFormatter(source: Extract<ColumnType, { kind: 'money' }>['currency
   };
   if (source !== 'program' && 'column' in source) {
     const column = source.column;
-    return (value, rowValue) => write(value, String(rowValue(column) ?? ''));
+    // Rows of a file mostly share one currency: the last known one's digits are kept, so a cell
+    // costs a comparison, not a lookup.
+    let lastCode = '';
+    let lastDigits = 0;
+    return (value, rowValue) => {
+      const code = rowValue(column);
+      if (code !== lastCode || lastCode === '') {
+        const text = String(code ?? '');
+        if (!isKnownCurrency(text)) return write(value, text);
+        lastCode = text;
+        lastDigits = minorDigits(text);
+      }
+      const result = moneyText(value, lastDigits, context.excessPrecision);
+      return typeof result === 'string' ? result : write(value, lastCode);
+    };
   }
   const code = source === 'program' ? context.programCurrency : source.fixed;
   // One currency for the whole column: whether it is known and its digits are settled here, once.

@@ -29,9 +29,11 @@ const ROUND_HALF_EVEN = 2;
 let knownCurrencies: Set<string> | undefined;
 const digitsByCurrency = new Map<string, number>();
 
+/** Whether `code` is an upper-case ISO 4217 code this runtime knows: one set lookup per cell. */
 export function isKnownCurrency(code: string): boolean {
-  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
-  return code.length === 3 && /^[A-Z]{3}$/.test(code) && knownCurrencies.has(code);
+  // Only upper-case three-letter codes are kept, so membership is the whole check.
+  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency').filter((c) => /^[A-Z]{3}$/.test(c)));
+  return knownCurrencies.has(code);
 }
 
 /** The currency's minor digits (ISO 4217: USD 2, JPY 0, KWD 3), worked out once per currency. */
