@@ -32,12 +32,15 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
   const sources = valueMaps.map((m) => m.source);
   const idColumns = recordIdColumnsOf(spec);
   const formatContext = { timestampZone: context.timestampZone, programCurrency: context.programCurrency, excessPrecision: context.excessPrecision };
+  const overlaid = new Set([...sources, ...mapped]);
   const columns = spec.columns.map((column) => ({
     column,
+    name: column.name,
     pipeline: column.filledBy === 'pipeline',
+    // Most columns are never overlaid: they are read straight from the row.
+    overlaid: overlaid.has(column.name),
     format: cellFormatter(column.type, formatContext) as CellFormatter,
   }));
-  const overlaid = new Set([...sources, ...mapped]);
   const overlay = new Map<string, unknown>();
   let current: Readonly<Record<string, unknown>> = {};
   const read = overlaid.size === 0
@@ -69,8 +72,8 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
     const recordId = recordIdOf(idColumns, read);
     const values: string[] = [];
     let problems: RowProblem[] | undefined = mapProblems?.map((p) => ({ fileType: p.fileType, line: p.line, recordId, column: p.column, rule: p.rule, message: p.message }));
-    for (const { column, pipeline, format } of columns) {
-      const value = pipeline ? context.generatedAt : read(column.name);
+    for (const { column, name, pipeline, overlaid: fromOverlay, format } of columns) {
+      const value = pipeline ? context.generatedAt : fromOverlay ? read(name) : current[name];
       if (isEmpty(value)) {
         if (column.required) (problems ??= []).push(problem(spec, line, recordId, column, 'required', 'is required but empty'));
         values.push('');
