@@ -133,35 +133,14 @@ function labelledPool(pool: pg.Pool, role: DatabaseRole, label: string) {
             const cursor = result as Cursor;
             let connectionLost = false;
             const state = client as unknown as { _queryable?: boolean; _ended?: boolean };
-            const fetch = (rows: number) => cursor.read(rows).catch((error: unknown) => {
-              connectionLost ||= isConnectionError(error);
-              throw lost(error, 'query');
-            });
-            // The next batch is asked for as soon as one arrives, before it is handed over: the server
-            // reads and sends it while this one is mapped, instead of the two taking turns. One batch
-            // ahead at most, so memory stays at two batches.
-            let ahead: Promise<unknown[]> | undefined;
             return {
-              read: async (rows: number) => {
-                const current = ahead ?? fetch(rows);
-                ahead = undefined;
-                const batch = await current;
-                if (batch.length === rows) {
-                  ahead = fetch(rows);
-                  // Its failure is reported by the read that takes it (or ignored by close).
-                  ahead.catch(() => undefined);
-                }
-                return batch;
-              },
+              read: (rows: number) => cursor.read(rows).catch((error: unknown) => {
+                connectionLost ||= isConnectionError(error);
+                throw lost(error, 'query');
+              }),
               // Closing a cursor waits for the server's ReadyForQuery, which a dead connection never
-              // sends: skip it there (the pool drops that client) instead of hanging the run. A batch
-              // still on its way is received first, so the portal closes between two messages.
-              close: async () => {
-                if (ahead) await ahead.catch(() => undefined);
-                ahead = undefined;
-                if (connectionLost || state._queryable === false || state._ended) return;
-                await cursor.close().catch(() => undefined);
-              },
+              // sends: skip it there (the pool drops that client) instead of hanging the run.
+              close: () => (connectionLost || state._queryable === false || state._ended ? Promise.resolve() : cursor.close().catch(() => undefined)),
             };
           }
           return (result as Promise<unknown>).catch((error: unknown) => { throw lost(error, 'query'); });
