@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { createRowMapper } from '../../transform/map-row.js';
 import { transactions } from '../../transform/file-types/transactions.js';
@@ -83,6 +84,34 @@ describe('writeLeadCsv', () => {
       expect.objectContaining({ fileType: 'transactions', line: 3, recordId: 'txn_bad', column: 'amount', rule: 'money.precision' }),
       expect.objectContaining({ fileType: 'transactions', line: 4, recordId: 'txn_nocur', column: 'type', rule: 'enum' }),
     ]);
+  });
+
+  it('writes a file of many batches byte for byte as one csv-stringify pass would, header once, every line ended', async () => {
+    const path = join(dir, 'batches.csv');
+    const header = ['id', 'note'];
+    const lines = Array.from({ length: 1000 }, (_, i) => [`id_${i}`, i % 255 === 0 ? `a|b "${i}"\nc` : i % 2 ? '' : `n${i}`]);
+    async function* rows() {
+      yield* lines;
+    }
+    const written = await writeLines({ header, rows: rows(), path });
+    const expected = stringifySync(lines, { delimiter: '|', record_delimiter: 'unix', header: true, columns: header, bom: false });
+    const bytes = readFileSync(path);
+    expect(bytes.toString('utf8')).toBe(expected);
+    expect(written).toEqual({ rows: 1000, bytes: Buffer.byteLength(expected), sha256: createHash('sha256').update(expected).digest('hex') });
+  });
+
+  it('removes a file whose rows fail half-way, and never writes over one that exists', async () => {
+    const path = join(dir, 'half.csv');
+    async function* failing() {
+      for (let i = 0; i < 600; i += 1) yield [`id_${i}`];
+      throw new Error('the ledger went away');
+    }
+    await expect(writeLines({ header: ['id'], rows: failing(), path })).rejects.toThrow('the ledger went away');
+    expect(existsSync(path)).toBe(false);
+    const taken = join(dir, 'taken.csv');
+    writeFileSync(taken, 'kept');
+    await expect(writeLines({ header: ['id'], rows: fromArray([['x']]), path: taken })).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(readFileSync(taken, 'utf8')).toBe('kept');
   });
 
   it('refuses a query whose columns do not match the file type', async () => {
