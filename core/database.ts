@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { LeadEtlError } from './errors.js';
 
@@ -69,6 +72,30 @@ class ExtractCursor extends Cursor {
  */
 const ISO_DATESTYLE = "set local datestyle = 'ISO'";
 
+/**
+ * Rows for COPY ... FROM STDIN in PostgreSQL's text format, as chunks that each end at a line end. It
+ * travels to the connection as the one parameter of a `copy` statement (see copyRows), because kysely
+ * hands a transaction's statements to its connection and has no COPY of its own.
+ */
+class CopySource {
+  constructor(readonly chunks: AsyncIterable<Buffer>) {}
+}
+
+/**
+ * Bulk-loads rows into `table` inside `trx` (a transaction of a handle opened here) with COPY: on
+ * PostgreSQL the chunks stream through pg-copy-streams; PGlite, which has no COPY FROM STDIN, reads
+ * them as a blob through its /dev/blob device, a few megabytes per COPY so memory stays flat.
+ */
+export async function copyRows(trx: Transaction<any>, table: string, columns: readonly string[], chunks: AsyncIterable<Buffer>): Promise<void> {
+  await trx.executeQuery(CompiledQuery.raw(`copy ${table} (${columns.join(', ')}) from stdin`, [new CopySource(chunks)]));
+}
+
+const isCopy = (args: readonly unknown[]): args is [string, [CopySource]] =>
+  typeof args[0] === 'string' && Array.isArray(args[1]) && args[1][0] instanceof CopySource;
+
+/** At most this many bytes go to PGlite in one COPY: its /dev/blob holds the whole blob in memory. */
+const PGLITE_COPY_BYTES = 4 * 1024 * 1024;
+
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -128,6 +155,12 @@ function labelledPool(pool: pg.Pool, role: DatabaseRole, label: string) {
       }
       return {
         query(...args: unknown[]) {
+          if (isCopy(args)) {
+            const stream = client.query(copyFrom(args[0]));
+            return pipeline(Readable.from(args[1][0].chunks), stream)
+              .then(() => ({ command: 'COPY', rowCount: stream.rowCount, rows: [] }))
+              .catch((error: unknown) => { throw lost(error, 'query'); });
+          }
           const result = (client.query as (...a: unknown[]) => unknown)(...args);
           if (args[0] instanceof Cursor) {
             const cursor = result as Cursor;
@@ -204,7 +237,12 @@ export async function createPglite(options: Pick<PGliteOptions, 'dataDir' | 'loa
 
 /** The handle over a PGlite made by createPglite; closing the handle closes the PGlite. */
 export function pgliteDatabase(pglite: PGlite, label: string): Database {
-  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  // The dialect calls only query() and close(); a COPY of copyRows is turned into COPY ... FROM '/dev/blob'.
+  const client = {
+    query: (sql: string, parameters: unknown[]) => (isCopy([sql, parameters]) ? copyIntoPglite(pglite, sql, (parameters[0] as CopySource).chunks) : pglite.query(sql, parameters)),
+    close: () => pglite.close(),
+  };
+  const db = new Kysely<any>({ dialect: new PGliteDialect(client as unknown as PGlite) });
   return {
     driver: 'pglite',
     db,
@@ -227,4 +265,25 @@ export function pgliteDatabase(pglite: PGlite, label: string): Database {
     },
     close: () => db.destroy(),
   };
+}
+
+async function copyIntoPglite(pglite: PGlite, statement: string, chunks: AsyncIterable<Buffer>): Promise<{ rows: []; affectedRows: number }> {
+  const fromBlob = statement.replace(/ from stdin$/, ` from '/dev/blob'`);
+  let pending: Buffer[] = [];
+  let bytes = 0;
+  let affectedRows = 0;
+  const flush = async () => {
+    if (bytes === 0) return;
+    const result = await pglite.query(fromBlob, [], { blob: new Blob(pending) });
+    affectedRows += result.affectedRows ?? 0;
+    pending = [];
+    bytes = 0;
+  };
+  for await (const chunk of chunks) {
+    pending.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= PGLITE_COPY_BYTES) await flush();
+  }
+  await flush();
+  return { rows: [], affectedRows };
 }
