@@ -9,7 +9,8 @@ import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extra
 import { archiveFile, archiveWriteError, buildingPath } from '../load/archive.js';
 import { filesForDate, isSent, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
 import { recordIdColumnsOf } from '../transform/file-type-spec.js';
-import { hasPreDay0Baseline, knownBeforeDay0, priorLookup, recordPreDay0Entries, recordSubmittedRows, type LateEntry } from '../load/state/submitted-records.js';
+import { hasPreDay0Baseline, knownBeforeDay0, priorLookup, recordPreDay0Entries, type LateEntry } from '../load/state/submitted-records.js';
+import { createSubmittedRowSpool, spoolDirOf, trackedColumnsOf, type SubmittedRowSpool } from '../load/state/submitted-row-spool.js';
 import { missingDocuments, recordFileDocuments, type DocumentReference } from '../load/documents.js';
 import { stateValidationHistory } from '../load/state/state-validation-history.js';
 import { validateFiles } from '../transform/validation/validate-files.js';
@@ -64,11 +65,21 @@ interface Build {
   readonly written: WrittenFile;
   readonly problems: ProblemLog;
   readonly documents: DocumentReference[];
+  readonly spool: SubmittedRowSpool;
 }
 
 const LATE_LOOKBACK_DAYS = 7;
 
-export async function buildDateFiles(
+/** Builds and records the date's files (below); the spools of what they carry go with the run, whatever happens. */
+export async function buildDateFiles(...args: Parameters<typeof buildAndRecord>): Promise<BuildOutcome> {
+  try {
+    return await buildAndRecord(...args);
+  } finally {
+    await rm(spoolDirOf(args[0].config.archive.dir, args[1]), { recursive: true, force: true });
+  }
+}
+
+async function buildAndRecord(
   ctx: JobContext,
   runId: string,
   fileDate: FileDate,
@@ -117,8 +128,9 @@ export async function buildDateFiles(
           ...(spec.updates ? { updatesFileType: spec.updates } : {}),
         });
         const documents: DocumentReference[] = [];
-        const written = await writeLeadCsv({ header: spec.columns.map((c) => c.name), rows: collectDocuments(kept, spec, documents), path });
-        builds.push({ type, path, written, problems, documents });
+        const spool = createSubmittedRowSpool(spec, trackedColumnsOf(spec, config.program.files.map((t) => t.spec)), spoolDirOf(config.archive.dir, runId));
+        const written = await writeLeadCsv({ header: spec.columns.map((c) => c.name), rows: spool.tap(collectDocuments(kept, spec, documents)), path });
+        builds.push({ type, path, written, problems, documents, spool });
         notices.push(fileNotices);
         if (spec.rule === 'daily-snapshot' && written.rows === 0) {
           await guardEmptySnapshot(ctx, trx, type, query, fileDate, previousFiles, problems);
@@ -169,7 +181,6 @@ export async function buildDateFiles(
   await Promise.all(builds.filter((b) => !keep.includes(b)).map((b) => rm(b.path, { force: true })));
 
   const built: FileRecord[] = [];
-  const trackedBy = trackedColumnsByType(config.program.files);
   for (const workflow of order) {
     const group = keep.filter((b) => b.type.spec.workflow === workflow);
     if (group.length === 0) continue;
@@ -186,7 +197,7 @@ export async function buildDateFiles(
     built.push(...(await recordBuiltFiles(ctx.state.db, runId, records, clock, async (trx, files) => {
       for (const file of files) {
         const build = group.find((b) => b.type.spec.id === file.fileType)!;
-        await recordSubmittedRows(trx, file, build.type.spec, trackedBy.get(file.fileType) ?? []);
+        await build.spool.copyInto(trx, file.id);
         await recordFileDocuments(trx, file, build.documents.map((d) => d.documentId));
       }
     })));
@@ -352,16 +363,6 @@ async function* collectDocuments(rows: AsyncIterable<string[]>, spec: ProgramFil
  * date is not). Extra batches of the day get ids `<date>-02`, `<date>-03`... (`lead-etl batch`, jobs/send-batch.ts).
  */
 export const dailyBatchId = (fileDate: FileDate): string => fileDate;
-
-/** Columns of each new-only type that an updates-only type may change later (settlement_date...). */
-function trackedColumnsByType(files: readonly ProgramFileType[]): Map<string, string[]> {
-  const tracked = new Map<string, string[]>();
-  for (const { spec } of files) {
-    if (!spec.updates) continue;
-    tracked.set(spec.updates, [...(tracked.get(spec.updates) ?? []), ...(spec.updatableColumns ?? [])]);
-  }
-  return tracked;
-}
 
 async function datesWithFiles(ctx: JobContext, fileDate: FileDate): Promise<FileDate[]> {
   const dates: FileDate[] = [];

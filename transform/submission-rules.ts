@@ -18,7 +18,8 @@ import type { ProblemLog } from './problem-log.js';
  * flat.
  */
 export interface PriorSubmission {
-  readonly contentHash: string;
+  /** Kept for full-overwrite types only, the one rule that compares content. */
+  readonly contentHash: string | null;
   readonly effectiveAt: string | null;
   readonly terminal: boolean;
   readonly tracked: Readonly<Record<string, string>> | null;
@@ -50,12 +51,27 @@ export const emptyNotices = (): RuleNotices => ({
 
 const ALWAYS_EXCLUDED = ['generated_at', 'effective_at'];
 
-/** The record's content as Lead sees it, without the columns that change on every send. */
+/**
+ * The record's content as Lead sees it, without the columns that change on every send: the sha256 of
+ * the JSON of its [column, value] pairs. The state store keeps it, so its bytes never change; the JSON
+ * is put together from each spec's column names, quoted once, instead of an array of pairs per row.
+ */
 export function canonicalHash(spec: FileTypeSpec, values: readonly string[]): string {
-  const excluded = new Set([...ALWAYS_EXCLUDED, ...(spec.hashExcludes ?? [])]);
-  const pairs = spec.columns.map((c, i) => [c.name, values[i] ?? ''] as const).filter(([name]) => !excluded.has(name));
-  return createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
+  let hashed = hashedColumns.get(spec);
+  if (!hashed) {
+    const excluded = new Set([...ALWAYS_EXCLUDED, ...(spec.hashExcludes ?? [])]);
+    hashed = spec.columns.flatMap((c, at) => (excluded.has(c.name) ? [] : [{ at, opening: `[${JSON.stringify(c.name)},` }]));
+    hashedColumns.set(spec, hashed);
+  }
+  let json = '[';
+  for (let i = 0; i < hashed.length; i += 1) {
+    const column = hashed[i]!;
+    json += `${i === 0 ? '' : ','}${column.opening}${JSON.stringify(values[column.at] ?? '')}]`;
+  }
+  return createHash('sha256').update(`${json}]`).digest('hex');
 }
+
+const hashedColumns = new WeakMap<FileTypeSpec, ReadonlyArray<{ readonly at: number; readonly opening: string }>>();
 
 export function isTerminal(spec: FileTypeSpec, values: readonly string[]): boolean {
   if (!spec.terminal) return false;

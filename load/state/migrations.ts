@@ -400,6 +400,37 @@ const m0009_renaming: Migration = {
   },
 };
 
+/**
+ * Records at the speed of COPY, and lookups that stay fast as the store grows (issue 10):
+ * - content_hash is kept only where a rule compares content (full-overwrite); other types record none.
+ * - One index, the primary key (file_type, record_id, file_id), serves every read: the latest version of
+ *   a record that counts is one probe of it read backwards (newest file first), and "was it ever sent"
+ *   the same probe. It replaces the key (file_id, record_id) and the lookup index of 0002 (the same
+ *   columns), so a million records a day maintain one b-tree, not two. file_type follows from file_id,
+ *   so the new key forbids exactly what the old one did: a record twice in one file.
+ */
+const m0010_submitted_record_lookup: Migration = {
+  async up(db) {
+    await run(db, [
+      `alter table lead_etl.submitted_record alter column content_hash drop not null`,
+      `alter table lead_etl.submitted_record drop constraint submitted_record_pkey`,
+      `drop index lead_etl.submitted_record_lookup`,
+      `alter table lead_etl.submitted_record add primary key (file_type, record_id, file_id)`,
+    ]);
+  },
+  async down(db) {
+    await run(db, [
+      `alter table lead_etl.submitted_record drop constraint submitted_record_pkey`,
+      `alter table lead_etl.submitted_record add primary key (file_id, record_id)`,
+      `create index submitted_record_lookup on lead_etl.submitted_record (file_type, record_id, file_id desc)`,
+      // The older code compares hashes of full-overwrite types only, which always have one; a placeholder
+      // for the others is never compared.
+      `update lead_etl.submitted_record set content_hash = repeat('0', 64) where content_hash is null`,
+      `alter table lead_etl.submitted_record alter column content_hash set not null`,
+    ]);
+  },
+};
+
 export const stateMigrations: MigrationProvider = {
   async getMigrations() {
     return {
@@ -412,6 +443,7 @@ export const stateMigrations: MigrationProvider = {
       '0007_ack_cursors': m0007_ack_cursors,
       '0008_batches': m0008_batches,
       '0009_renaming': m0009_renaming,
+      '0010_submitted_record_lookup': m0010_submitted_record_lookup,
     };
   },
 };

@@ -11,6 +11,7 @@
 -- migration 0007_ack_cursors
 -- migration 0008_batches
 -- migration 0009_renaming
+-- migration 0010_submitted_record_lookup
 
 table lead_etl.ack_cursor
   column source text not null
@@ -181,12 +182,12 @@ table lead_etl.submitted_record
   column file_id bigint not null
   column file_type text not null
   column record_id text not null
-  column content_hash character(64) not null
+  column content_hash character(64)
   column effective_at timestamp with time zone
   column terminal boolean not null default false
   column tracked jsonb
   constraint submitted_record_file_id_fkey FOREIGN KEY (file_id) REFERENCES lead_etl.file(id)
-  constraint submitted_record_pkey PRIMARY KEY (file_id, record_id)
+  constraint submitted_record_pkey PRIMARY KEY (file_type, record_id, file_id)
 
 table lead_etl.unrecognized_message
   column source text not null
@@ -215,8 +216,7 @@ CREATE UNIQUE INDEX run_pkey ON lead_etl.run USING btree (run_id);
 CREATE UNIQUE INDEX run_problem_pkey ON lead_etl.run_problem USING btree (id);
 CREATE INDEX sales_request_row_file_date ON lead_etl.sales_request_row USING btree (file_date);
 CREATE UNIQUE INDEX sales_request_row_pkey ON lead_etl.sales_request_row USING btree (sale_id);
-CREATE INDEX submitted_record_lookup ON lead_etl.submitted_record USING btree (file_type, record_id, file_id DESC);
-CREATE UNIQUE INDEX submitted_record_pkey ON lead_etl.submitted_record USING btree (file_id, record_id);
+CREATE UNIQUE INDEX submitted_record_pkey ON lead_etl.submitted_record USING btree (file_type, record_id, file_id);
 CREATE UNIQUE INDEX unrecognized_message_pkey ON lead_etl.unrecognized_message USING btree (source, ts);
 
 CREATE OR REPLACE FUNCTION lead_etl.guard_file()

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { createReadStream, existsSync } from 'node:fs';
+import { parse } from 'csv-parse';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { FileDate } from '../../core/file-date.js';
@@ -9,7 +8,7 @@ import { FILE_TYPES, fileTypeById, type FileTypeId } from '../../transform/file-
 import type { PriorBalance, PriorVersion, ValidationHistory } from '../../transform/validation/validation-history.js';
 import { REPLACEABLE_STATUSES } from './file-status.js';
 import { filesForDate, isSent, liveFile } from './state-store.js';
-import { countsAsSubmitted } from './submitted-records.js';
+import { countsAsSubmitted, latestCounted } from './submitted-records.js';
 
 /**
  * What the state store knows of earlier sends, in the shape the validator asks for, so a run checks its
@@ -43,9 +42,12 @@ export async function stateValidationHistory(
         const rows = await sql<{ sale_id: string }>`select sale_id from lead_etl.sales_request_row where sale_id = any(${[...ids]}::text[])`.execute(db);
         return new Set(rows.rows.map((r) => r.sale_id));
       }
+      // One index probe per id, stopping at the first version that counts (newest first).
       const rows = await sql<{ record_id: string }>`
-        select distinct s.record_id from lead_etl.submitted_record s join lead_etl.file f on f.id = s.file_id
-        where s.file_type = ${fileType} and s.record_id = any(${[...ids]}::text[]) and ${counted}`.execute(db);
+        select wanted.record_id from unnest(${[...new Set(ids)]}::text[]) as wanted(record_id)
+        where exists (
+          select from lead_etl.submitted_record s join lead_etl.file f on f.id = s.file_id
+          where s.file_type = ${fileType} and s.record_id = wanted.record_id and ${counted})`.execute(db);
       return new Set(rows.rows.map((r) => r.record_id));
     },
     async lastVersions(fileTypeId, keys) {
@@ -53,10 +55,7 @@ export async function stateValidationHistory(
       if (keys.length === 0) return found;
       const ids = keys.map((key) => key.split(' + ').join('/'));
       const rows = await sql<{ record_id: string; effective_at: Date | string | null; terminal: boolean; content_hash: string | null }>`
-        select distinct on (s.record_id) s.record_id, s.effective_at, s.terminal, s.content_hash
-        from lead_etl.submitted_record s join lead_etl.file f on f.id = s.file_id
-        where s.file_type = ${fileTypeId} and s.record_id = any(${ids}::text[]) and ${counted}
-        order by s.record_id, s.file_id desc`.execute(db);
+        select s.record_id, s.effective_at, s.terminal, s.content_hash ${latestCounted(fileTypeId, ids, counted)}`.execute(db);
       for (const row of rows.rows) {
         const effectiveAt = row.effective_at === null ? undefined : row.effective_at instanceof Date ? DateTime.fromJSDate(row.effective_at).toISO()! : String(row.effective_at);
         found.set(row.record_id.split('/').join(' + '), {
@@ -70,9 +69,10 @@ export async function stateValidationHistory(
     async balancesOf(fileDate) {
       const live = liveFile(await filesForDate(db, fileDate as FileDate), 'balances');
       if (!live || !existsSync(live.archivePath)) return undefined;
-      const rows = parse(await readFile(live.archivePath, 'utf8'), { delimiter: '|', columns: true }) as Record<string, string>[];
+      // The amounts are read from the archived file (streamed): the state store keeps no amounts.
+      const rows = createReadStream(live.archivePath).pipe(parse({ delimiter: '|', columns: true })) as AsyncIterable<Record<string, string>>;
       const balances = new Map<string, PriorBalance>();
-      for (const row of rows) {
+      for await (const row of rows) {
         const amounts = Object.fromEntries(Object.entries(row).filter(([name, value]) => value !== '' && /balance$|^outstanding_/.test(name)));
         balances.set(row.client_balance_id || row.id || '', { type: row.type === 'credit' ? 'credit' : 'deposit', status: row.status ?? '', amounts });
       }

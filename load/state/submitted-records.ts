@@ -4,14 +4,16 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Clock } from '../../core/clock.js';
 import type { FileDate } from '../../core/file-date.js';
-import { recordIdColumnsOf, type FileTypeSpec } from '../../transform/file-type-spec.js';
-import { canonicalHash, isTerminal, trackedValues, type PriorLookup, type PriorSubmission } from '../../transform/submission-rules.js';
+import type { FileTypeSpec } from '../../transform/file-type-spec.js';
+import type { PriorLookup, PriorSubmission } from '../../transform/submission-rules.js';
 import { REPLACEABLE_STATUSES, SENT_STATUSES } from './file-status.js';
 import type { FileRecord } from './state-store.js';
+import { copyRecordsOf } from './submitted-row-spool.js';
 
 /**
- * The record-level memory of what was sent. Rows are read back from the archived file itself, so what
- * the state store believes was sent is exactly what the bytes carried.
+ * The record-level memory of what was sent: each file's records, taken from the rows as they were
+ * written to it (submitted-row-spool.ts), so what the state store believes was sent is what the bytes
+ * carried.
  */
 type Db = Kysely<any> | Transaction<any>;
 
@@ -32,20 +34,32 @@ export function countsAsSubmitted(fileDate: FileDate | undefined) {
     : sql`f.status not in ${REPLACED}`;
 }
 
+/**
+ * The latest version that counts of each of `recordIds`, one index probe per id: the newest version
+ * first, stopping at the first that counts, so a record sent every day (a Balances snapshot) costs the
+ * same on day 60 as on day 1. `columns` are read from the version found (alias s).
+ */
+export function latestCounted(fileType: string, recordIds: readonly string[], counted: ReturnType<typeof countsAsSubmitted>) {
+  return sql`
+    from unnest(${[...new Set(recordIds)]}::text[]) as wanted(record_id)
+    cross join lateral (
+      select s.record_id, s.content_hash, s.effective_at, s.terminal, s.tracked
+      from lead_etl.submitted_record s join lead_etl.file f on f.id = s.file_id
+      where s.file_type = ${fileType} and s.record_id = wanted.record_id and ${counted}
+      order by s.file_id desc
+      limit 1) s`;
+}
+
 export function priorLookup(db: Db, scope: { fileDate?: FileDate } = {}): PriorLookup {
   const counted = countsAsSubmitted(scope.fileDate);
   return async (fileType, recordIds) => {
     const found = new Map<string, PriorSubmission>();
     if (recordIds.length === 0) return found;
-    const result = await sql<{ record_id: string; content_hash: string; effective_at: Date | string | null; terminal: boolean; tracked: unknown }>`
-      select distinct on (s.record_id) s.record_id, s.content_hash, s.effective_at, s.terminal, s.tracked
-      from lead_etl.submitted_record s
-      join lead_etl.file f on f.id = s.file_id
-      where s.file_type = ${fileType} and s.record_id = any(${[...new Set(recordIds)]}::text[]) and ${counted}
-      order by s.record_id, s.file_id desc`.execute(db);
+    const result = await sql<{ record_id: string; content_hash: string | null; effective_at: Date | string | null; terminal: boolean; tracked: unknown }>`
+      select s.record_id, s.content_hash, s.effective_at, s.terminal, s.tracked ${latestCounted(fileType, recordIds, counted)}`.execute(db);
     for (const row of result.rows) {
       found.set(row.record_id, {
-        contentHash: String(row.content_hash),
+        contentHash: row.content_hash === null ? null : String(row.content_hash),
         effectiveAt: row.effective_at === null ? null : row.effective_at instanceof Date ? DateTime.fromJSDate(row.effective_at).toUTC().toISO() : String(row.effective_at),
         terminal: Boolean(row.terminal),
         tracked: (typeof row.tracked === 'string' ? JSON.parse(row.tracked) : row.tracked) as Record<string, string> | null,
@@ -55,40 +69,19 @@ export function priorLookup(db: Db, scope: { fileDate?: FileDate } = {}): PriorL
   };
 }
 
-/** Reads an archived file and records each of its rows against the file version, in batches. */
+/**
+ * Records the rows of an archived file made elsewhere (`lead-etl mark-uploaded`): the one case where the
+ * rows are known only from the file. Files lead-etl builds record their rows as they are written
+ * (submitted-row-spool.ts).
+ */
 export async function recordSubmittedRows(
-  db: Db,
+  db: Transaction<any>,
   file: FileRecord,
   spec: FileTypeSpec,
   trackedColumns: readonly string[],
 ): Promise<number> {
-  const idAt = recordIdColumnsOf(spec).map((name) => spec.columns.findIndex((c) => c.name === name));
-  const effectiveAt = spec.effectiveAtColumn ? spec.columns.findIndex((c) => c.name === spec.effectiveAtColumn) : -1;
-  const tracked = spec.rule === 'updates-only' ? spec.updatableColumns ?? [] : trackedColumns;
-  let batch: Record<string, unknown>[] = [];
-  let count = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await db.withSchema('lead_etl').insertInto('submitted_record').values(batch).execute();
-    count += batch.length;
-    batch = [];
-  };
   const parser = createReadStream(file.archivePath).pipe(parse({ delimiter: '|', from_line: 2, relax_quotes: false }));
-  for await (const values of parser as AsyncIterable<string[]>) {
-    const tracking = trackedValues(spec, values, tracked);
-    batch.push({
-      file_id: file.id,
-      file_type: file.fileType,
-      record_id: idAt.map((i) => values[i] ?? '').join('/'),
-      content_hash: canonicalHash(spec, values),
-      effective_at: effectiveAt >= 0 && values[effectiveAt] ? values[effectiveAt] : null,
-      terminal: isTerminal(spec, values),
-      tracked: tracking ? JSON.stringify(tracking) : null,
-    });
-    if (batch.length >= 1000) await flush();
-  }
-  await flush();
-  return count;
+  return copyRecordsOf(db, spec, file.id, trackedColumns, parser as AsyncIterable<string[]>);
 }
 
 export interface LateEntry {
