@@ -10,6 +10,7 @@
  *   npm run bench -- --sizes 10k --pglite none      # the smoke run of .ci/run
  *   npm run bench -- --sizes 1M --cpu-prof DIR      # and a CPU profile of lead-etl's run in DIR
  *   npm run bench -- --sizes 100k --keep --log-level info   # keep the run's folder, log and database
+ *   npm run bench -- --sizes 100k --fill-days 60   # and the same date again after 60 dates of state history
  *
  * PostgreSQL: LEAD_ETL_BENCH_DATABASE_URL, else LEAD_ETL_TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops its own databases beside it.
@@ -26,10 +27,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CompiledQuery } from 'kysely';
 import { openDatabase, type Database } from '../core/database.js';
-import { activityWindow, parseFileDate, type FileDate } from '../core/file-date.js';
+import { activityWindow, addDays, parseFileDate, type FileDate } from '../core/file-date.js';
 import { loadPipelineConfig } from '../jobs/pipeline-config.js';
 import { REFERENCE_LEDGER_QUERIES_DIR } from '../reference-program/paths.js';
 import { opensshUnavailable, startOpensshServer, type OpensshServer } from '../test/support/openssh-server.js';
+import { fillStateHistory, type FillSummary } from './fill-state.js';
 import { countLines, measureFloor, run, type FloorResult } from './floor.js';
 import { daySize, generateBenchDay, rowsInDate, type DaySize } from './generate-day.js';
 
@@ -37,7 +39,7 @@ const CLI = fileURLToPath(new URL('../bin/lead-etl.js', import.meta.url));
 const TIME = '/usr/bin/time';
 
 /** Issue 10's targets, checked here rather than by timed tests. */
-const TARGETS = { ratioAt1M: 3.0, ratioAt100k: 4.0, peakRssMb: 200, rssGrowth: 1.5 };
+const TARGETS = { ratioAt1M: 3.0, ratioAt100k: 4.0, peakRssMb: 200, rssGrowth: 1.5, slowerAfterFill: 0.2 };
 
 interface Measured {
   readonly label: string;
@@ -46,6 +48,8 @@ interface Measured {
   readonly seconds: number;
   readonly peakRssMb: number;
   readonly floor?: FloorResult;
+  /** The same date run again on a state store filled with `days` dates of history (--fill-days). */
+  readonly afterFill?: { readonly days: number; readonly fill: FillSummary; readonly seconds: number; readonly peakRssMb: number };
 }
 
 function parseSize(text: string): number {
@@ -109,6 +113,8 @@ interface BenchOptions {
   readonly logLevel: string;
   /** Leave the run's folder (config, archive, log) and database in place, for a look afterwards. */
   readonly keep: boolean;
+  /** Run the date again after this many dates of synthetic state history (0: not). */
+  readonly fillDays: number;
 }
 
 async function measureCase(c: Case, ctx: BenchOptions): Promise<Measured> {
@@ -141,8 +147,8 @@ async function measureCase(c: Case, ctx: BenchOptions): Promise<Measured> {
     await mkdir(remoteRoot, { recursive: true });
     await mkdir(floorRoot, { recursive: true });
     const configFile = join(dir, 'lead-etl.json');
-    await writeFile(configFile, JSON.stringify({
-      program: { name: 'bench-deposit', profile: 'deposit', firstFileDate: ctx.fileDate },
+    const writeConfig = (file: string, firstFileDate: FileDate) => writeFile(file, JSON.stringify({
+      program: { name: 'bench-deposit', profile: 'deposit', firstFileDate },
       ledger,
       queries: { dir: REFERENCE_LEDGER_QUERIES_DIR },
       archive: { dir: join(dir, 'archive') },
@@ -154,6 +160,7 @@ async function measureCase(c: Case, ctx: BenchOptions): Promise<Measured> {
       workflows: { waitForPrevious: false },
       log: { level: ctx.logLevel },
     }, null, 2));
+    await writeConfig(configFile, ctx.fileDate);
     const config = loadPipelineConfig({ file: configFile, env: {} });
     const outbound = config.program.files.filter((t) => (t.spec.direction ?? 'outbound') === 'outbound');
 
@@ -178,10 +185,39 @@ async function measureCase(c: Case, ctx: BenchOptions): Promise<Measured> {
       if (again.seconds < floor.seconds) floor = again;
     }
 
-    await checkSent(label, remoteRoot, join(dir, 'archive'), outbound.map((t) => ({ id: t.spec.id, folder: t.spec.folder })), size, floor);
-    const result: Measured = { label, size, generateSeconds, seconds: measured.seconds, peakRssMb: measured.peakRssMb, ...(floor ? { floor } : {}) };
-    console.log(`${label}: lead-etl run ${result.seconds.toFixed(1)} s, peak RSS ${Math.round(result.peakRssMb)} MB${floor ? `; floor ${floor.seconds.toFixed(2)} s (\\copy ${floor.copySeconds.toFixed(2)} s + sftp ${floor.putSeconds.toFixed(2)} s), ratio ${(result.seconds / floor.seconds).toFixed(1)}x` : ''}`);
-    return result;
+    const sentTypes = outbound.map((t) => ({ id: t.spec.id, folder: t.spec.folder }));
+    await checkSent(label, remoteRoot, join(dir, 'archive'), sentTypes, size, floor);
+    console.log(`${label}: lead-etl run ${measured.seconds.toFixed(1)} s, peak RSS ${Math.round(measured.peakRssMb)} MB${floor ? `; floor ${floor.seconds.toFixed(2)} s (\\copy ${floor.copySeconds.toFixed(2)} s + sftp ${floor.putSeconds.toFixed(2)} s), ratio ${(measured.seconds / floor.seconds).toFixed(1)}x` : ''}`);
+
+    let afterFill: Measured['afterFill'];
+    if (ctx.fillDays > 0) {
+      // The same date again, on a new state store holding fillDays validated dates before it (Day 0 moves back).
+      const database = await openDatabase(ledger.driver === 'postgres' ? { driver: 'postgres', url: ledger.url!, poolSize: 1 } : { driver: 'pglite', dataDir: ledger.dataDir! });
+      try {
+        await database.db.executeQuery(CompiledQuery.raw('drop schema lead_etl cascade'));
+      } finally {
+        await database.close();
+      }
+      await rm(join(dir, 'archive'), { recursive: true, force: true });
+      await rm(remoteRoot, { recursive: true, force: true });
+      await mkdir(remoteRoot, { recursive: true });
+      const filledConfig = join(dir, 'lead-etl-filled.json');
+      await writeConfig(filledConfig, addDays(ctx.fileDate, -ctx.fillDays));
+      await timedCli(['migrate', '--config', filledConfig], { logFile: join(dir, 'migrate-filled.log') });
+      const filling = await openDatabase(ledger.driver === 'postgres' ? { driver: 'postgres', url: ledger.url!, poolSize: 1 } : { driver: 'pglite', dataDir: ledger.dataDir! });
+      let fill: FillSummary;
+      try {
+        fill = await fillStateHistory(filling, { fileDate: ctx.fileDate, days: ctx.fillDays, size, types: outbound, archiveDir: join(dir, 'archive'), remoteRoot });
+      } finally {
+        await filling.close();
+      }
+      console.log(`${label}: filled the state store with ${ctx.fillDays} dates (${fill.files.toLocaleString('en-US')} files, ${fill.records.toLocaleString('en-US')} records) in ${fill.seconds.toFixed(1)} s`);
+      const again = await timedCli(['run', '--config', filledConfig, '--date', ctx.fileDate], { logFile: join(dir, 'run-filled.log') });
+      await checkSent(`${label} after the fill`, remoteRoot, join(dir, 'archive'), sentTypes, size, floor);
+      afterFill = { days: ctx.fillDays, fill, seconds: again.seconds, peakRssMb: again.peakRssMb };
+      console.log(`${label}: after ${ctx.fillDays} dates of history, lead-etl run ${again.seconds.toFixed(1)} s (${signed(again.seconds / measured.seconds - 1)} against the fresh store), peak RSS ${Math.round(again.peakRssMb)} MB`);
+    }
+    return { label, size, generateSeconds, seconds: measured.seconds, peakRssMb: measured.peakRssMb, ...(floor ? { floor } : {}), ...(afterFill ? { afterFill } : {}) };
   } finally {
     if (ctx.keep) console.log(`${label}: kept ${dir}${admin ? ` and the database ${dbName}` : ''}`);
     if (admin) {
@@ -227,6 +263,8 @@ async function checkSent(
   if (total !== rowsInDate(size)) throw new Error(`${label}: ${total} rows sent, the generated day has ${rowsInDate(size)}`);
 }
 
+const signed = (fraction: number) => `${fraction >= 0 ? '+' : ''}${Math.round(fraction * 100)}%`;
+
 function machine(): string {
   const cpu = cpus();
   return `${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
@@ -259,6 +297,8 @@ function report(results: readonly Measured[]): string[] {
     const floor = postgresFloor(r);
     const beside = !r.floor && floor ? ' (PostgreSQL\'s)' : '';
     lines.push(`| ${r.label} | ${rowsInDate(r.size).toLocaleString('en-US')} | ${r.seconds.toFixed(1)} s | ${floor ? `${floor.seconds.toFixed(2)} s${beside}` : '—'} | ${floor ? `${(r.seconds / floor.seconds).toFixed(1)}x` : '—'} | ${Math.round(r.peakRssMb)} MB |`);
+    const f = r.afterFill;
+    if (f) lines.push(`| ${r.label} after ${f.days} dates of history | ${rowsInDate(r.size).toLocaleString('en-US')} | ${f.seconds.toFixed(1)} s (${signed(f.seconds / r.seconds - 1)}) | ${floor ? `${floor.seconds.toFixed(2)} s${beside}` : '—'} | ${floor ? `${(f.seconds / floor.seconds).toFixed(1)}x` : '—'} | ${Math.round(f.peakRssMb)} MB |`);
   }
   return lines;
 }
@@ -271,6 +311,9 @@ function targetFindings(results: readonly Measured[]): string[] {
     const limit = r.size.transactions >= 1e6 ? TARGETS.ratioAt1M : r.size.transactions >= 1e5 ? TARGETS.ratioAt100k : undefined;
     if (limit !== undefined) findings.push(`${ratio <= limit ? 'met' : 'NOT MET'}: ${r.label} at ${ratio.toFixed(1)}x the floor (target ${limit}x)`);
     findings.push(`${r.peakRssMb <= TARGETS.peakRssMb ? 'met' : 'NOT MET'}: ${r.label} peak RSS ${Math.round(r.peakRssMb)} MB (target ${TARGETS.peakRssMb} MB)`);
+  }
+  for (const r of results) {
+    if (r.afterFill) findings.push(`${r.afterFill.seconds <= r.seconds * (1 + TARGETS.slowerAfterFill) ? 'met' : 'NOT MET'}: ${r.label} after ${r.afterFill.days} dates of history ${signed(r.afterFill.seconds / r.seconds - 1)} against the fresh store (target +${TARGETS.slowerAfterFill * 100}%)`);
   }
   const smallest = pg[0];
   const largest = pg[pg.length - 1];
@@ -291,6 +334,7 @@ async function main(): Promise<number> {
       'check-targets': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'warn' },
       keep: { type: 'boolean', default: false },
+      'fill-days': { type: 'string', default: '0' },
     },
     strict: true,
   });
@@ -308,7 +352,9 @@ async function main(): Promise<number> {
   const results: Measured[] = [];
   try {
     const cases: Case[] = [...sizes.map((transactions) => ({ transactions, engine: 'postgres' as const })), ...(pglite ? [{ transactions: pglite, engine: 'pglite' as const }] : [])];
-    const options: BenchOptions = { adminUrl, fileDate, server, logLevel: values['log-level']!, keep: values.keep!, ...(cpuProfDir ? { cpuProfDir } : {}) };
+    const fillDays = Number(values['fill-days']);
+    if (!Number.isInteger(fillDays) || fillDays < 0) throw new Error(`--fill-days: "${values['fill-days']}" is not a number of days`);
+    const options: BenchOptions = { adminUrl, fileDate, server, logLevel: values['log-level']!, keep: values.keep!, fillDays, ...(cpuProfDir ? { cpuProfDir } : {}) };
     for (const c of cases) results.push(await measureCase(c, options));
   } finally {
     await server.dispose();

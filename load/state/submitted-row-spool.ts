@@ -12,7 +12,7 @@ import { canonicalHash } from '../../transform/submission-rules.js';
  * loaded with one COPY in the state transaction that records the file, once the file has its id. No file
  * is parsed back to learn what it holds.
  *
- * A record keeps only what a later rule reads (docs/operations.md, "The state store"):
+ * A record keeps only what a later rule reads (docs/state-store.md):
  *   record_id     every type: new-only's "sent once", references and ids known (knownIds)
  *   content_hash  full-overwrite only, the one rule that compares a record's content with the last sent
  *   effective_at  types with an effective_at column (a re-sent record's must be later)
