@@ -75,7 +75,8 @@ export async function buildDateFiles(...args: Parameters<typeof buildAndRecord>)
   try {
     return await buildAndRecord(...args);
   } finally {
-    await rm(spoolDirOf(args[0].config.archive.dir, args[1]), { recursive: true, force: true });
+    // Never in the way of the run's own outcome or error (an archive.dir that cannot be created has no spools).
+    await rm(spoolDirOf(args[0].config.archive.dir, args[1]), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
