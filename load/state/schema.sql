@@ -186,7 +186,6 @@ table lead_etl.submitted_record
   column effective_at timestamp with time zone
   column terminal boolean not null default false
   column tracked jsonb
-  constraint submitted_record_file_id_fkey FOREIGN KEY (file_id) REFERENCES lead_etl.file(id)
   constraint submitted_record_pkey PRIMARY KEY (file_type, record_id, file_id)
 
 table lead_etl.unrecognized_message
