@@ -157,7 +157,8 @@ function labelledPool(pool: pg.Pool, role: DatabaseRole, label: string) {
         query(...args: unknown[]) {
           if (isCopy(args)) {
             const stream = client.query(copyFrom(args[0]));
-            return pipeline(Readable.from(args[1][0].chunks), stream)
+            // One chunk in hand at a time: Readable.from would otherwise read 16 ahead of a slower server.
+            return pipeline(Readable.from(args[1][0].chunks, { objectMode: true, highWaterMark: 1 }), stream)
               .then(() => ({ command: 'COPY', rowCount: stream.rowCount, rows: [] }))
               .catch((error: unknown) => { throw lost(error, 'query'); });
           }

@@ -115,7 +115,7 @@ export function createSubmittedRowSpool(spec: FileTypeSpec, trackedColumns: read
  */
 async function* withFilePrefix(path: string, prefix: string): AsyncGenerator<Buffer> {
   let rest = '';
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: SPOOL_CHUNK })) {
     const text = rest + (chunk as Buffer).toString('latin1');
     const end = text.lastIndexOf('\n');
     if (end < 0) {
