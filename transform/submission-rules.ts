@@ -186,12 +186,13 @@ async function decide(batch: readonly MappedRecord[], ctx: RuleContext): Promise
           continue;
         }
         if (at >= 0) {
-          const moved = effectiveAtFor(r.values[at] ?? '', last?.effectiveAt ?? null, ctx);
-          if (moved !== r.values[at]) {
+          const lastAt = last?.effectiveAt ? DateTime.fromISO(last.effectiveAt).toMillis() : undefined;
+          const moved = effectiveAtFor(r.values[at] ?? '', lastAt, ctx);
+          if (moved.text !== r.values[at]) {
             notices.effectiveAtMoved += 1;
-            r.values[at] = moved;
+            r.values[at] = moved.text;
           }
-          if (last?.effectiveAt && DateTime.fromISO(moved).toMillis() <= DateTime.fromISO(last.effectiveAt).toMillis()) {
+          if (last?.effectiveAt && lastAt !== undefined && moved.millis <= lastAt) {
             ctx.problems.add({ fileType: spec.id, line: r.line, recordId: r.recordId, column: spec.effectiveAtColumn!, rule: 'effective_at.not_after_last', message: `must be later than ${last.effectiveAt}, the effective_at of the version already sent` });
             continue;
           }
@@ -208,9 +209,10 @@ async function decide(batch: readonly MappedRecord[], ctx: RuleContext): Promise
  * A change the ledger dates inside the window keeps its time; one it dates earlier (first send of an old
  * record, or a change the ledger does not timestamp) is stamped with the end of T-1, when it was observed.
  */
-function effectiveAtFor(text: string, last: string | null, ctx: RuleContext): string {
+function effectiveAtFor(text: string, last: number | undefined, ctx: RuleContext): { text: string; millis: number } {
+  // Each timestamp is parsed once: a day re-sending many changed records compares them all.
   const value = DateTime.fromISO(text, { setZone: true });
   const inWindow = value.isValid && value >= ctx.window.start && value < ctx.window.end;
-  const afterLast = !last || (value.isValid && value.toMillis() > DateTime.fromISO(last).toMillis());
-  return inWindow && afterLast ? text : ctx.asOfText;
+  const afterLast = last === undefined || (value.isValid && value.toMillis() > last);
+  return inWindow && afterLast ? { text, millis: value.toMillis() } : { text: ctx.asOfText, millis: DateTime.fromISO(ctx.asOfText).toMillis() };
 }

@@ -50,13 +50,16 @@ export function latestCounted(fileType: string, recordIds: readonly string[], co
       limit 1) s`;
 }
 
+/** effective_at as the ISO 8601 text in UTC that luxon's toISO() writes, made by the server rather than per row in JS. */
+const EFFECTIVE_AT_ISO = sql.raw(`to_char(s.effective_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
 export function priorLookup(db: Db, scope: { fileDate?: FileDate } = {}): PriorLookup {
   const counted = countsAsSubmitted(scope.fileDate);
   return async (fileType, recordIds) => {
     const found = new Map<string, PriorSubmission>();
     if (recordIds.length === 0) return found;
     const result = await sql<{ record_id: string; content_hash: string | null; effective_at: Date | string | null; terminal: boolean; tracked: unknown }>`
-      select s.record_id, s.content_hash, s.effective_at, s.terminal, s.tracked ${latestCounted(fileType, recordIds, counted)}`.execute(db);
+      select s.record_id, s.content_hash, ${EFFECTIVE_AT_ISO} as effective_at, s.terminal, s.tracked ${latestCounted(fileType, recordIds, counted)}`.execute(db);
     for (const row of result.rows) {
       found.set(row.record_id, {
         contentHash: row.content_hash === null ? null : String(row.content_hash),
