@@ -23,13 +23,18 @@ export interface RowCheckContext {
   readonly depositProgram: boolean;
   /** The type of a balance the set reported, for amounts and rules that differ for credit. */
   readonly balanceType: (balanceId: string) => 'deposit' | 'credit' | undefined;
+  /** After a row: hands a full batch of what the file gathered to the set's memory (stage-4-cross.ts flushRows). */
+  readonly flush: (facts: FileFacts) => Promise<void> | undefined;
 }
 
 export interface RowChecker {
   /** Line 1. A fatal header (no row can be read) stops the file. */
   header(cells: readonly string[]): HeaderCheck;
-  /** One line after the header, its cells in the header's order. */
-  row(line: number, cells: readonly string[]): void;
+  /**
+   * One line after the header, its cells in the header's order. A promise when the row filled a batch
+   * for the set's memory: await it before the next row.
+   */
+  row(line: number, cells: readonly string[]): Promise<void> | undefined;
   /** Data rows seen. */
   readonly rows: number;
   /** Every row had the header's field count. */
@@ -95,7 +100,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
       failed.clear();
       if (!lines!.check(line, cells, recordKeyOf(columns, cell)).readable) {
         readable = false;
-        return;
+        return undefined;
       }
       for (const column of spec.columns) {
         if (!positions.has(column.name)) continue;
@@ -123,7 +128,9 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         }
       }
       checkRecord(records, view, recordContext, line, columns, unreadable, findings);
-      if (facts) collectRow(facts, line, cell, failedOrAbsent);
+      if (!facts) return undefined;
+      collectRow(facts, line, cell, failedOrAbsent);
+      return context.flush(facts);
     },
   };
   return checker;

@@ -5,9 +5,9 @@ import type { Fact, FactKind } from './rule-types.js';
  * What the validator remembers across the files of a set: the ids each file type made known, the last
  * version of each re-sendable record, and the facts rules look up (a customer's type, an account's
  * holders and status...). Everything the cross-file rules need from earlier rows goes through this
- * narrow interface, a batch at a time, so the in-memory one here can be replaced by one backed by
- * PostgreSQL temp tables when rows are checked as the pipeline produces them (one pass, bounded
- * memory): nothing else keeps rows.
+ * narrow interface, a batch at a time: the in-memory one here serves `lead-etl validate` and Lead's
+ * sandbox; the run pipeline, which checks its rows as it writes them, keeps it in PostgreSQL temporary
+ * tables (load/state/set-memory-tables.ts), so what it remembers does not grow the process.
  */
 export interface Version {
   /** effective_at in epoch milliseconds, when the type has one and it names an instant. */
@@ -27,27 +27,35 @@ export interface Version {
  * among the date's files; `rule` the rule's place in its file type's `crossRecords`.
  */
 export type Deferred =
-  | { readonly kind: 'reference'; readonly file: number; readonly line: number; readonly column: string; readonly to: FileTypeId; readonly id: string }
+  | {
+    readonly kind: 'reference'; readonly file: number; readonly line: number; readonly column: string; readonly to: FileTypeId; readonly id: string;
+    /** Whether the set made the id known, when the memory resolved it while draining (a join in SQL). */
+    readonly inSet?: boolean;
+  }
   | { readonly kind: 'check'; readonly file: number; readonly line: number; readonly rule: number; readonly values: Readonly<Record<string, string>>; readonly sentBefore?: boolean };
 
 export interface SetMemory {
   /** Keeps row checks until their date ends (a database-backed memory spools them to a table). */
-  defer(date: string, rows: readonly Deferred[]): void;
-  /** The date's deferred checks, a batch at a time, then forgets them. */
+  defer(date: string, rows: readonly Deferred[]): Promise<void>;
+  /** The date's deferred checks, a batch at a time, in the order they were deferred, then forgets them. */
   drain(date: string, batchSize: number): AsyncIterable<readonly Deferred[]>;
   /** Ids of `fileType` made known by a file of date (or batch) `key`; the first file of an id keeps it. */
-  rememberIds(fileType: FileTypeId, ids: Iterable<string>, key: string): void;
+  rememberIds(fileType: FileTypeId, ids: readonly string[], key: string): Promise<void>;
   /** Of `ids`, those the set made known, with the date (or batch) of the file that did first. */
   knownIds(fileType: FileTypeId, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
-  rememberVersion(fileType: FileTypeId, recordKey: string, version: Version): void;
+  rememberVersions(fileType: FileTypeId, versions: readonly (readonly [recordKey: string, version: Version])[]): Promise<void>;
   versions(fileType: FileTypeId, recordKeys: readonly string[]): Promise<ReadonlyMap<string, Version>>;
-  rememberFact(kind: FactKind, id: string, fact: Fact): void;
+  rememberFacts(kind: FactKind, facts: readonly (readonly [id: string, fact: Fact])[]): Promise<void>;
   facts(kind: FactKind, ids: readonly string[]): Promise<ReadonlyMap<string, Fact>>;
   /**
    * One fact, at once, for a rule inside a record that depends on it (a transaction's balance type):
-   * only kinds with one record per balance or account are asked, so a cache in front of a database holds it.
+   * only `balances` is asked, and only its `type`, so a memory in a database answers from a bounded
+   * cache of that alone.
    */
   peekFact(kind: FactKind, id: string): Fact | undefined;
+  /** The record id on lines of a file (the run pipeline's, so a finding names its record without reading the file back). */
+  rememberRecords(file: string, records: readonly (readonly [line: number, recordId: string])[]): Promise<void>;
+  recordsAt(file: string, lines: readonly number[]): Promise<ReadonlyMap<number, string>>;
 }
 
 export function memorySetMemory(): SetMemory {
@@ -55,13 +63,14 @@ export function memorySetMemory(): SetMemory {
   const versions = new Map<FileTypeId, Map<string, Version>>();
   const facts = new Map<FactKind, Map<string, Fact>>();
   const deferred = new Map<string, Deferred[]>();
-  const table = <K, V>(tables: Map<K, Map<string, V>>, key: K) => {
+  const records = new Map<string, Map<number, string>>();
+  const table = <K, V>(tables: Map<K, Map<string, V>>, key: K): Map<string, V> => {
     let found = tables.get(key);
     if (!found) tables.set(key, (found = new Map()));
     return found;
   };
-  const pick = <V>(source: Map<string, V> | undefined, keys: readonly string[]) => {
-    const out = new Map<string, V>();
+  const pick = <K, V>(source: Map<K, V> | undefined, keys: readonly K[]) => {
+    const out = new Map<K, V>();
     if (!source) return out;
     for (const key of keys) {
       const value = source.get(key);
@@ -70,7 +79,7 @@ export function memorySetMemory(): SetMemory {
     return out;
   };
   return {
-    defer(date, rows) {
+    async defer(date, rows) {
       const queue = deferred.get(date) ?? [];
       deferred.set(date, queue);
       for (const row of rows) queue.push(row);
@@ -80,19 +89,27 @@ export function memorySetMemory(): SetMemory {
       deferred.delete(date);
       for (let at = 0; at < queue.length; at += batchSize) yield queue.slice(at, at + batchSize);
     },
-    rememberIds(fileType, made, key) {
+    async rememberIds(fileType, made, key) {
       const known = table(ids, fileType);
       for (const id of made) if (!known.has(id)) known.set(id, key);
     },
     knownIds: async (fileType, wanted) => pick(ids.get(fileType), wanted),
-    rememberVersion(fileType, recordKey, version) {
-      table(versions, fileType).set(recordKey, version);
+    async rememberVersions(fileType, made) {
+      const known = table(versions, fileType);
+      for (const [key, version] of made) known.set(key, version);
     },
     versions: async (fileType, keys) => pick(versions.get(fileType), keys),
-    rememberFact(kind, id, fact) {
-      table(facts, kind).set(id, fact);
+    async rememberFacts(kind, made) {
+      const known = table(facts, kind);
+      for (const [id, fact] of made) known.set(id, fact);
     },
     facts: async (kind, wanted) => pick(facts.get(kind), wanted),
     peekFact: (kind, id) => facts.get(kind)?.get(id),
+    async rememberRecords(file, made) {
+      const known = records.get(file) ?? new Map<number, string>();
+      records.set(file, known);
+      for (const [line, id] of made) known.set(line, id);
+    },
+    recordsAt: async (file, lines) => pick(records.get(file), lines),
   };
 }

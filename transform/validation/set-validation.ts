@@ -14,7 +14,7 @@ import { createJudge, FindingList, type Judge } from './judge.js';
 import { INTEGRITY, ruleByCode } from './rule-catalog.js';
 import type { ProgramFacts, ValidationStage } from './rule-types.js';
 import { memorySetMemory, type SetMemory } from './set-memory.js';
-import { createSetState, endDate, endFile, sentFor, startFile, type FileFacts, type SetEntry, type SetState } from './stage-4-cross.js';
+import { createSetState, endDate, endFile, flushRows, sentFor, startFile, type FileFacts, type SetEntry, type SetState } from './stage-4-cross.js';
 import { emptyHistory, type ValidationHistory } from './validation-history.js';
 
 /**
@@ -276,6 +276,7 @@ async function checkFile(file: NamedFile, context: Context, twin: string | undef
     program: context.program,
     depositProgram: context.depositProgram,
     balanceType: (id) => balanceTypeOf(context.state, id),
+    flush: (f) => flushRows(context.state, f),
   }, facts, findings);
 
   return {

@@ -21,7 +21,8 @@ import type { PriorVersion, SentFile, ValidationHistory } from './validation-his
  *
  * Files are read in date order, and within a date in Lead's object order. Per row only compact facts
  * are gathered (ids, a projection of the columns a pending check reads, per-file tallies); rows are
- * never kept. Per file, the checks against earlier files run when the file ends; references,
+ * never kept, and what waits for the date's end (references, cross-record checks) leaves the file for
+ * the set's memory as it is gathered, a batch at a time (`flushRows`). Per file, the checks against earlier files run when the file ends; references,
  * cross-record checks and date rules run when its date ends, so files of one date may name each other in
  * any order. Everything that crosses files (ids, versions, facts, the checks deferred to the date's end)
  * goes through SetMemory, a batch at a time, so a one-pass run can keep it in PostgreSQL instead.
@@ -67,9 +68,12 @@ export interface FileFacts {
   /** Whether its findings count: false for Lead's own files and for files the state store says were sent. */
   checked: boolean;
   readonly findings: FindingList;
+  /** The file's place among its date's files, which deferred checks name. */
+  readonly index: number;
+  /** Deferred checks gathered and not yet handed to the set's memory. */
+  readonly outbox: Deferred[];
   readonly produced: Map<string, number>;
   readonly versions: Map<string, { line: number; version: Version }>;
-  readonly references: { line: number; column: string; to: FileTypeId; id: string }[];
   readonly pending: PendingCheck[];
   readonly facts: Map<FactKind, Map<string, Record<string, string>>>;
   readonly aggregates: Map<string, unknown>;
@@ -114,7 +118,8 @@ export function startFile(state: SetState, init: { file: string; columns: FileCo
     spec,
     where: namingOf(spec) === 'date' ? `the file dated ${init.fileDate}` : `batch ${init.key || '(no id)'}`,
     ...(window ? { window: { start: window.start.toMillis(), end: window.end.toMillis(), activityDate: window.activityDate } } : {}),
-    produced: new Map(), versions: new Map(), references: [], pending: [], facts: new Map(), aggregates: new Map(), windowFindings: [],
+    index: state.pending.length, outbox: [],
+    produced: new Map(), versions: new Map(), pending: [], facts: new Map(), aggregates: new Map(), windowFindings: [],
     dropped: new Set(base.columns.map((c) => c.name).filter((lead) => init.columns.fileName(lead) === undefined)),
     passed: false, readable: false,
   };
@@ -170,7 +175,7 @@ export function collectRow(facts: FileFacts, line: number, cell: (fileName: stri
     const prefixes = fileTypeById(reference.to).produces?.leadIdPrefixes ?? [];
     for (const id of reference.list ? idsIn(text) : [text]) {
       if (prefixes.some((prefix) => id.startsWith(prefix))) continue;
-      facts.references.push({ line, column: columns.fileName(reference.column)!, to: reference.to, id });
+      facts.outbox.push({ kind: 'reference', file: facts.index, line, column: columns.fileName(reference.column)!, to: reference.to, id });
     }
   }
 
@@ -187,10 +192,13 @@ export function collectRow(facts: FileFacts, line: number, cell: (fileName: stri
 
   const validation = spec.validation;
   if (!validation) return;
-  for (const rule of validation.crossRecords ?? []) {
-    if (!readable(facts, rule.reads, failedLead)) continue;
-    facts.pending.push({ rule, line, values: Object.fromEntries(rule.reads.map((lead) => [lead, view.get(lead)])), recordKey });
-  }
+  (validation.crossRecords ?? []).forEach((rule, index) => {
+    if (!readable(facts, rule.reads, failedLead)) return;
+    const values = Object.fromEntries(rule.reads.map((lead) => [lead, view.get(lead)]));
+    // A check that needs to know whether its record was sent before waits for the file's end, when that is asked.
+    if (rule.usesSentBefore) facts.pending.push({ rule, line, values, recordKey });
+    else facts.outbox.push({ kind: 'check', file: facts.index, line, rule: index, values });
+  });
   for (const producer of validation.facts ?? []) {
     if (producer.reads.some((lead) => facts.dropped.has(lead))) continue;
     const id = producer.key(view);
@@ -204,6 +212,26 @@ export function collectRow(facts: FileFacts, line: number, cell: (fileName: stri
   for (const aggregate of validation.aggregates ?? []) {
     aggregate.add(facts.aggregates.get(aggregate.name), view, line, failedLead);
   }
+}
+
+const OUTBOX_BATCH = 5_000;
+
+/** Hands what waits for the date's end to the set's memory once a batch of it is gathered; nothing to wait for otherwise. */
+export function flushRows(state: SetState, facts: FileFacts): Promise<void> | undefined {
+  return facts.outbox.length >= OUTBOX_BATCH ? state.memory.defer(facts.fileDate, facts.outbox.splice(0)) : undefined;
+}
+
+/** Batches of a list, for the memory's lookups and writes. */
+function* batches<T>(items: Iterable<T>, size = OUTBOX_BATCH): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /**
@@ -223,39 +251,38 @@ export async function endFile(state: SetState, facts: FileFacts, outcome: { pass
   await markSentBefore(state, facts);
 
   const { memory } = state;
-  // What waits for the date's end leaves the file: its references and row checks, if the file is judged.
-  if (facts.checked && facts.passed) {
-    const file = state.pending.indexOf(facts);
-    const rules = spec.validation?.crossRecords ?? [];
-    memory.defer(facts.fileDate, [
-      ...facts.references.map((r) => ({ kind: 'reference' as const, file, ...r })),
-      ...facts.pending.map((p) => ({
-        kind: 'check' as const, file, line: p.line, rule: rules.indexOf(p.rule), values: p.values, ...(p.sentBefore !== undefined ? { sentBefore: p.sentBefore } : {}),
-      })),
-    ]);
-  }
-  facts.references.length = 0;
+  // What waits for the date's end leaves the file: its references and row checks. Those of a file that is
+  // not judged (it failed stages 1-3, or is history) are left out when the date's end drains them.
+  const rules = spec.validation?.crossRecords ?? [];
+  facts.outbox.push(...facts.pending.map((p) => ({
+    kind: 'check' as const, file: facts.index, line: p.line, rule: rules.indexOf(p.rule), values: p.values, ...(p.sentBefore !== undefined ? { sentBefore: p.sentBefore } : {}),
+  })));
+  await memory.defer(facts.fileDate, facts.outbox.splice(0));
   facts.pending.length = 0;
-  if (spec.produces) memory.rememberIds(spec.id, facts.produced.keys(), facts.key);
+  if (spec.produces) for (const ids of batches(facts.produced.keys())) await memory.rememberIds(spec.id, ids, facts.key);
   // A row Lead rejects does not become the version the next file is compared with: one defect, one finding.
   const rejected = new Set(facts.findings.items.filter((f) => f.severity === 'error' && f.line > 0).map((f) => f.line));
-  for (const [key, { line, version }] of facts.versions) {
-    if (rejected.has(line)) continue;
-    const before = (await memory.versions(spec.id, [key])).get(key);
-    // Immutable values are the first ones set; a later version only fills those still empty.
-    const immutable = before?.immutable && version.immutable
-      ? Object.fromEntries(Object.entries(version.immutable).map(([c, v]) => [c, before.immutable![c] || v]))
-      : version.immutable;
-    memory.rememberVersion(spec.id, key, { ...version, ...(immutable ? { immutable } : {}) });
+  for (const batch of batches([...facts.versions].filter(([, { line }]) => !rejected.has(line)))) {
+    const known = await memory.versions(spec.id, batch.map(([key]) => key));
+    await memory.rememberVersions(spec.id, batch.map(([key, { version }]) => {
+      const before = known.get(key);
+      // Immutable values are the first ones set; a later version only fills those still empty.
+      const immutable = before?.immutable && version.immutable
+        ? Object.fromEntries(Object.entries(version.immutable).map(([c, v]) => [c, before.immutable![c] || v]))
+        : version.immutable;
+      return [key, { ...version, ...(immutable ? { immutable } : {}) }] as const;
+    }));
   }
   for (const producer of spec.validation?.facts ?? []) {
     const made = facts.facts.get(producer.kind);
     if (!made) continue;
-    const previous = producer.merge ? await memory.facts(producer.kind, [...made.keys()]) : new Map<string, Fact>();
-    for (const [id, values] of made) {
-      const before = previous.get(id);
-      const merged = before && producer.merge ? producer.merge(before.values, values, false) : values;
-      memory.rememberFact(producer.kind, id, { values: merged, terminal: terminalOf(spec, producer.kind, values), fileDate: facts.key, where: facts.where, complete: true });
+    for (const batch of batches(made)) {
+      const previous = producer.merge ? await memory.facts(producer.kind, batch.map(([id]) => id)) : new Map<string, Fact>();
+      await memory.rememberFacts(producer.kind, batch.map(([id, values]) => {
+        const before = previous.get(id);
+        const merged = before && producer.merge ? producer.merge(before.values, values, false) : values;
+        return [id, { values: merged, terminal: terminalOf(spec, producer.kind, values), fileDate: facts.key, where: facts.where, complete: true }] as const;
+      }));
     }
   }
 }
@@ -357,7 +384,9 @@ export interface DateNotes {
 export async function endDate(state: SetState, date: string): Promise<DateNotes> {
   const files = state.pending;
   const notes: DateNotes['notes'] = [];
-  for await (const batch of state.memory.drain(date, 10_000)) {
+  const judged = (d: Deferred) => files[d.file]!.checked && files[d.file]!.passed;
+  for await (const drained of state.memory.drain(date, 10_000)) {
+    const batch = drained.filter(judged);
     await referenceFindings(state, date, files, batch.filter((d): d is Extract<Deferred, { kind: 'reference' }> => d.kind === 'reference'));
     await crossRecordFindings(state, files, batch.filter((d): d is Extract<Deferred, { kind: 'check' }> => d.kind === 'check'));
   }
@@ -382,10 +411,12 @@ async function referenceFindings(state: SetState, date: string, files: readonly 
     state.referencesNotChecked.set(r.to, (state.referencesNotChecked.get(r.to) ?? 0) + 1);
     return false;
   });
-  for (const r of checked) byType.set(r.to, (byType.get(r.to) ?? new Set()).add(r.id));
+  // A memory in a database resolved each reference against the set's ids as it drained them (a join).
+  for (const r of checked) if (!r.inSet) byType.set(r.to, (byType.get(r.to) ?? new Set()).add(r.id));
   const unknown = new Map<FileTypeId, Set<string>>();
   for (const [type, ids] of byType) {
-    const inSet = await state.memory.knownIds(type, [...ids]);
+    const resolved = checked.every((r) => r.to !== type || r.inSet !== undefined);
+    const inSet = resolved ? new Map<string, string>() : await state.memory.knownIds(type, [...ids]);
     const rest = [...ids].filter((id) => !inSet.has(id));
     const sent = rest.length ? await state.options.history.knownIds(type, rest) : new Set<string>();
     unknown.set(type, new Set(rest.filter((id) => !sent.has(id))));

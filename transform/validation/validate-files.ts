@@ -73,7 +73,8 @@ async function readFile(check: FileCheck): Promise<ReadOutcome> {
         if (header.fatal) break;
         continue;
       }
-      checker.row(line, record);
+      const flushing = checker.row(line, record);
+      if (flushing) await flushing;
     }
     if (ending === 'crlf' && !checker.lineEndingReported) findings.add(1, '', INTEGRITY.crlf.code, 'every line ends with CR LF; lead-etl writes LF, and Lead has not said which it takes');
   } catch (error) {
