@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { parse } from 'csv-parse';
 import { join, posix } from 'node:path';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { WORKFLOWS } from '../core/workflows.js';
 import { activityWindow, addDays, asOfInstant, type ActivityWindow, type FileDate } from '../core/file-date.js';
 import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
@@ -12,8 +10,11 @@ import { recordIdColumnsOf } from '../transform/file-type-spec.js';
 import { hasPreDay0Baseline, knownBeforeDay0, priorLookup, recordPreDay0Entries, type LateEntry } from '../load/state/submitted-records.js';
 import { createSubmittedRowSpool, spoolDirOf, trackedColumnsOf, type SubmittedRowSpool } from '../load/state/submitted-row-spool.js';
 import { missingDocuments, recordFileDocuments, type DocumentReference } from '../load/documents.js';
+import { createSetMemoryTables, dropSetMemoryTables, tableSetMemory } from '../load/state/set-memory-tables.js';
 import { stateValidationHistory } from '../load/state/state-validation-history.js';
-import { validateFiles } from '../transform/validation/validate-files.js';
+import type { ValidationReport } from '../transform/validation/finding.js';
+import type { SetMemory } from '../transform/validation/set-memory.js';
+import { createSetValidation, type FileCheck } from '../transform/validation/set-validation.js';
 import { documentIdsIn } from '../transform/format-value.js';
 import type { Workflow } from '../transform/file-type-spec.js';
 import { createRowMapper } from '../transform/map-row.js';
@@ -21,7 +22,7 @@ import { createProblemLog, type ProblemLog } from '../transform/problem-log.js';
 import { fileName, type ProgramFileType } from '../transform/program-file-types.js';
 import type { RowProblem } from '../transform/row-problem.js';
 import { applySubmissionRule, emptyNotices, type RuleNotices } from '../transform/submission-rules.js';
-import { mapRows, valuesOf, writeLeadCsv, type WrittenFile } from '../transform/write-lead-csv.js';
+import { mapRows, writeLeadCsv, type WrittenFile } from '../transform/write-lead-csv.js';
 import type { JobContext } from './job-context.js';
 
 /**
@@ -57,11 +58,16 @@ export interface BuildOutcome {
   readonly late: LateEntry[];
 }
 
-interface Build {
+/** A due file before it is built: its version and final name are known first, so its rows are checked as they are written. */
+interface Plan {
   readonly type: ProgramFileType;
-  path: string;
-  name?: string;
-  version?: number;
+  readonly version: number;
+  readonly name: string;
+  /** Where the file is once built (under `.building/<run>/`), the name the pre-flight reports it by. */
+  readonly path: string;
+}
+
+interface Build extends Plan {
   readonly written: WrittenFile;
   readonly problems: ProblemLog;
   readonly documents: DocumentReference[];
@@ -102,51 +108,81 @@ async function buildAndRecord(
   const sentDates = batch ? [] : await datesWithFiles(ctx, fileDate);
   const beforeDay0 = batch ? [] : await preDay0DatesToWatch(ctx, fileDate);
 
+  const plans = await planFiles(ctx, runId, fileDate, due, batch?.id);
   const builds: Build[] = [];
   const notices: FileNotices[] = [];
   const late: LateEntry[] = [];
+  let preflight: Preflight | undefined;
   try {
-    // One REPEATABLE READ, READ ONLY transaction: every file of the date sees the same ledger, so the
-    // day's balances and transactions agree even while the ledger keeps posting. On one embedded
-    // database the state store is read through the same transaction (PGlite has one connection). On
-    // PostgreSQL it never is: the snapshot's connection is busy with the open cursor, and a query queued
-    // behind it would wait for the cursor while the cursor waits for the query.
-    await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-      // Sent means received: only versions Lead has or may have count (and this date's own in play).
-      const lookup = priorLookup(stateReader(ctx, trx), { fileDate });
-      for (const type of due) {
-        const { spec } = type;
-        const query = queries.get(spec.id)!;
-        const path = await buildingPath(config.archive.dir, `${fileDate}_${spec.token}`);
-        const problems = createProblemLog();
-        const fileNotices: FileNotices = { fileType: spec.id, ...emptyNotices() };
-        const mapRow = createRowMapper(spec, {
-          generatedAt, timestampZone: config.format.timestampZone, programCurrency: config.program.currency, excessPrecision: config.format.excessPrecision,
-        }, query.path, type.valueMaps);
-        const records = mapRows(streamPartnerRows(ctx.ledger, trx, query, window, config.queries.fetchSize, extraParameters.get(spec.id)), mapRow, problems);
-        const kept = applySubmissionRule(records, {
-          spec, window, asOfText, lookup, problems, notices: fileNotices,
-          ...(spec.updates ? { updatesFileType: spec.updates } : {}),
+    await withSetMemory(ctx, async (memoryDb) => {
+      // One REPEATABLE READ, READ ONLY transaction: every file of the date sees the same ledger, so the
+      // day's balances and transactions agree even while the ledger keeps posting. On one embedded
+      // database the state store is read through the same transaction (PGlite has one connection). On
+      // PostgreSQL it never is: the snapshot's connection is busy with the open cursor, and a query queued
+      // behind it would wait for the cursor while the cursor waits for the query.
+      await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
+        // Sent means received: only versions Lead has or may have count (and this date's own in play).
+        const lookup = priorLookup(stateReader(ctx, trx), { fileDate });
+        // The pre-flight checks each row as it is written (check-rows.ts), against what was sent before,
+        // its cross-file memory in the state store's temporary tables: no file is read back.
+        const stateDb = memoryDb ?? stateReader(ctx, trx);
+        const memory = tableSetMemory(stateDb);
+        const validation = createSetValidation(plans.map((p) => p.path), {
+          program: { files: config.program.files, profile: config.program.profile },
+          programCurrency: config.program.currency,
+          history: await stateValidationHistory(stateDb, config.program.firstFileDate as FileDate | undefined, config.program.files.map((t) => t.spec.id), fileDate),
+          memory,
+          ...(config.program.firstFileDate ? { day0: config.program.firstFileDate } : {}),
         });
-        const documents: DocumentReference[] = [];
-        const spool = createSubmittedRowSpool(spec, trackedColumnsOf(spec, config.program.files.map((t) => t.spec)), spoolDirOf(config.archive.dir, runId));
-        const written = await writeLeadCsv({ header: spec.columns.map((c) => c.name), rows: spool.tap(collectDocuments(kept, spec, documents)), path });
-        builds.push({ type, path, written, problems, documents, spool });
-        notices.push(fileNotices);
-        if (spec.rule === 'daily-snapshot' && written.rows === 0) {
-          await guardEmptySnapshot(ctx, trx, type, query, fileDate, previousFiles, problems);
+        // In the order the checks need: Lead's object order, so a file's references are to files already built.
+        for (const path of validation.order) {
+          const plan = plans.find((p) => p.path === path)!;
+          const { type } = plan;
+          const { spec } = type;
+          const query = queries.get(spec.id)!;
+          const buildPath = await buildingPath(config.archive.dir, `${fileDate}_${spec.token}`);
+          const problems = createProblemLog();
+          const fileNotices: FileNotices = { fileType: spec.id, ...emptyNotices() };
+          const mapRow = createRowMapper(spec, {
+            generatedAt, timestampZone: config.format.timestampZone, programCurrency: config.program.currency, excessPrecision: config.format.excessPrecision,
+          }, query.path, type.valueMaps);
+          const records = mapRows(streamPartnerRows(ctx.ledger, trx, query, window, config.queries.fetchSize, extraParameters.get(spec.id)), mapRow, problems);
+          const kept = applySubmissionRule(records, {
+            spec, window, asOfText, lookup, problems, notices: fileNotices,
+            ...(spec.updates ? { updatesFileType: spec.updates } : {}),
+          });
+          const documents: DocumentReference[] = [];
+          const spool = createSubmittedRowSpool(spec, trackedColumnsOf(spec, config.program.files.map((t) => t.spec)), spoolDirOf(config.archive.dir, runId));
+          const header = spec.columns.map((c) => c.name);
+          const check = await validation.startFile(path);
+          check.checker.header(header);
+          let written: WrittenFile;
+          try {
+            written = await writeLeadCsv({ header, rows: spool.tap(checkRows(collectDocuments(kept, spec, documents), check, memory)), path: buildPath });
+            await rename(buildPath, path);
+          } catch (error) {
+            await rm(buildPath, { force: true });
+            throw error;
+          }
+          await check.end({ readable: true, sha256: written.sha256 });
+          builds.push({ ...plan, written, problems, documents, spool });
+          notices.push(fileNotices);
+          if (spec.rule === 'daily-snapshot' && written.rows === 0) {
+            await guardEmptySnapshot(ctx, trx, type, query, fileDate, previousFiles, problems);
+          }
+          // Late entries are ledger activity; a file fed by Lead's own request (the Sales Response) has none.
+          if (spec.rule === 'new-only' && !extraParameters.has(spec.id)) {
+            late.push(...(await findLateEntries(ctx, trx, type, query, fileDate, sentDates, lookup)));
+            late.push(...(await findEntriesBeforeDay0(ctx, trx, type, query, beforeDay0, lookup)));
+          }
+          ctx.logger.info({ runId, fileDate, fileType: spec.id, rows: written.rows, bytes: written.bytes, problems: problems.count, unchanged: fileNotices.unchanged, alreadySent: fileNotices.alreadySent }, 'file built');
+          if (builds.length === 1) await ctx.hooks?.phase?.('extract', { fileDate, file: spec.id });
         }
-        // Late entries are ledger activity; a file fed by Lead's own request (the Sales Response) has none.
-        if (spec.rule === 'new-only' && !extraParameters.has(spec.id)) {
-          late.push(...(await findLateEntries(ctx, trx, type, query, fileDate, sentDates, lookup)));
-          late.push(...(await findEntriesBeforeDay0(ctx, trx, type, query, beforeDay0, lookup)));
-        }
-        ctx.logger.info({ runId, fileDate, fileType: spec.id, rows: written.rows, bytes: written.bytes, problems: problems.count, unchanged: fileNotices.unchanged, alreadySent: fileNotices.alreadySent }, 'file built');
-        if (builds.length === 1) await ctx.hooks?.phase?.('extract', { fileDate, file: spec.id });
-      }
+        preflight = await preflightOutcome(await validation.report(), builds, memory);
+      });
     });
   } catch (error) {
-    await Promise.all(builds.map((b) => rm(b.path, { force: true })));
+    await Promise.all([...builds, ...plans].map((b) => rm(b.path, { force: true })));
     throw archiveWriteError(error, config.archive.dir);
   }
 
@@ -160,13 +196,7 @@ async function buildAndRecord(
       });
     }
   }
-
-  try {
-    await preflight(ctx, runId, fileDate, builds, batch?.id);
-  } catch (error) {
-    await Promise.all(builds.map((b) => rm(b.path, { force: true })));
-    throw archiveWriteError(error, config.archive.dir);
-  }
+  if (preflight && builds.length > 0) reportPreflight(ctx, runId, fileDate, builds, preflight);
 
   const problemsOf = () => builds.flatMap((b) => b.problems.problems.map((p) => (b.name ? { ...p, file: b.name } : p)));
   const countOf = () => builds.reduce((sum, b) => sum + b.problems.count, 0);
@@ -188,7 +218,6 @@ async function buildAndRecord(
     const records: NewFile[] = [];
     for (const { type, path, written, name, version } of group) {
       const { spec } = type;
-      if (!name || version === undefined) throw new Error(`${spec.id}: built without a name`);
       const archivePath = await archiveFile({ archiveDir: config.archive.dir, fileDate, name, builtPath: path, sha256: written.sha256 });
       records.push({
         fileDate, fileType: spec.id, version, name, sha256: written.sha256, rows: written.rows, bytes: written.bytes, archivePath,
@@ -276,38 +305,107 @@ async function findEntriesBeforeDay0(
 }
 
 /**
- * Every file is checked as Lead would check it before anything is archived or sent: each build gets its
- * final name (the next version), and the set of the date is validated against what was sent before
- * (the state store's history). A finding is a problem of its file's workflow, so that workflow (and any
- * after it) sends nothing.
+ * Every file is checked as Lead would check it before anything is archived or sent, so each gets its
+ * final name (the next version) before it is built: the set of the date is validated, row by row as it
+ * is written, against what was sent before (the state store's history).
  */
-async function preflight(ctx: JobContext, runId: string, fileDate: FileDate, builds: Build[], batchId?: string): Promise<void> {
-  if (builds.length === 0) return;
+async function planFiles(ctx: JobContext, runId: string, fileDate: FileDate, due: readonly ProgramFileType[], batchId: string | undefined): Promise<Plan[]> {
+  if (due.length === 0) return [];
   const dir = join(ctx.config.archive.dir, '.building', runId);
-  await mkdir(dir, { recursive: true });
-  for (const build of builds) {
-    const { spec } = build.type;
-    build.version = await nextVersion(ctx.state.db, fileDate, spec.id, batchId ?? null);
-    build.name = fileName(batchId ?? (spec.naming === 'batch' ? dailyBatchId(fileDate) : fileDate), build.type, build.version);
-    const named = join(dir, build.name);
-    await rename(build.path, named);
-    build.path = named;
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw archiveWriteError(error, ctx.config.archive.dir);
   }
-  const history = await stateValidationHistory(ctx.state.db, ctx.config.program.firstFileDate as FileDate | undefined, ctx.config.program.files.map((t) => t.spec.id), fileDate);
-  const report = await validateFiles(builds.map((b) => b.path), {
-    program: { files: ctx.config.program.files, profile: ctx.config.program.profile },
-    programCurrency: ctx.config.program.currency,
-    history,
-    ...(ctx.config.program.firstFileDate ? { day0: ctx.config.program.firstFileDate } : {}),
-  });
-  // Only errors stop a workflow: a warning is a reading of Lead's docs Lead has not confirmed.
+  const plans: Plan[] = [];
+  for (const type of due) {
+    const { spec } = type;
+    const version = await nextVersion(ctx.state.db, fileDate, spec.id, batchId ?? null);
+    const name = fileName(batchId ?? (spec.naming === 'batch' ? dailyBatchId(fileDate) : fileDate), type, version);
+    plans.push({ type, version, name, path: join(dir, name) });
+  }
+  return plans;
+}
+
+/**
+ * Runs `check` with the pre-flight's temporary tables in place. On PostgreSQL they live on one
+ * connection of the state store's pool, held for the whole build (`check` gets it, and reads history
+ * through it too); on PGlite the one session has them, and `check` gets undefined (the state store is
+ * then read as stateReader says).
+ */
+async function withSetMemory(ctx: JobContext, check: (db: Kysely<any> | undefined) => Promise<void>): Promise<void> {
+  if (ctx.state.driver === 'postgres') {
+    await ctx.state.db.connection().execute(async (connection) => {
+      await createSetMemoryTables(connection);
+      try {
+        await check(connection);
+      } finally {
+        await dropSetMemoryTables(connection).catch(() => undefined);
+      }
+    });
+    return;
+  }
+  await createSetMemoryTables(ctx.state.db);
+  try {
+    await check(undefined);
+  } finally {
+    await dropSetMemoryTables(ctx.state.db).catch(() => undefined);
+  }
+}
+
+const RECORD_BATCH = 5_000;
+
+/**
+ * Hands each row on to the CSV writer once the pre-flight has checked it, numbered as the file's lines
+ * are (the header is line 1; a value holding a line break takes more than one), and notes its record id
+ * in the set's memory, so a finding on the line names the record.
+ */
+async function* checkRows(rows: AsyncIterable<string[]>, check: FileCheck, memory: SetMemory): AsyncGenerator<string[]> {
+  const { spec } = check.columns;
+  const idAt = recordIdColumnsOf(spec).map((name) => spec.columns.findIndex((c) => c.name === name));
+  let next = 2;
+  let records: [number, string][] = [];
+  for await (const values of rows) {
+    const line = next;
+    next += 1;
+    for (const value of values) if (value.includes('\n')) next += value.split('\n').length - 1;
+    const flushing = check.checker.row(line, values);
+    if (flushing) await flushing;
+    records.push([line, idAt.map((i) => values[i] ?? '').filter((v) => v !== '').join('/')]);
+    if (records.length >= RECORD_BATCH) {
+      await memory.rememberRecords(check.path, records);
+      records = [];
+    }
+    yield values;
+  }
+  await memory.rememberRecords(check.path, records);
+}
+
+interface Preflight {
+  readonly report: ValidationReport;
+  /** The record id on each line of an error finding, by file path. */
+  readonly recordIds: ReadonlyMap<string, ReadonlyMap<number, string>>;
+}
+
+async function preflightOutcome(report: ValidationReport, builds: readonly Build[], memory: SetMemory): Promise<Preflight> {
+  const recordIds = new Map<string, ReadonlyMap<number, string>>();
+  for (const build of builds) {
+    const lines = [...new Set(report.findings.filter((f) => f.severity === 'error' && f.file === build.path && f.line >= 2).map((f) => f.line))];
+    if (lines.length > 0) recordIds.set(build.path, await memory.recordsAt(build.path, lines));
+  }
+  return { report, recordIds };
+}
+
+/**
+ * A finding is a problem of its file's workflow, so that workflow (and any after it) sends nothing.
+ * Only errors stop a workflow: a warning is a reading of Lead's docs Lead has not confirmed.
+ */
+function reportPreflight(ctx: JobContext, runId: string, fileDate: FileDate, builds: readonly Build[], { report, recordIds }: Preflight): void {
   const errors = report.findings.filter((f) => f.severity === 'error');
   for (const build of builds) {
-    const findings = errors.filter((f) => f.file === build.path);
-    if (findings.length === 0) continue;
-    const ids = await recordIdsAt(build, findings.map((f) => f.line));
-    for (const finding of findings) {
-      build.problems.add({ fileType: build.type.spec.id, line: finding.line, recordId: ids.get(finding.line) ?? '', column: finding.column, rule: finding.rule, message: finding.message });
+    const ids = recordIds.get(build.path);
+    for (const finding of errors.filter((f) => f.file === build.path)) {
+      build.problems.add({ fileType: build.type.spec.id, line: finding.line, recordId: ids?.get(finding.line) ?? '', column: finding.column, rule: finding.rule, message: finding.message });
     }
   }
   const warnings = report.findings.filter((f) => f.severity === 'warning');
@@ -315,30 +413,6 @@ async function preflight(ctx: JobContext, runId: string, fileDate: FileDate, bui
     runId, fileDate, files: builds.length, errors: report.summary.errors, warnings: warnings.length,
     ...(warnings.length ? { warningRules: [...new Set(warnings.map((f) => f.rule))] } : {}),
   }, 'pre-flight validation');
-}
-
-/**
- * The record id on each of the given lines of a built file (the header is line 1), read back in one
- * streaming pass, so a pre-flight finding names its record like any other problem.
- */
-async function recordIdsAt(build: Build, lines: readonly number[]): Promise<Map<number, string>> {
-  const wanted = new Set(lines.filter((line) => line >= 2));
-  const ids = new Map<number, string>();
-  if (wanted.size === 0) return ids;
-  const { spec } = build.type;
-  const at = recordIdColumnsOf(spec).map((name) => spec.columns.findIndex((c) => c.name === name));
-  const last = Math.max(...wanted);
-  let line = 1;
-  try {
-    for await (const values of createReadStream(build.path).pipe(parse({ delimiter: '|', from_line: 2, relax_column_count: true })) as AsyncIterable<string[]>) {
-      line += 1;
-      if (wanted.has(line)) ids.set(line, at.map((i) => values[i] ?? '').filter((v) => v !== '').join('/'));
-      if (line >= last) break;
-    }
-  } catch {
-    // A file Lead would reject for its syntax names no record past the bad line; the finding says where.
-  }
-  return ids;
 }
 
 /** Notes every document a kept row references, keeping one reference (the first record) per document. */

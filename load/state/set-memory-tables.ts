@@ -1,0 +1,163 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { FileTypeId } from '../../transform/file-types/registry.js';
+import type { Fact, FactKind } from '../../transform/validation/rule-types.js';
+import type { Deferred, SetMemory, Version } from '../../transform/validation/set-memory.js';
+
+/**
+ * The pre-flight's cross-file memory in PostgreSQL temporary tables of the state store's session, for
+ * the run pipeline: the ids the date's files made known, the last version of each record, the facts
+ * rules look up, the row checks waiting for the date's end, and the record id on each line. Rows go in
+ * a batch at a time (one multi-row INSERT per batch, unnest of one array per column, the same SQL on
+ * PostgreSQL and PGlite), the deferred checks come out a batch at a time with each reference already
+ * resolved against the set's ids by a join, so the process holds a batch, never the set.
+ *
+ * Temporary tables belong to one session: on PostgreSQL the caller holds one connection of the state
+ * store's pool for the whole check (`db.connection()`), on PGlite there is one session anyway. They are
+ * created before the ledger snapshot opens (a READ ONLY transaction may write temporary tables, not
+ * create them) and dropped after.
+ */
+type Db = Kysely<any> | Transaction<any>;
+
+const TABLES = ['lead_etl_set_id', 'lead_etl_set_version', 'lead_etl_set_fact', 'lead_etl_set_deferred', 'lead_etl_set_record'] as const;
+
+export async function createSetMemoryTables(db: Db): Promise<void> {
+  await dropSetMemoryTables(db);
+  await sql`create temporary table lead_etl_set_id (type text not null, id text not null, key text not null, primary key (type, id))`.execute(db);
+  await sql`create temporary table lead_etl_set_version (type text not null, key text not null, version text not null, primary key (type, key))`.execute(db);
+  await sql`create temporary table lead_etl_set_fact (kind text not null, id text not null, fact text not null, primary key (kind, id))`.execute(db);
+  await sql`create temporary table lead_etl_set_deferred (
+    seq bigint generated always as identity primary key, date text not null, kind text not null, file int not null, line int not null,
+    col text, to_type text, ref_id text, rule int, vals text, sent_before boolean)`.execute(db);
+  // Looked up only for the lines of error findings: no index to keep up while a million rows go in.
+  await sql`create temporary table lead_etl_set_record (file text not null, line int not null, record_id text not null)`.execute(db);
+}
+
+export async function dropSetMemoryTables(db: Db): Promise<void> {
+  for (const table of TABLES) await sql`drop table if exists ${sql.table(`pg_temp.${table}`)}`.execute(db);
+}
+
+/**
+ * `peek`: how many balance types the synchronous lookup keeps (a transaction's amounts are judged by its
+ * balance's type); a balance past it is read as of unknown type, which only relaxes the check of its
+ * transactions' decimals. Far above a program's balance count, and a few bytes each.
+ */
+export function tableSetMemory(db: Db, options: { readonly peek?: number } = {}): SetMemory {
+  const peekLimit = options.peek ?? 1_000_000;
+  const balanceTypes = new Map<string, string>();
+  return {
+    async defer(date, rows) {
+      if (rows.length === 0) return;
+      const column = <T>(get: (d: Deferred) => T | undefined) => rows.map((d) => get(d) ?? null);
+      await sql`
+        insert into lead_etl_set_deferred (date, kind, file, line, col, to_type, ref_id, rule, vals, sent_before)
+        select ${date}, u.* from unnest(
+          ${column((d) => d.kind)}::text[], ${column((d) => d.file)}::int[], ${column((d) => d.line)}::int[],
+          ${column((d) => (d.kind === 'reference' ? d.column : undefined))}::text[], ${column((d) => (d.kind === 'reference' ? d.to : undefined))}::text[],
+          ${column((d) => (d.kind === 'reference' ? d.id : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.rule : undefined))}::int[],
+          ${column((d) => (d.kind === 'check' ? JSON.stringify(d.values) : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.sentBefore : undefined))}::boolean[]
+        ) as u(kind, file, line, col, to_type, ref_id, rule, vals, sent_before)`.execute(db);
+    },
+    async *drain(date, batchSize) {
+      let after = '0';
+      for (;;) {
+        const { rows } = await sql<DeferredRow>`
+          select d.seq::text as seq, d.kind, d.file, d.line, d.col, d.to_type, d.ref_id, d.rule, d.vals, d.sent_before, s.id is not null as in_set
+          from lead_etl_set_deferred d
+          left join lead_etl_set_id s on d.kind = 'reference' and s.type = d.to_type and s.id = d.ref_id
+          where d.date = ${date} and d.seq > ${after}::bigint
+          order by d.seq limit ${batchSize}`.execute(db);
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]!.seq;
+        yield rows.map(deferredOf);
+        if (rows.length < batchSize) break;
+      }
+      await sql`delete from lead_etl_set_deferred where date = ${date}`.execute(db);
+    },
+    async rememberIds(fileType, ids, key) {
+      if (ids.length === 0) return;
+      await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, u.id, ${key} from unnest(${[...ids]}::text[]) as u(id) on conflict do nothing`.execute(db);
+    },
+    async knownIds(fileType, ids) {
+      if (ids.length === 0) return new Map();
+      const { rows } = await sql<{ id: string; key: string }>`select id, key from lead_etl_set_id where type = ${fileType} and id = any(${[...ids]}::text[])`.execute(db);
+      return new Map(rows.map((r) => [r.id, r.key]));
+    },
+    async rememberVersions(fileType, versions) {
+      if (versions.length === 0) return;
+      await sql`
+        insert into lead_etl_set_version (type, key, version)
+        select ${fileType}, u.key, u.version from unnest(${versions.map(([key]) => key)}::text[], ${versions.map(([, v]) => versionText(v))}::text[]) as u(key, version)
+        on conflict (type, key) do update set version = excluded.version`.execute(db);
+    },
+    async versions(fileType, keys) {
+      if (keys.length === 0) return new Map();
+      const { rows } = await sql<{ key: string; version: string }>`select key, version from lead_etl_set_version where type = ${fileType} and key = any(${[...keys]}::text[])`.execute(db);
+      return new Map(rows.map((r) => [r.key, versionOf(r.version)]));
+    },
+    async rememberFacts(kind, facts) {
+      if (facts.length === 0) return;
+      await sql`
+        insert into lead_etl_set_fact (kind, id, fact)
+        select ${kind}, u.id, u.fact from unnest(${facts.map(([id]) => id)}::text[], ${facts.map(([, f]) => JSON.stringify(f))}::text[]) as u(id, fact)
+        on conflict (kind, id) do update set fact = excluded.fact`.execute(db);
+      if (kind !== 'balances') return;
+      for (const [id, fact] of facts) {
+        if (balanceTypes.size < peekLimit || balanceTypes.has(id)) balanceTypes.set(id, fact.values.type ?? '');
+      }
+    },
+    async facts(kind, ids) {
+      if (ids.length === 0) return new Map();
+      const { rows } = await sql<{ id: string; fact: string }>`select id, fact from lead_etl_set_fact where kind = ${kind} and id = any(${[...ids]}::text[])`.execute(db);
+      return new Map(rows.map((r) => [r.id, JSON.parse(r.fact) as Fact]));
+    },
+    peekFact(kind: FactKind, id: string): Fact | undefined {
+      const type = kind === 'balances' ? balanceTypes.get(id) : undefined;
+      return type === undefined ? undefined : { values: { type }, terminal: false, fileDate: '', where: '', complete: false };
+    },
+    async rememberRecords(file, records) {
+      if (records.length === 0) return;
+      await sql`
+        insert into lead_etl_set_record (file, line, record_id)
+        select ${file}, u.line, u.record_id from unnest(${records.map(([line]) => line)}::int[], ${records.map(([, id]) => id)}::text[]) as u(line, record_id)`.execute(db);
+    },
+    async recordsAt(file, lines) {
+      if (lines.length === 0) return new Map();
+      const { rows } = await sql<{ line: number; record_id: string }>`select line, record_id from lead_etl_set_record where file = ${file} and line = any(${[...lines]}::int[])`.execute(db);
+      return new Map(rows.map((r) => [Number(r.line), r.record_id]));
+    },
+  };
+}
+
+interface DeferredRow {
+  readonly seq: string;
+  readonly kind: 'reference' | 'check';
+  readonly file: number;
+  readonly line: number;
+  readonly col: string | null;
+  readonly to_type: string | null;
+  readonly ref_id: string | null;
+  readonly rule: number | null;
+  readonly vals: string | null;
+  readonly sent_before: boolean | null;
+  readonly in_set: boolean;
+}
+
+function deferredOf(row: DeferredRow): Deferred {
+  if (row.kind === 'reference') {
+    return { kind: 'reference', file: Number(row.file), line: Number(row.line), column: row.col ?? '', to: row.to_type as FileTypeId, id: row.ref_id ?? '', inSet: Boolean(row.in_set) };
+  }
+  return {
+    kind: 'check', file: Number(row.file), line: Number(row.line), rule: Number(row.rule), values: JSON.parse(row.vals ?? '{}') as Record<string, string>,
+    ...(row.sent_before === null ? {} : { sentBefore: Boolean(row.sent_before) }),
+  };
+}
+
+// An effective_at with no offset names no instant (NaN), which JSON would turn into null.
+function versionText(version: Version): string {
+  return JSON.stringify(version.at !== undefined && Number.isNaN(version.at) ? { ...version, at: 'NaN' } : version);
+}
+
+function versionOf(text: string): Version {
+  const parsed = JSON.parse(text) as Omit<Version, 'at'> & { at?: number | 'NaN' };
+  return parsed.at === 'NaN' ? { ...parsed, at: Number.NaN } : (parsed as Version);
+}
