@@ -121,11 +121,13 @@ async function buildAndRecord(
       // PostgreSQL it never is: the snapshot's connection is busy with the open cursor, and a query queued
       // behind it would wait for the cursor while the cursor waits for the query.
       await ctx.ledger.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
+        // On PostgreSQL the state store is read through the connection holding the pre-flight's tables,
+        // so a build takes no more connections of the pool than one at a time besides the snapshot's.
+        const stateDb = memoryDb ?? stateReader(ctx, trx);
         // Sent means received: only versions Lead has or may have count (and this date's own in play).
-        const lookup = priorLookup(stateReader(ctx, trx), { fileDate });
+        const lookup = priorLookup(stateDb, { fileDate });
         // The pre-flight checks each row as it is written (check-rows.ts), against what was sent before,
         // its cross-file memory in the state store's temporary tables: no file is read back.
-        const stateDb = memoryDb ?? stateReader(ctx, trx);
         const memory = tableSetMemory(stateDb);
         const validation = createSetValidation(plans.map((p) => p.path), {
           program: { files: config.program.files, profile: config.program.profile },
@@ -173,7 +175,7 @@ async function buildAndRecord(
           // Late entries are ledger activity; a file fed by Lead's own request (the Sales Response) has none.
           if (spec.rule === 'new-only' && !extraParameters.has(spec.id)) {
             late.push(...(await findLateEntries(ctx, trx, type, query, fileDate, sentDates, lookup)));
-            late.push(...(await findEntriesBeforeDay0(ctx, trx, type, query, beforeDay0, lookup)));
+            late.push(...(await findEntriesBeforeDay0(ctx, trx, stateDb, type, query, beforeDay0, lookup)));
           }
           ctx.logger.info({ runId, fileDate, fileType: spec.id, rows: written.rows, bytes: written.bytes, problems: problems.count, unchanged: fileNotices.unchanged, alreadySent: fileNotices.alreadySent }, 'file built');
           if (builds.length === 1) await ctx.hooks?.phase?.('extract', { fileDate, file: spec.id });
@@ -281,9 +283,8 @@ async function preDay0DatesToWatch(ctx: JobContext, fileDate: FileDate): Promise
 
 /** Entries of days before Day 0 that the ledger did not hold when Day 0 was built, and were never sent. */
 async function findEntriesBeforeDay0(
-  ctx: JobContext, trx: Transaction<any>, type: ProgramFileType, query: PartnerQuery, dates: readonly FileDate[], lookup: ReturnType<typeof priorLookup>,
+  ctx: JobContext, trx: Transaction<any>, stateDb: Kysely<any> | Transaction<any>, type: ProgramFileType, query: PartnerQuery, dates: readonly FileDate[], lookup: ReturnType<typeof priorLookup>,
 ): Promise<LateEntry[]> {
-  const stateDb = stateReader(ctx, trx);
   if (dates.length === 0 || !(await hasPreDay0Baseline(stateDb, type.spec.id))) return [];
   const late: LateEntry[] = [];
   for (const date of dates) {
@@ -329,8 +330,8 @@ async function planFiles(ctx: JobContext, runId: string, fileDate: FileDate, due
 
 /**
  * Runs `check` with the pre-flight's temporary tables in place. On PostgreSQL they live on one
- * connection of the state store's pool, held for the whole build (`check` gets it, and reads history
- * through it too); on PGlite the one session has them, and `check` gets undefined (the state store is
+ * connection of the state store's pool, held for the whole build (`check` gets it, and reads the state
+ * store through it too: the submission rules' lookups, history); on PGlite the one session has them, and `check` gets undefined (the state store is
  * then read as stateReader says).
  */
 async function withSetMemory(ctx: JobContext, check: (db: Kysely<any> | undefined) => Promise<void>): Promise<void> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -143,6 +144,35 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
     expect(broken.outcome).toBe('failed');
     const finding = broken.problems.find((p) => p.rule.startsWith('cross.rollforward'));
     expect(finding, JSON.stringify(broken.problems)).toMatchObject({ fileType: 'balances', recordId: 'bal_1', line: 2 });
+  });
+
+  it('the pre-flight checks the rows as they are written, never the file: its findings do not change when the built file is emptied before it could be read back (issue 10)', async () => {
+    const ctx = await start(['balances', 'transactions']);
+    const db = ctx.ledger.db;
+    await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(D[0]!, '08:00')})`.execute(db);
+    await sql`insert into mini.entries values ('txn_1', 'bal_1', 100, ${at(D[0]!, '09:00')})`.execute(db);
+    await sendDay(ctx, 0);
+    await sql`insert into mini.entries values ('txn_late', 'bal_1', 3, ${at(D[0]!, '23:00')})`.execute(db);
+    // Once the first file (Balances) is built, its bytes on disk say a header and nothing else: a check that
+    // read the file back would see no row, and no roll-forward to break.
+    const building = join(ctx.config.archive.dir, '.building');
+    const emptied: string[] = [];
+    const hooks = {
+      phase(name: string) {
+        if (name !== 'extract') return;
+        for (const file of readdirSync(building, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('_balances'))) {
+          const path = join(building, file);
+          writeFileSync(path, `${readFileSync(path, 'utf8').split('\n')[0]}\n`);
+          emptied.push(file);
+        }
+      },
+    };
+    const broken = await runFileDate({ ...ctx, hooks }, D[1]!);
+    expect(emptied).toHaveLength(1);
+    expect(broken.outcome).toBe('failed');
+    const finding = broken.problems.find((p) => p.rule.startsWith('cross.rollforward'));
+    expect(finding, JSON.stringify(broken.problems)).toMatchObject({ fileType: 'balances', recordId: 'bal_1', line: 2 });
+    expect(broken.problems.filter((p) => p.rule.startsWith('integrity.'))).toEqual([]);
   });
 
   it('daily snapshot: keeps zero balances, reports a closing balance once and then drops it, and refuses an empty snapshot the ledger cannot explain', async () => {

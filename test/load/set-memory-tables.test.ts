@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import { createSetMemoryTables, dropSetMemoryTables, tableSetMemory } from '../../load/state/set-memory-tables.js';
+import type { Deferred, SetMemory } from '../../transform/validation/set-memory.js';
+import { databaseKinds, freshDatabase, type FreshDatabase } from '../support/databases.js';
+
+/**
+ * The run pipeline's pre-flight memory in temporary tables (issue 10): what the in-memory one answers,
+ * from PostgreSQL and PGlite alike, with deferred references resolved against the set's ids as they drain.
+ */
+describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', (kind) => {
+  let fresh: FreshDatabase;
+  let release: () => void = () => undefined;
+  let held: Promise<void> = Promise.resolve();
+  let memory: SetMemory;
+  let db: Kysely<any>;
+  beforeAll(async () => {
+    fresh = await freshDatabase(kind);
+    // Temporary tables are one session's: hold one connection for the test, as the pipeline does.
+    const released = new Promise<void>((done) => { release = done; });
+    await new Promise<void>((ready, failed) => {
+      held = fresh.database.db.connection().execute(async (connection) => {
+        db = connection;
+        await createSetMemoryTables(connection);
+        memory = tableSetMemory(connection, { peek: 2 });
+        ready();
+        await released;
+        await dropSetMemoryTables(connection);
+      }).catch(failed);
+    });
+  });
+  afterAll(async () => {
+    release();
+    await held;
+    await fresh?.dispose();
+  });
+
+  it('keeps the first file of each id, and answers only for ids it was given', async () => {
+    await memory.rememberIds('accounts', ['acc_1', 'acc_2'], '2026-03-06');
+    await memory.rememberIds('accounts', ['acc_2', 'acc_3'], '2026-03-07');
+    await memory.rememberIds('cards', ['acc_1'], '2026-03-07');
+    expect(await memory.knownIds('accounts', ['acc_1', 'acc_2', 'acc_3', 'acc_9'])).toEqual(new Map([['acc_1', '2026-03-06'], ['acc_2', '2026-03-06'], ['acc_3', '2026-03-07']]));
+    expect(await memory.knownIds('cards', ['acc_2'])).toEqual(new Map());
+  });
+
+  it('keeps the last version of a record, an instant that names none included', async () => {
+    await memory.rememberVersions('accounts', [['acc_1', { at: 1000, atText: 'a', terminal: false, immutable: { type: 'x' }, hash: 'h1', where: 'the file dated 2026-03-06' }]]);
+    await memory.rememberVersions('accounts', [['acc_1', { at: Number.NaN, atText: 'no offset', terminal: true, where: 'the file dated 2026-03-07' }], ['acc_2', { terminal: false, where: 'w' }]]);
+    const versions = await memory.versions('accounts', ['acc_1', 'acc_2', 'acc_3']);
+    expect([...versions.keys()].sort()).toEqual(['acc_1', 'acc_2']);
+    expect(versions.get('acc_1')).toMatchObject({ atText: 'no offset', terminal: true, where: 'the file dated 2026-03-07' });
+    expect(versions.get('acc_1')!.at).toBeNaN();
+    expect(versions.get('acc_2')!.at).toBeUndefined();
+  });
+
+  it('keeps facts, and the balance types a row check asks for at once, up to its bound', async () => {
+    const fact = (type: string) => ({ values: { type, status: 'active' }, terminal: false, fileDate: '2026-03-06', where: 'w', complete: true });
+    await memory.rememberFacts('balances', [['bal_1', fact('credit')], ['bal_2', fact('deposit')], ['bal_3', fact('credit')]]);
+    await memory.rememberFacts('balances', [['bal_1', fact('deposit')]]);
+    expect((await memory.facts('balances', ['bal_1', 'bal_3', 'bal_9'])).get('bal_1')).toEqual(fact('deposit'));
+    expect([...(await memory.facts('balances', ['bal_1', 'bal_3', 'bal_9'])).keys()].sort()).toEqual(['bal_1', 'bal_3']);
+    expect(memory.peekFact('balances', 'bal_1')?.values.type).toBe('deposit');
+    expect(memory.peekFact('balances', 'bal_2')?.values.type).toBe('deposit');
+    // Past the bound of two, a balance is of unknown type to the row checks (the set still knows it).
+    expect(memory.peekFact('balances', 'bal_3')).toBeUndefined();
+    expect(memory.peekFact('accounts', 'bal_1')).toBeUndefined();
+  });
+
+  it('drains a date\'s deferred checks in order and in batches, each reference resolved against the ids, then forgets them', async () => {
+    await memory.rememberIds('balances', ['bal_1'], '2026-03-06');
+    const deferred: Deferred[] = [];
+    for (let line = 2; line < 2 + 2_500; line += 1) {
+      deferred.push({ kind: 'reference', file: 1, line, column: 'balance_id', to: 'balances', id: line % 2 === 0 ? 'bal_1' : `bal_${line}` });
+      if (line % 1000 === 0) deferred.push({ kind: 'check', file: 0, line, rule: 2, values: { type: 'credit', id: `x${line}` }, sentBefore: false });
+    }
+    await memory.defer('2026-03-06', deferred.slice(0, 1000));
+    await memory.defer('2026-03-06', deferred.slice(1000));
+    await memory.defer('2026-03-07', [{ kind: 'check', file: 0, line: 9, rule: 0, values: {} }]);
+    const batches: (readonly Deferred[])[] = [];
+    for await (const batch of memory.drain('2026-03-06', 1000)) batches.push(batch);
+    expect(batches.map((b) => b.length)).toEqual([1000, 1000, 502]);
+    const drained = batches.flat();
+    expect(drained.map((d) => d.line)).toEqual(deferred.map((d) => d.line));
+    expect(drained.filter((d) => d.kind === 'reference' && d.inSet).length).toBe(1250);
+    expect(drained.find((d) => d.kind === 'reference' && d.line === 3)).toEqual({ kind: 'reference', file: 1, line: 3, column: 'balance_id', to: 'balances', id: 'bal_3', inSet: false });
+    expect(drained.find((d) => d.kind === 'check')).toEqual({ kind: 'check', file: 0, line: 1000, rule: 2, values: { type: 'credit', id: 'x1000' }, sentBefore: false });
+    const again: Deferred[] = [];
+    for await (const batch of memory.drain('2026-03-06', 1000)) again.push(...batch);
+    expect(again).toEqual([]);
+    const other: Deferred[] = [];
+    for await (const batch of memory.drain('2026-03-07', 1000)) other.push(...batch);
+    expect(other).toEqual([{ kind: 'check', file: 0, line: 9, rule: 0, values: {} }]);
+  });
+
+  it('names the record on a file\'s lines', async () => {
+    await memory.rememberRecords('/b/2026-03-06_transactions_V1.csv', [[2, 'txn_1'], [3, 'txn_2']]);
+    await memory.rememberRecords('/b/2026-03-06_balances_V1.csv', [[2, 'bal_1']]);
+    expect(await memory.recordsAt('/b/2026-03-06_transactions_V1.csv', [3, 4])).toEqual(new Map([[3, 'txn_2']]));
+  });
+
+  it('lives in the session only: another connection of the pool sees none of it', async () => {
+    const visible = async (on: Kysely<any>) => (await sql<{ t: string | null }>`select to_regclass('lead_etl_set_id')::text as t`.execute(on)).rows[0]!.t;
+    expect(await visible(db)).not.toBeNull();
+    if (kind === 'postgres') expect(await visible(fresh.database.db)).toBeNull();
+  });
+});
