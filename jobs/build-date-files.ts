@@ -160,7 +160,7 @@ async function buildAndRecord(
           check.checker.header(header);
           let written: WrittenFile;
           try {
-            written = await writeLeadCsv({ header, rows: spool.tap(checkRows(collectDocuments(kept, spec, documents), check, memory)), path: buildPath });
+            written = await writeLeadCsv({ header, rows: spool.tap(checkRows(collectDocuments(kept, spec, documents), check)), path: buildPath });
             await rename(buildPath, path);
           } catch (error) {
             await rm(buildPath, { force: true });
@@ -354,32 +354,20 @@ async function withSetMemory(ctx: JobContext, check: (db: Kysely<any> | undefine
   }
 }
 
-const RECORD_BATCH = 5_000;
-
 /**
  * Hands each row on to the CSV writer once the pre-flight has checked it, numbered as the file's lines
- * are (the header is line 1; a value holding a line break takes more than one), and notes its record id
- * in the set's memory, so a finding on the line names the record.
+ * are (the header is line 1; a value holding a line break takes more than one).
  */
-async function* checkRows(rows: AsyncIterable<string[]>, check: FileCheck, memory: SetMemory): AsyncGenerator<string[]> {
-  const { spec } = check.columns;
-  const idAt = recordIdColumnsOf(spec).map((name) => spec.columns.findIndex((c) => c.name === name));
+async function* checkRows(rows: AsyncIterable<string[]>, check: FileCheck): AsyncGenerator<string[]> {
   let next = 2;
-  let records: [number, string][] = [];
   for await (const values of rows) {
     const line = next;
     next += 1;
     for (const value of values) if (value.includes('\n')) next += value.split('\n').length - 1;
     const flushing = check.checker.row(line, values);
     if (flushing) await flushing;
-    records.push([line, idAt.map((i) => values[i] ?? '').filter((v) => v !== '').join('/')]);
-    if (records.length >= RECORD_BATCH) {
-      await memory.rememberRecords(check.path, records);
-      records = [];
-    }
     yield values;
   }
-  await memory.rememberRecords(check.path, records);
 }
 
 interface Preflight {
@@ -392,7 +380,10 @@ async function preflightOutcome(report: ValidationReport, builds: readonly Build
   const recordIds = new Map<string, ReadonlyMap<number, string>>();
   for (const build of builds) {
     const lines = [...new Set(report.findings.filter((f) => f.severity === 'error' && f.file === build.path && f.line >= 2).map((f) => f.line))];
-    if (lines.length > 0) recordIds.set(build.path, await memory.recordsAt(build.path, lines));
+    if (lines.length === 0) continue;
+    // The record key of a line (pair records joined by " + ") as a problem names a record (joined by "/").
+    const keys = await memory.lines!.keysAt(build.path, lines);
+    recordIds.set(build.path, new Map([...keys].map(([line, key]) => [line, key.split(' + ').filter((id) => id !== '').join('/')])));
   }
   return { report, recordIds };
 }

@@ -6,7 +6,8 @@ import type { Deferred, SetMemory, Version } from '../../transform/validation/se
 /**
  * The pre-flight's cross-file memory in PostgreSQL temporary tables of the state store's session, for
  * the run pipeline: the ids the date's files made known, the last version of each record, the facts
- * rules look up, the row checks waiting for the date's end, and the record id on each line. Rows go in
+ * rules look up, the row checks waiting for the date's end, and each line's hash and record key (for
+ * the lines and records a file repeats, and to name the record of a finding). Rows go in
  * a batch at a time (one multi-row INSERT per batch, unnest of one array per column, the same SQL on
  * PostgreSQL and PGlite), the deferred checks come out a batch at a time with each reference already
  * resolved against the set's ids by a join, so the process holds a batch, never the set.
@@ -18,7 +19,7 @@ import type { Deferred, SetMemory, Version } from '../../transform/validation/se
  */
 type Db = Kysely<any> | Transaction<any>;
 
-const TABLES = ['lead_etl_set_id', 'lead_etl_set_version', 'lead_etl_set_fact', 'lead_etl_set_deferred', 'lead_etl_set_record'] as const;
+const TABLES = ['lead_etl_set_id', 'lead_etl_set_version', 'lead_etl_set_fact', 'lead_etl_set_deferred', 'lead_etl_set_line'] as const;
 
 export async function createSetMemoryTables(db: Db): Promise<void> {
   await dropSetMemoryTables(db);
@@ -28,8 +29,8 @@ export async function createSetMemoryTables(db: Db): Promise<void> {
   await sql`create temporary table lead_etl_set_deferred (
     seq bigint generated always as identity primary key, date text not null, kind text not null, file int not null, line int not null,
     col text, to_type text, ref_id text, rule int, vals text, sent_before boolean)`.execute(db);
-  // Looked up only for the lines of error findings: no index to keep up while a million rows go in.
-  await sql`create temporary table lead_etl_set_record (file text not null, line int not null, record_id text not null)`.execute(db);
+  // Read once per file, whole (the repeats), and for the lines of error findings: no index to keep up while a million rows go in.
+  await sql`create temporary table lead_etl_set_line (file text not null, line int not null, hash text not null, key text not null)`.execute(db);
 }
 
 export async function dropSetMemoryTables(db: Db): Promise<void> {
@@ -114,16 +115,31 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
       const type = kind === 'balances' ? balanceTypes.get(id) : undefined;
       return type === undefined ? undefined : { values: { type }, terminal: false, fileDate: '', where: '', complete: false };
     },
-    async rememberRecords(file, records) {
-      if (records.length === 0) return;
-      await sql`
-        insert into lead_etl_set_record (file, line, record_id)
-        select ${file}, u.line, u.record_id from unnest(${records.map(([line]) => line)}::int[], ${records.map(([, id]) => id)}::text[]) as u(line, record_id)`.execute(db);
-    },
-    async recordsAt(file, lines) {
-      if (lines.length === 0) return new Map();
-      const { rows } = await sql<{ line: number; record_id: string }>`select line, record_id from lead_etl_set_record where file = ${file} and line = any(${[...lines]}::int[])`.execute(db);
-      return new Map(rows.map((r) => [Number(r.line), r.record_id]));
+    lines: {
+      async remember(file, lines) {
+        if (lines.length === 0) return;
+        await sql`
+          insert into lead_etl_set_line (file, line, hash, key)
+          select ${file}, u.* from unnest(${lines.map(([line]) => line)}::int[], ${lines.map(([, hash]) => hash)}::text[], ${lines.map(([, , key]) => key)}::text[]) as u(line, hash, key)`.execute(db);
+      },
+      async repeats(file) {
+        // A line repeating an earlier one whole is named for that alone; of the others, one whose record an earlier one carries.
+        const { rows } = await sql<{ line: number; key: string; same_row: number | null; same_id: number | null }>`
+          with r as (select line, key, min(line) over (partition by hash) as same_row from lead_etl_set_line where file = ${file}),
+          u as (select line, key, min(line) over (partition by key) as same_id from r where line = same_row and key <> '')
+          select line, key, same_row, null::int as same_id from r where line > same_row
+          union all
+          select line, key, null::int, same_id from u where line > same_id
+          order by line`.execute(db);
+        return rows.map((r) => (r.same_row !== null
+          ? { line: Number(r.line), key: r.key, sameRow: Number(r.same_row) }
+          : { line: Number(r.line), key: r.key, sameId: Number(r.same_id) }));
+      },
+      async keysAt(file, lines) {
+        if (lines.length === 0) return new Map();
+        const { rows } = await sql<{ line: number; key: string }>`select line, key from lead_etl_set_line where file = ${file} and line = any(${[...lines]}::int[])`.execute(db);
+        return new Map(rows.map((r) => [Number(r.line), r.key]));
+      },
     },
   };
 }

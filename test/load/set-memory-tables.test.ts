@@ -92,10 +92,17 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     expect(other).toEqual([{ kind: 'check', file: 0, line: 9, rule: 0, values: {} }]);
   });
 
-  it('names the record on a file\'s lines', async () => {
-    await memory.rememberRecords('/b/2026-03-06_transactions_V1.csv', [[2, 'txn_1'], [3, 'txn_2']]);
-    await memory.rememberRecords('/b/2026-03-06_balances_V1.csv', [[2, 'bal_1']]);
-    expect(await memory.recordsAt('/b/2026-03-06_transactions_V1.csv', [3, 4])).toEqual(new Map([[3, 'txn_2']]));
+  it('finds the lines and records a file repeats, and the record key on its lines', async () => {
+    const lines = memory.lines!;
+    const file = '/b/2026-03-06_transactions_V1.csv';
+    await lines.remember(file, [[2, 'h1', 'txn_1'], [3, 'h2', 'txn_2'], [4, 'h1', 'txn_1'], [5, 'h3', 'txn_2'], [6, 'h4', ''], [7, 'h5', '']]);
+    await lines.remember(file, [[8, 'h3', 'txn_2'], [9, 'h6', 'txn_1']]);
+    await lines.remember('/b/2026-03-06_balances_V1.csv', [[2, 'h1', 'txn_1']]);
+    expect(await lines.repeats(file)).toEqual([
+      { line: 4, key: 'txn_1', sameRow: 2 }, { line: 5, key: 'txn_2', sameId: 3 }, { line: 8, key: 'txn_2', sameRow: 5 }, { line: 9, key: 'txn_1', sameId: 2 },
+    ]);
+    expect(await lines.repeats('/b/2026-03-06_balances_V1.csv')).toEqual([]);
+    expect(await lines.keysAt(file, [3, 6, 99])).toEqual(new Map([[3, 'txn_2'], [6, '']]));
   });
 
   it('lives in the session only: another connection of the pool sees none of it', async () => {

@@ -2,7 +2,7 @@ import type { FileColumns } from './file-columns.js';
 import type { FindingList, Judge } from './judge.js';
 import { FORMAT, INTEGRITY } from './rule-catalog.js';
 import type { ProgramFacts, RecordContext, RowView } from './rule-types.js';
-import { checkHeader, lineIntegrity, recordKeyOf, type HeaderCheck, type LineIntegrity } from './stage-1-integrity.js';
+import { checkHeader, lineIntegrity, recordKeyOf, spooledLineIntegrity, type HeaderCheck, type LineIntegrity } from './stage-1-integrity.js';
 import { checkValue, isNullLiteral } from './stage-2-format.js';
 import { checkRecord } from './stage-3-record.js';
 import { fileTypeById } from '../file-types/registry.js';
@@ -23,8 +23,8 @@ export interface RowCheckContext {
   readonly depositProgram: boolean;
   /** The type of a balance the set reported, for amounts and rules that differ for credit. */
   readonly balanceType: (balanceId: string) => 'deposit' | 'credit' | undefined;
-  /** After a row: hands a full batch of what the file gathered to the set's memory (stage-4-cross.ts flushRows). */
-  readonly flush: (facts: FileFacts) => Promise<void> | undefined;
+  /** After a row: hands a full batch of what the file gathered to the set's memory; undefined when there is none. */
+  readonly flush: () => Promise<void> | undefined;
 }
 
 export interface RowChecker {
@@ -46,13 +46,14 @@ export interface RowChecker {
   lineEndingReported: boolean;
 }
 
-export function createRowChecker(columns: FileColumns, context: RowCheckContext, facts: FileFacts | undefined, findings: FindingList, integrity?: LineIntegrity): RowChecker {
+/** `lines`: where each line's hash and key go for the set's memory to find repeats (else stage 1 keeps them). */
+export function createRowChecker(columns: FileColumns, context: RowCheckContext, facts: FileFacts | undefined, findings: FindingList, lines?: [number, string, string][]): RowChecker {
   const spec = columns.spec;
   const records = spec.validation?.records ?? [];
   const dropped = droppedOf(columns);
   const recordContext: RecordContext = { balanceType: context.balanceType, program: context.program };
   let positions: ReadonlyMap<string, number> = new Map();
-  let lines: LineIntegrity | undefined = integrity;
+  let integrity: LineIntegrity | undefined;
   let record: readonly string[] = [];
   const overrides = new Map<string, string>();
   const failed = new Set<string>();
@@ -90,7 +91,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         return header;
       }
       positions = header.positions;
-      lines ??= lineIntegrity(columns, cells.length, findings);
+      integrity = lines ? spooledLineIntegrity(cells.length, findings, lines) : lineIntegrity(columns, cells.length, findings);
       return header;
     },
     row(line, cells) {
@@ -98,9 +99,9 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
       record = cells;
       overrides.clear();
       failed.clear();
-      if (!lines!.check(line, cells, recordKeyOf(columns, cell)).readable) {
+      if (!integrity!.check(line, cells, recordKeyOf(columns, cell)).readable) {
         readable = false;
-        return undefined;
+        return context.flush();
       }
       for (const column of spec.columns) {
         if (!positions.has(column.name)) continue;
@@ -128,9 +129,8 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         }
       }
       checkRecord(records, view, recordContext, line, columns, unreadable, findings);
-      if (!facts) return undefined;
-      collectRow(facts, line, cell, failedOrAbsent);
-      return context.flush(facts);
+      if (facts) collectRow(facts, line, cell, failedOrAbsent);
+      return context.flush();
     },
   };
   return checker;

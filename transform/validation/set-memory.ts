@@ -53,24 +53,40 @@ export interface SetMemory {
    * cache of that alone.
    */
   peekFact(kind: FactKind, id: string): Fact | undefined;
-  /** The record id on lines of a file (the run pipeline's, so a finding names its record without reading the file back). */
-  rememberRecords(file: string, records: readonly (readonly [line: number, recordId: string])[]): Promise<void>;
-  recordsAt(file: string, lines: readonly number[]): Promise<ReadonlyMap<number, string>>;
+  /**
+   * Where a memory in a database keeps each line's short hash and record key, so the checks for a line
+   * or a record repeated in a file run as one query when the file ends, instead of two maps of every
+   * line. Without it (the in-memory memory) stage 1 keeps those maps itself.
+   */
+  readonly lines?: LineMemory;
 }
+
+/** One file's lines, by the file's path. */
+export interface LineMemory {
+  remember(file: string, lines: readonly (readonly [line: number, hash: string, key: string])[]): Promise<void>;
+  /**
+   * The lines that repeat an earlier line whole (`sameRow`), and of the others those whose record key an
+   * earlier one has (`sameId`), in line order.
+   */
+  repeats(file: string): Promise<readonly LineRepeat[]>;
+  /** The record key on each of `lines` (the pipeline names the record of a finding by it). */
+  keysAt(file: string, lines: readonly number[]): Promise<ReadonlyMap<number, string>>;
+}
+
+export type LineRepeat = { readonly line: number; readonly key: string } & ({ readonly sameRow: number } | { readonly sameId: number });
 
 export function memorySetMemory(): SetMemory {
   const ids = new Map<FileTypeId, Map<string, string>>();
   const versions = new Map<FileTypeId, Map<string, Version>>();
   const facts = new Map<FactKind, Map<string, Fact>>();
   const deferred = new Map<string, Deferred[]>();
-  const records = new Map<string, Map<number, string>>();
   const table = <K, V>(tables: Map<K, Map<string, V>>, key: K): Map<string, V> => {
     let found = tables.get(key);
     if (!found) tables.set(key, (found = new Map()));
     return found;
   };
-  const pick = <K, V>(source: Map<K, V> | undefined, keys: readonly K[]) => {
-    const out = new Map<K, V>();
+  const pick = <V>(source: Map<string, V> | undefined, keys: readonly string[]) => {
+    const out = new Map<string, V>();
     if (!source) return out;
     for (const key of keys) {
       const value = source.get(key);
@@ -105,11 +121,5 @@ export function memorySetMemory(): SetMemory {
     },
     facts: async (kind, wanted) => pick(facts.get(kind), wanted),
     peekFact: (kind, id) => facts.get(kind)?.get(id),
-    async rememberRecords(file, made) {
-      const known = records.get(file) ?? new Map<number, string>();
-      records.set(file, known);
-      for (const [line, id] of made) known.set(line, id);
-    },
-    recordsAt: async (file, lines) => pick(records.get(file), lines),
   };
 }

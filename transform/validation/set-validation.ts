@@ -14,6 +14,7 @@ import { createJudge, FindingList, type Judge } from './judge.js';
 import { INTEGRITY, ruleByCode } from './rule-catalog.js';
 import type { ProgramFacts, ValidationStage } from './rule-types.js';
 import { memorySetMemory, type SetMemory } from './set-memory.js';
+import { repeatFinding } from './stage-1-integrity.js';
 import { createSetState, endDate, endFile, flushRows, sentFor, startFile, type FileFacts, type SetEntry, type SetState } from './stage-4-cross.js';
 import { emptyHistory, type ValidationHistory } from './validation-history.js';
 
@@ -270,19 +271,30 @@ async function checkFile(file: NamedFile, context: Context, twin: string | undef
   const inbound = directionOf(spec) === 'inbound';
   const facts = file.superseded ? undefined : startFile(context.state, { file: file.path, columns, fileDate, key, checked: !inbound, findings });
   const recorded = (await sentFor(context.state, fileDate)).find((f) => f.name === basename(file.path));
+  const { memory } = context.state;
+  const lines: [number, string, string][] | undefined = memory.lines ? [] : undefined;
+  const spill = () => (lines && lines.length >= LINE_BATCH ? memory.lines!.remember(file.path, lines.splice(0)) : undefined);
   const checker = createRowChecker(columns, {
     programCurrency: context.programCurrency,
     judge: context.judge,
     program: context.program,
     depositProgram: context.depositProgram,
     balanceType: (id) => balanceTypeOf(context.state, id),
-    flush: (f) => flushRows(context.state, f),
-  }, facts, findings);
+    // One write at a time: the memory's connection takes one statement at a time.
+    flush: () => {
+      const rows = facts ? flushRows(context.state, facts) : undefined;
+      return rows ? rows.then(spill) : spill();
+    },
+  }, facts, findings, lines);
 
   return {
     path: file.path, columns, findings, judge: context.judge, checker, ...(facts ? { facts } : {}),
     async end(read) {
       report.rows = checker.rows;
+      if (lines) {
+        await memory.lines!.remember(file.path, lines.splice(0));
+        for (const repeat of await memory.lines!.repeats(file.path)) repeatFinding(columns, findings, repeat);
+      }
       const readable = read.readable && checker.readable;
       const history = recorded !== undefined && recorded.sha256 === read.sha256;
       if (facts && history) facts.checked = false;
@@ -340,6 +352,8 @@ function nameFindings(file: NamedFile, context: Context, findings: FindingList):
     findings.add(0, '', INTEGRITY.tokenAlias.code, `the file type is named ${name.tokenAlias}, which Lead's pages also use for ${name.spec.title}; the program's token is ${name.spec.token}, and Lead has not confirmed which it takes`);
   }
 }
+
+const LINE_BATCH = 5_000;
 
 function balanceTypeOf(state: SetState, id: string): 'deposit' | 'credit' | undefined {
   const type = id === '' ? undefined : state.memory.peekFact('balances', id)?.values.type;

@@ -3,6 +3,7 @@ import { recordIdColumnsOf } from '../file-type-spec.js';
 import type { FileColumns } from './file-columns.js';
 import type { FindingList } from './judge.js';
 import { INTEGRITY } from './rule-catalog.js';
+import type { LineRepeat } from './set-memory.js';
 
 /**
  * Stage 1, file integrity (sftp-process.md §1): is this a well-formed Lead file at all? The header is
@@ -88,7 +89,7 @@ export function recordKeyOf(columns: FileColumns, cell: (fileName: string) => st
   return ids.join(' + ');
 }
 
-/** Per-file memory of the lines seen: a short hash per row and the ids, nothing else. */
+/** Per-file memory of the lines seen: a short hash per row and the ids, nothing else (or a spool of them). */
 export interface LineIntegrity {
   /** Checks one line; a line whose field count is wrong is not read further (`readable` false). */
   check(line: number, cells: readonly string[], key: string): { readable: boolean };
@@ -97,27 +98,20 @@ export interface LineIntegrity {
 export function lineIntegrity(columns: FileColumns, headerLength: number, findings: FindingList): LineIntegrity {
   const rows = new Map<string, number>();
   const ids = new Map<string, number>();
-  const idColumn = columns.fileName(recordIdColumnsOf(columns.spec)[0]!) ?? recordIdColumnsOf(columns.spec)[0]!;
   return {
     check(line, cells, key) {
-      if (cells.length !== headerLength) {
-        const message = cells.length === 1 && cells[0] === ''
-          ? `empty line; every line has the header's ${headerLength} fields (an empty file keeps just its header)`
-          : `${cells.length} fields where the header has ${headerLength}; a value holding "|" must be quoted`;
-        findings.add(line, '', INTEGRITY.columnCount.code, message);
-        return { readable: false };
-      }
-      const hash = createHash('sha1').update(cells.join('\u001f')).digest('base64').slice(0, 16);
+      if (!fieldCount(line, cells, headerLength, findings)) return { readable: false };
+      const hash = rowHash(cells);
       const sameRow = rows.get(hash);
       if (sameRow !== undefined) {
-        findings.add(line, '', INTEGRITY.duplicateRow.code, `repeats line ${sameRow} whole; send each record once`);
+        repeatFinding(columns, findings, { line, key, sameRow });
         return { readable: true };
       }
       rows.set(hash, line);
       if (key !== '') {
         const sameId = ids.get(key);
         if (sameId !== undefined) {
-          findings.add(line, idColumn, INTEGRITY.duplicateId.code, `record ${key} is already on line ${sameId}; a file carries each record once`);
+          repeatFinding(columns, findings, { line, key, sameId });
           return { readable: true };
         }
         ids.set(key, line);
@@ -126,3 +120,37 @@ export function lineIntegrity(columns: FileColumns, headerLength: number, findin
     },
   };
 }
+
+/**
+ * The same checks with the lines kept elsewhere: each readable line's hash and key go to `spool`, for the
+ * set's memory (LineMemory), and the repeats come back when the file ends (`repeatFinding`).
+ */
+export function spooledLineIntegrity(headerLength: number, findings: FindingList, spool: [number, string, string][]): LineIntegrity {
+  return {
+    check(line, cells, key) {
+      if (!fieldCount(line, cells, headerLength, findings)) return { readable: false };
+      spool.push([line, rowHash(cells), key]);
+      return { readable: true };
+    },
+  };
+}
+
+export function repeatFinding(columns: FileColumns, findings: FindingList, repeat: LineRepeat): void {
+  if ('sameRow' in repeat) {
+    findings.add(repeat.line, '', INTEGRITY.duplicateRow.code, `repeats line ${repeat.sameRow} whole; send each record once`);
+    return;
+  }
+  const idColumn = columns.fileName(recordIdColumnsOf(columns.spec)[0]!) ?? recordIdColumnsOf(columns.spec)[0]!;
+  findings.add(repeat.line, idColumn, INTEGRITY.duplicateId.code, `record ${repeat.key} is already on line ${repeat.sameId}; a file carries each record once`);
+}
+
+function fieldCount(line: number, cells: readonly string[], headerLength: number, findings: FindingList): boolean {
+  if (cells.length === headerLength) return true;
+  const message = cells.length === 1 && cells[0] === ''
+    ? `empty line; every line has the header's ${headerLength} fields (an empty file keeps just its header)`
+    : `${cells.length} fields where the header has ${headerLength}; a value holding "|" must be quoted`;
+  findings.add(line, '', INTEGRITY.columnCount.code, message);
+  return false;
+}
+
+const rowHash = (cells: readonly string[]) => createHash('sha1').update(cells.join('\u001f')).digest('base64').slice(0, 16);

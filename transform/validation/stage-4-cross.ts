@@ -299,43 +299,54 @@ async function markSentBefore(state: SetState, facts: FileFacts): Promise<void> 
   const wanting = facts.pending.filter((p) => p.rule.usesSentBefore && p.recordKey !== '');
   if (wanting.length === 0) return;
   const { spec } = facts;
-  const keys = [...new Set(wanting.map((p) => p.recordKey))];
-  const inSet = spec.produces ? await state.memory.knownIds(spec.id, keys) : await state.memory.versions(spec.id, keys);
-  const rest = keys.filter((k) => !inSet.has(k));
-  const fromHistory = rest.length === 0 ? new Set<string>()
-    : spec.produces ? await state.options.history.knownIds(spec.id, rest) : new Set((await state.options.history.lastVersions(spec.id, rest)).keys());
+  const sent = new Set<string>();
+  for (const keys of batches(new Set(wanting.map((p) => p.recordKey)))) {
+    const inSet = spec.produces ? await state.memory.knownIds(spec.id, keys) : await state.memory.versions(spec.id, keys);
+    const rest = keys.filter((k) => !inSet.has(k));
+    const fromHistory = rest.length === 0 ? new Set<string>()
+      : spec.produces ? await state.options.history.knownIds(spec.id, rest) : new Set((await state.options.history.lastVersions(spec.id, rest)).keys());
+    for (const key of keys) if (inSet.has(key) || fromHistory.has(key)) sent.add(key);
+  }
   // Only a set from Day 0, or history that knows the whole type, can say a record is new.
   const complete = state.options.fromDay0 || state.options.history.covers.has(spec.id);
   for (const p of wanting) {
-    p.sentBefore = inSet.has(p.recordKey) || fromHistory.has(p.recordKey) ? true : complete ? false : undefined;
+    p.sentBefore = sent.has(p.recordKey) ? true : complete ? false : undefined;
   }
 }
 
 async function newOnlyFindings(state: SetState, facts: FileFacts): Promise<void> {
   const rule = facts.spec.produces?.newOnly;
   if (!rule) return;
-  const ids = [...facts.produced.keys()];
-  const known = await state.memory.knownIds(facts.spec.id, ids);
-  const rest = ids.filter((id) => !known.has(id));
-  const sentBefore = rest.length ? await state.options.history.knownIds(facts.spec.id, rest) : new Set<string>();
   const column = facts.columns.fileName(facts.spec.produces!.columns[0]!)!;
-  for (const [id, line] of facts.produced) {
-    const date = known.get(id);
-    if (date === undefined && !sentBefore.has(id)) continue;
-    const where = date === undefined ? 'before this set' : `in the file dated ${date || '(undated)'}`;
-    facts.findings.add(line, column, rule.code, `${id} was already sent ${where}; each ${facts.spec.title} entry is sent once, ever`);
+  // A batch at a time: a day's transactions are a million ids.
+  for (const batch of batches(facts.produced)) {
+    const ids = batch.map(([id]) => id);
+    const known = await state.memory.knownIds(facts.spec.id, ids);
+    const rest = ids.filter((id) => !known.has(id));
+    const sentBefore = rest.length ? await state.options.history.knownIds(facts.spec.id, rest) : new Set<string>();
+    for (const [id, line] of batch) {
+      const date = known.get(id);
+      if (date === undefined && !sentBefore.has(id)) continue;
+      const where = date === undefined ? 'before this set' : `in the file dated ${date || '(undated)'}`;
+      facts.findings.add(line, column, rule.code, `${id} was already sent ${where}; each ${facts.spec.title} entry is sent once, ever`);
+    }
   }
 }
 
 async function versionFindings(state: SetState, facts: FileFacts): Promise<void> {
   const { spec } = facts;
   if (facts.versions.size === 0) return;
-  const keys = [...facts.versions.keys()];
+  const idColumn = facts.columns.fileName(spec.recordIdColumn) ?? spec.recordIdColumn;
+  for (const batch of batches(facts.versions)) await versionBatchFindings(state, facts, batch, idColumn);
+}
+
+async function versionBatchFindings(state: SetState, facts: FileFacts, batch: readonly [string, { line: number; version: Version }][], idColumn: string): Promise<void> {
+  const { spec } = facts;
+  const keys = batch.map(([key]) => key);
   const inSet = await state.memory.versions(spec.id, keys);
   const rest = keys.filter((key) => !inSet.has(key));
   const fromHistory = rest.length ? await state.options.history.lastVersions(spec.id, rest) : new Map<string, PriorVersion>();
-  const idColumn = facts.columns.fileName(spec.recordIdColumn) ?? spec.recordIdColumn;
-  for (const [key, { line, version }] of facts.versions) {
+  for (const [key, { line, version }] of batch) {
     const prior = inSet.get(key) ?? priorFromHistory(fromHistory.get(key), facts.columns);
     if (!prior) continue;
     if (prior.terminal) {
