@@ -90,7 +90,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** The lead-etl CLI as a child process under GNU time: wall seconds and the kernel's peak RSS. */
 async function timedCli(args: readonly string[], options: { cpuProfDir?: string; logFile: string }): Promise<{ seconds: number; peakRssMb: number }> {
   const timeFile = `${options.logFile}.time`;
-  const node = [...(process.env.ONEPASS_CHILD_FLAGS ? process.env.ONEPASS_CHILD_FLAGS.split(' ') : []), ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []), CLI, ...args];
+  const node = [...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []), CLI, ...args];
   const started = performance.now();
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(TIME, ['-f', '%M', '-o', timeFile, process.execPath, ...node], { stdio: ['ignore', 'pipe', 'pipe'] });
