@@ -6,7 +6,7 @@ import type { Deferred, SetMemory, Version } from '../../transform/validation/se
 /**
  * The pre-flight's cross-file memory in PostgreSQL temporary tables of the state store's session, for
  * the run pipeline: the ids the date's files made known, the last version of each record, the facts
- * rules look up, the row checks waiting for the date's end, and each line's hash and record key (for
+ * rules look up, the row checks waiting for the date's end, the ids each file made known, and each line's hash and record key (for
  * the lines and records a file repeats, and to name the record of a finding). Rows go in
  * a batch at a time (one multi-row INSERT per batch, unnest of one array per column, the same SQL on
  * PostgreSQL and PGlite), the deferred checks come out a batch at a time with each reference already
@@ -19,7 +19,7 @@ import type { Deferred, SetMemory, Version } from '../../transform/validation/se
  */
 type Db = Kysely<any> | Transaction<any>;
 
-const TABLES = ['lead_etl_set_id', 'lead_etl_set_version', 'lead_etl_set_fact', 'lead_etl_set_deferred', 'lead_etl_set_line'] as const;
+const TABLES = ['lead_etl_set_id', 'lead_etl_set_version', 'lead_etl_set_fact', 'lead_etl_set_deferred', 'lead_etl_set_line', 'lead_etl_set_produced'] as const;
 
 export async function createSetMemoryTables(db: Db): Promise<void> {
   await dropSetMemoryTables(db);
@@ -30,6 +30,9 @@ export async function createSetMemoryTables(db: Db): Promise<void> {
     seq bigint generated always as identity primary key, date text not null, kind text not null, file int not null, line int not null,
     col text, to_type text, ref_id text, rule int, vals text, sent_before boolean)`.execute(db);
   // Read once per file, whole (the repeats), and for the lines of error findings: no index to keep up while a million rows go in.
+  // The first line of each id wins (lines come in order); read back by line ranges.
+  await sql`create temporary table lead_etl_set_produced (file text not null, id text not null, line int not null, primary key (file, id))`.execute(db);
+  await sql`create index on lead_etl_set_produced (file, line)`.execute(db);
   await sql`create temporary table lead_etl_set_line (file text not null, line int not null, hash text not null, key text not null)`.execute(db);
 }
 
@@ -114,6 +117,30 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     peekFact(kind: FactKind, id: string): Fact | undefined {
       const type = kind === 'balances' ? balanceTypes.get(id) : undefined;
       return type === undefined ? undefined : { values: { type }, terminal: false, fileDate: '', where: '', complete: false };
+    },
+    produced: {
+      async remember(file, ids) {
+        if (ids.length === 0) return;
+        await sql`
+          insert into lead_etl_set_produced (file, id, line)
+          select ${file}, u.* from unnest(${ids.map(([id]) => id)}::text[], ${ids.map(([, line]) => line)}::int[]) as u(id, line)
+          on conflict do nothing`.execute(db);
+      },
+      async *ofFile(file, fileType, batchSize) {
+        const last = (await sql<{ last: number | null }>`select max(line) as last from lead_etl_set_produced where file = ${file}`.execute(db)).rows[0]?.last;
+        if (last === null || last === undefined) return;
+        for (let from = 0; from <= Number(last); from += batchSize) {
+          const { rows } = await sql<{ id: string; line: number; key: string | null }>`
+            select p.id, p.line, s.key from lead_etl_set_produced p
+            left join lead_etl_set_id s on s.type = ${fileType} and s.id = p.id
+            where p.file = ${file} and p.line >= ${from} and p.line < ${from + batchSize}
+            order by p.line, p.id`.execute(db);
+          if (rows.length > 0) yield rows.map((r) => [r.id, Number(r.line), r.key ?? undefined] as const);
+        }
+      },
+      async publish(file, fileType, key) {
+        await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, id, ${key} from lead_etl_set_produced where file = ${file} on conflict do nothing`.execute(db);
+      },
     },
     lines: {
       async remember(file, lines) {

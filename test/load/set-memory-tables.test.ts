@@ -105,6 +105,24 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     expect(await lines.keysAt(file, [3, 6, 99])).toEqual(new Map([[3, 'txn_2'], [6, '']]));
   });
 
+  it('keeps a file\'s ids at their first line, joined with what the set knew before, until they join the set', async () => {
+    const produced = memory.produced!;
+    const file = '/b/2026-03-07_transactions_V1.csv';
+    await memory.rememberIds('transactions', ['txn_old'], '2026-03-06');
+    const ids: [string, number][] = [];
+    for (let line = 2; line < 2 + 12_000; line += 1) ids.push([`txn_${line}`, line]);
+    await produced.remember(file, [...ids.slice(0, 6_000), ['txn_old', 12_500], ['txn_3', 12_600]]);
+    await produced.remember(file, ids.slice(6_000));
+    const batches: (readonly (readonly [string, number, string | undefined])[])[] = [];
+    for await (const batch of produced.ofFile(file, 'transactions', 5_000)) batches.push(batch);
+    expect(batches.map((b) => b.length)).toEqual([4_998, 5_000, 2_002 + 1]);
+    const all = batches.flat();
+    expect(all.find(([id]) => id === 'txn_3')).toEqual(['txn_3', 3, undefined]);
+    expect(all.find(([id]) => id === 'txn_old')).toEqual(['txn_old', 12_500, '2026-03-06']);
+    await produced.publish(file, 'transactions', '2026-03-07');
+    expect(await memory.knownIds('transactions', ['txn_old', 'txn_2', 'txn_12001', 'txn_12002'])).toEqual(new Map([['txn_old', '2026-03-06'], ['txn_2', '2026-03-07'], ['txn_12001', '2026-03-07']]));
+  });
+
   it('lives in the session only: another connection of the pool sees none of it', async () => {
     const visible = async (on: Kysely<any>) => (await sql<{ t: string | null }>`select to_regclass('lead_etl_set_id')::text as t`.execute(on)).rows[0]!.t;
     expect(await visible(db)).not.toBeNull();

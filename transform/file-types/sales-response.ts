@@ -11,20 +11,22 @@ const NOT_ANSWERED = rule('cross.sale_not_answered', 'doc', 'The Sales Response 
 const everySaleAnswered: DateRule = {
   rules: [NOT_ANSWERED],
   async check(context) {
-    const request = context.files.find((f) => f.fileType === 'sales_request');
-    if (!request || request.produced.size === 0) return { findings: [] };
-    const response = context.files.find((f) => f.fileType === 'sales_response');
-    if (!response) {
-      return { findings: [], notes: [{ file: request.file, note: `no Sales Response dated ${context.date} in the set: whether each of its ${request.produced.size} sale(s) is answered was not checked` }] };
+    const requestFile = context.files.find((f) => f.fileType === 'sales_request');
+    const request = await requestFile?.produced();
+    if (!requestFile || !request || request.size === 0) return { findings: [] };
+    const responseFile = context.files.find((f) => f.fileType === 'sales_response');
+    if (!responseFile) {
+      return { findings: [], notes: [{ file: requestFile.file, note: `no Sales Response dated ${context.date} in the set: whether each of its ${request.size} sale(s) is answered was not checked` }] };
     }
-    if (!response.passed) return { findings: [] };
-    const missing = [...request.produced.keys()].filter((sale) => !response.produced.has(sale));
+    if (!responseFile.passed) return { findings: [] };
+    const response = await responseFile.produced();
+    const missing = [...request.keys()].filter((sale) => !response.has(sale));
     // An answer naming a sale the request does not hold is most likely the missing one mistyped: that
     // answer is the reference rule's finding, and only the sales left over are reported here.
-    const strays = [...response.produced.keys()].filter((sale) => !request.produced.has(sale)).length;
+    const strays = [...response.keys()].filter((sale) => !request.has(sale)).length;
     return {
       findings: missing.slice(strays).map((sale) => ({
-        file: response.file, line: 0, column: response.columnName('sale_id'), rule: NOT_ANSWERED.code,
+        file: responseFile.file, line: 0, column: responseFile.columnName('sale_id'), rule: NOT_ANSWERED.code,
         message: `sale ${sale} of the Sales Request dated ${context.date} is not answered; answer every sale, accepted or rejected`,
       })),
     };

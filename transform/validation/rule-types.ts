@@ -152,8 +152,8 @@ export interface DateFile {
   readonly passed: boolean;
   /** Every line could be read into fields (sums over the file are whole). */
   readonly readable: boolean;
-  /** Ids the file made known, with the line of each. */
-  readonly produced: ReadonlyMap<string, number>;
+  /** Ids the file made known, with the line of each (read from the set's memory when it keeps them). */
+  produced(): Promise<ReadonlyMap<string, number>>;
   /** The file's name for a column, by Lead's name. */
   columnName(leadName: string): string;
   /** The aggregate a producer of the file type gathered (see FileTypeValidation.aggregates). */

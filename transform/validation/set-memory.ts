@@ -59,6 +59,8 @@ export interface SetMemory {
    * line. Without it (the in-memory memory) stage 1 keeps those maps itself.
    */
   readonly lines?: LineMemory;
+  /** Where a memory in a database keeps the ids each file makes known, instead of a map per file. */
+  readonly produced?: ProducedMemory;
 }
 
 /** One file's lines, by the file's path. */
@@ -74,6 +76,18 @@ export interface LineMemory {
 }
 
 export type LineRepeat = { readonly line: number; readonly key: string } & ({ readonly sameRow: number } | { readonly sameId: number });
+
+/** The ids one file (by path) makes known, spooled as they come, each with the first line it is on. */
+export interface ProducedMemory {
+  remember(file: string, ids: readonly (readonly [id: string, line: number])[]): Promise<void>;
+  /**
+   * The file's ids, a batch at a time in line order, each with the date (or batch) of the file that made
+   * it known to the set before (a join with the set's ids), or undefined.
+   */
+  ofFile(file: string, fileType: FileTypeId, batchSize: number): AsyncIterable<readonly (readonly [id: string, line: number, knownAt: string | undefined])[]>;
+  /** The file's ids join the set's, made known by date (or batch) `key`. */
+  publish(file: string, fileType: FileTypeId, key: string): Promise<void>;
+}
 
 export function memorySetMemory(): SetMemory {
   const ids = new Map<FileTypeId, Map<string, string>>();

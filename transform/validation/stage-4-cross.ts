@@ -72,7 +72,9 @@ export interface FileFacts {
   readonly index: number;
   /** Deferred checks gathered and not yet handed to the set's memory. */
   readonly outbox: Deferred[];
+  /** The ids it made known and their first line; kept in the set's memory instead when it has a place for them (`producedSpool`). */
   readonly produced: Map<string, number>;
+  readonly producedSpool?: [string, number][];
   readonly versions: Map<string, { line: number; version: Version }>;
   readonly pending: PendingCheck[];
   readonly facts: Map<FactKind, Map<string, Record<string, string>>>;
@@ -118,7 +120,7 @@ export function startFile(state: SetState, init: { file: string; columns: FileCo
     spec,
     where: namingOf(spec) === 'date' ? `the file dated ${init.fileDate}` : `batch ${init.key || '(no id)'}`,
     ...(window ? { window: { start: window.start.toMillis(), end: window.end.toMillis(), activityDate: window.activityDate } } : {}),
-    index: state.pending.length, outbox: [],
+    index: state.pending.length, outbox: [], ...(state.memory.produced ? { producedSpool: [] } : {}),
     produced: new Map(), versions: new Map(), pending: [], facts: new Map(), aggregates: new Map(), windowFindings: [],
     dropped: new Set(base.columns.map((c) => c.name).filter((lead) => init.columns.fileName(lead) === undefined)),
     passed: false, readable: false,
@@ -152,7 +154,9 @@ export function collectRow(facts: FileFacts, line: number, cell: (fileName: stri
 
   for (const column of spec.produces?.columns ?? []) {
     const id = view.get(column);
-    if (id !== '' && !facts.produced.has(id)) facts.produced.set(id, line);
+    if (id === '') continue;
+    if (facts.producedSpool) facts.producedSpool.push([id, line]);
+    else if (!facts.produced.has(id)) facts.produced.set(id, line);
   }
 
   const versioned = tracksVersions(spec);
@@ -218,7 +222,11 @@ const OUTBOX_BATCH = 5_000;
 
 /** Hands what waits for the date's end to the set's memory once a batch of it is gathered; nothing to wait for otherwise. */
 export function flushRows(state: SetState, facts: FileFacts): Promise<void> | undefined {
-  return facts.outbox.length >= OUTBOX_BATCH ? state.memory.defer(facts.fileDate, facts.outbox.splice(0)) : undefined;
+  const spool = facts.producedSpool;
+  const ids = spool && spool.length >= OUTBOX_BATCH ? () => state.memory.produced!.remember(facts.file, spool.splice(0)) : undefined;
+  if (facts.outbox.length < OUTBOX_BATCH) return ids?.();
+  const deferred = state.memory.defer(facts.fileDate, facts.outbox.splice(0));
+  return ids ? deferred.then(ids) : deferred;
 }
 
 /** Batches of a list, for the memory's lookups and writes. */
@@ -243,6 +251,7 @@ export async function endFile(state: SetState, facts: FileFacts, outcome: { pass
   facts.passed = outcome.passed;
   facts.readable = outcome.readable;
   const { spec } = facts;
+  if (facts.producedSpool) await state.memory.produced!.remember(facts.file, facts.producedSpool.splice(0));
   if (facts.checked && facts.passed) {
     for (const f of facts.windowFindings) facts.findings.add(f.line, f.column, CROSS.effectiveAtWindow.code, f.message);
     await newOnlyFindings(state, facts);
@@ -259,7 +268,8 @@ export async function endFile(state: SetState, facts: FileFacts, outcome: { pass
   })));
   await memory.defer(facts.fileDate, facts.outbox.splice(0));
   facts.pending.length = 0;
-  if (spec.produces) for (const ids of batches(facts.produced.keys())) await memory.rememberIds(spec.id, ids, facts.key);
+  if (spec.produces && facts.producedSpool) await memory.produced!.publish(facts.file, spec.id, facts.key);
+  else if (spec.produces) for (const ids of batches(facts.produced.keys())) await memory.rememberIds(spec.id, ids, facts.key);
   // A row Lead rejects does not become the version the next file is compared with: one defect, one finding.
   const rejected = new Set(facts.findings.items.filter((f) => f.severity === 'error' && f.line > 0).map((f) => f.line));
   for (const batch of batches([...facts.versions].filter(([, { line }]) => !rejected.has(line)))) {
@@ -319,10 +329,9 @@ async function newOnlyFindings(state: SetState, facts: FileFacts): Promise<void>
   if (!rule) return;
   const column = facts.columns.fileName(facts.spec.produces!.columns[0]!)!;
   // A batch at a time: a day's transactions are a million ids.
-  for (const batch of batches(facts.produced)) {
-    const ids = batch.map(([id]) => id);
-    const known = await state.memory.knownIds(facts.spec.id, ids);
-    const rest = ids.filter((id) => !known.has(id));
+  for await (const batch of producedWithKnown(state, facts)) {
+    const known = new Map(batch.flatMap(([id, , at]) => (at === undefined ? [] : [[id, at] as const])));
+    const rest = batch.flatMap(([id, , at]) => (at === undefined ? [id] : []));
     const sentBefore = rest.length ? await state.options.history.knownIds(facts.spec.id, rest) : new Set<string>();
     for (const [id, line] of batch) {
       const date = known.get(id);
@@ -331,6 +340,25 @@ async function newOnlyFindings(state: SetState, facts: FileFacts): Promise<void>
       facts.findings.add(line, column, rule.code, `${id} was already sent ${where}; each ${facts.spec.title} entry is sent once, ever`);
     }
   }
+}
+
+/** The file's ids with the file that made each known to the set before, from the memory's join when it keeps them. */
+async function* producedWithKnown(state: SetState, facts: FileFacts): AsyncGenerator<readonly (readonly [string, number, string | undefined])[]> {
+  if (facts.producedSpool) {
+    yield* state.memory.produced!.ofFile(facts.file, facts.spec.id, OUTBOX_BATCH);
+    return;
+  }
+  for (const batch of batches(facts.produced)) {
+    const known = await state.memory.knownIds(facts.spec.id, batch.map(([id]) => id));
+    yield batch.map(([id, line]) => [id, line, known.get(id)] as const);
+  }
+}
+
+async function producedOf(state: SetState, facts: FileFacts): Promise<ReadonlyMap<string, number>> {
+  if (!facts.producedSpool) return facts.produced;
+  const all = new Map<string, number>();
+  for await (const batch of state.memory.produced!.ofFile(facts.file, facts.spec.id, OUTBOX_BATCH)) for (const [id, line] of batch) all.set(id, line);
+  return all;
 }
 
 async function versionFindings(state: SetState, facts: FileFacts): Promise<void> {
@@ -506,7 +534,7 @@ async function dateRuleFindings(state: SetState, date: string, files: readonly F
     fileType: facts.spec.id,
     passed: facts.passed,
     readable: facts.readable,
-    produced: facts.produced,
+    produced: () => producedOf(state, facts),
     columnName: (lead) => facts.columns.fileName(lead) ?? lead,
     aggregate: <T>(name: string) => facts.aggregates.get(name) as T | undefined,
   }));
