@@ -295,6 +295,10 @@ export async function endFile(state: SetState, facts: FileFacts, outcome: { pass
       }));
     }
   }
+  // Its versions and facts are in the set's memory now; only what the date's rules read stays till the date ends.
+  facts.versions.clear();
+  facts.facts.clear();
+  facts.windowFindings.length = 0;
 }
 
 /** A fact of a file type's own kind is terminal as its records are (read by Lead's column name). */
