@@ -48,6 +48,21 @@ export async function dropSetMemoryTables(db: Db): Promise<void> {
 export function tableSetMemory(db: Db, options: { readonly peek?: number } = {}): SetMemory {
   const peekLimit = options.peek ?? 1_000_000;
   const balanceTypes = new Map<string, string>();
+  // Autovacuum never analyzes temporary tables: without statistics the planner scans a whole table for
+  // each batch (a drain of a million deferred checks then takes minutes). So each read first analyzes
+  // them when they have doubled since the last time (a handful of times per run; ANALYZE samples, and a
+  // READ ONLY transaction may run it on temporary tables).
+  let analyzed = 0;
+  let written = 0;
+  const wrote = (rows: number) => {
+    written += rows;
+  };
+  const statistics = async () => {
+    if (written < Math.max(analyzed, 5_000)) return;
+    analyzed += written;
+    written = 0;
+    await sql`analyze ${sql.join(TABLES.map((table) => sql.table(table)))}`.execute(db);
+  };
   return {
     async defer(date, rows) {
       if (rows.length === 0) return;
@@ -60,8 +75,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
           ${column((d) => (d.kind === 'reference' ? d.id : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.rule : undefined))}::int[],
           ${column((d) => (d.kind === 'check' ? JSON.stringify(d.values) : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.sentBefore : undefined))}::boolean[]
         ) as u(kind, file, line, col, to_type, ref_id, rule, vals, sent_before)`.execute(db);
+      wrote(rows.length);
     },
     async *drain(date, batchSize) {
+      await statistics();
       let after = '0';
       for (;;) {
         const { rows } = await sql<DeferredRow>`
@@ -80,9 +97,11 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     async rememberIds(fileType, ids, key) {
       if (ids.length === 0) return;
       await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, u.id, ${key} from unnest(${[...ids]}::text[]) as u(id) on conflict do nothing`.execute(db);
+      wrote(ids.length);
     },
     async knownIds(fileType, ids) {
       if (ids.length === 0) return new Map();
+      await statistics();
       const { rows } = await sql<{ id: string; key: string }>`select id, key from lead_etl_set_id where type = ${fileType} and id = any(${[...ids]}::text[])`.execute(db);
       return new Map(rows.map((r) => [r.id, r.key]));
     },
@@ -92,9 +111,11 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         insert into lead_etl_set_version (type, key, version)
         select ${fileType}, u.key, u.version from unnest(${versions.map(([key]) => key)}::text[], ${versions.map(([, v]) => versionText(v))}::text[]) as u(key, version)
         on conflict (type, key) do update set version = excluded.version`.execute(db);
+      wrote(versions.length);
     },
     async versions(fileType, keys) {
       if (keys.length === 0) return new Map();
+      await statistics();
       const { rows } = await sql<{ key: string; version: string }>`select key, version from lead_etl_set_version where type = ${fileType} and key = any(${[...keys]}::text[])`.execute(db);
       return new Map(rows.map((r) => [r.key, versionOf(r.version)]));
     },
@@ -104,6 +125,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         insert into lead_etl_set_fact (kind, id, fact)
         select ${kind}, u.id, u.fact from unnest(${facts.map(([id]) => id)}::text[], ${facts.map(([, f]) => JSON.stringify(f))}::text[]) as u(id, fact)
         on conflict (kind, id) do update set fact = excluded.fact`.execute(db);
+      wrote(facts.length);
       if (kind !== 'balances') return;
       for (const [id, fact] of facts) {
         if (balanceTypes.size < peekLimit || balanceTypes.has(id)) balanceTypes.set(id, fact.values.type ?? '');
@@ -111,6 +133,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     },
     async facts(kind, ids) {
       if (ids.length === 0) return new Map();
+      await statistics();
       const { rows } = await sql<{ id: string; fact: string }>`select id, fact from lead_etl_set_fact where kind = ${kind} and id = any(${[...ids]}::text[])`.execute(db);
       return new Map(rows.map((r) => [r.id, JSON.parse(r.fact) as Fact]));
     },
@@ -125,8 +148,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
           insert into lead_etl_set_produced (file, id, line)
           select ${file}, u.* from unnest(${ids.map(([id]) => id)}::text[], ${ids.map(([, line]) => line)}::int[]) as u(id, line)
           on conflict do nothing`.execute(db);
+        wrote(ids.length);
       },
       async *ofFile(file, fileType, batchSize) {
+        await statistics();
         const last = (await sql<{ last: number | null }>`select max(line) as last from lead_etl_set_produced where file = ${file}`.execute(db)).rows[0]?.last;
         if (last === null || last === undefined) return;
         for (let from = 0; from <= Number(last); from += batchSize) {
@@ -139,7 +164,8 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         }
       },
       async publish(file, fileType, key) {
-        await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, id, ${key} from lead_etl_set_produced where file = ${file} on conflict do nothing`.execute(db);
+        const made = await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, id, ${key} from lead_etl_set_produced where file = ${file} on conflict do nothing`.execute(db);
+        wrote(Number(made.numAffectedRows ?? 0));
       },
     },
     lines: {
@@ -148,8 +174,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         await sql`
           insert into lead_etl_set_line (file, line, hash, key)
           select ${file}, u.* from unnest(${lines.map(([line]) => line)}::int[], ${lines.map(([, hash]) => hash)}::text[], ${lines.map(([, , key]) => key)}::text[]) as u(line, hash, key)`.execute(db);
+        wrote(lines.length);
       },
       async repeats(file) {
+        await statistics();
         // A line repeating an earlier one whole is named for that alone; of the others, one whose record an earlier one carries.
         const { rows } = await sql<{ line: number; key: string; same_row: number | null; same_id: number | null }>`
           with r as (select line, key, min(line) over (partition by hash) as same_row from lead_etl_set_line where file = ${file}),
@@ -164,6 +192,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
       },
       async keysAt(file, lines) {
         if (lines.length === 0) return new Map();
+        await statistics();
         const { rows } = await sql<{ line: number; key: string }>`select line, key from lead_etl_set_line where file = ${file} and line = any(${[...lines]}::int[])`.execute(db);
         return new Map(rows.map((r) => [Number(r.line), r.key]));
       },

@@ -123,6 +123,17 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     expect(await memory.knownIds('transactions', ['txn_old', 'txn_2', 'txn_12001', 'txn_12002'])).toEqual(new Map([['txn_old', '2026-03-06'], ['txn_2', '2026-03-07'], ['txn_12001', '2026-03-07']]));
   });
 
+  it('writes and reads its tables inside a READ ONLY transaction, refreshing their statistics there (the ledger snapshot on one embedded database)', async () => {
+    await db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
+      const inSnapshot = tableSetMemory(trx);
+      const ids = Array.from({ length: 6_000 }, (_, i) => `card_${i}`);
+      await inSnapshot.rememberIds('cards', ids, '2026-03-06');
+      expect(await inSnapshot.knownIds('cards', ['card_1', 'card_x'])).toEqual(new Map([['card_1', '2026-03-06']]));
+      const analyzed = await sql<{ n: string }>`select count(*)::text as n from pg_stats where tablename = 'lead_etl_set_id'`.execute(trx);
+      expect(Number(analyzed.rows[0]!.n)).toBeGreaterThan(0);
+    });
+  });
+
   it('lives in the session only: another connection of the pool sees none of it', async () => {
     const visible = async (on: Kysely<any>) => (await sql<{ t: string | null }>`select to_regclass('lead_etl_set_id')::text as t`.execute(on)).rows[0]!.t;
     expect(await visible(db)).not.toBeNull();
