@@ -57,7 +57,21 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
   const wrote = (rows: number) => {
     written += rows;
   };
+  // Writes are not waited for one by one: the session runs its statements in the order they are sent,
+  // so a read sent later sees them, and the rows keep coming while the server inserts the last batch.
+  // At most two are in flight; a read first waits for them all, and so meets any error they had.
+  const inFlight: Promise<unknown>[] = [];
+  const write = async (query: { execute(on: Db): Promise<unknown> }) => {
+    const running = query.execute(db);
+    running.catch(() => undefined);
+    inFlight.push(running);
+    while (inFlight.length > 2) await inFlight.shift();
+  };
+  const settle = async () => {
+    while (inFlight.length > 0) await inFlight.shift();
+  };
   const statistics = async () => {
+    await settle();
     if (written < Math.max(analyzed, 5_000)) return;
     analyzed += written;
     written = 0;
@@ -67,14 +81,14 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     async defer(date, rows) {
       if (rows.length === 0) return;
       const column = <T>(get: (d: Deferred) => T | undefined) => rows.map((d) => get(d) ?? null);
-      await sql`
+      await write(sql`
         insert into lead_etl_set_deferred (date, kind, file, line, col, to_type, ref_id, rule, vals, sent_before)
         select ${date}, u.* from unnest(
           ${column((d) => d.kind)}::text[], ${column((d) => d.file)}::int[], ${column((d) => d.line)}::int[],
           ${column((d) => (d.kind === 'reference' ? d.column : undefined))}::text[], ${column((d) => (d.kind === 'reference' ? d.to : undefined))}::text[],
           ${column((d) => (d.kind === 'reference' ? d.id : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.rule : undefined))}::int[],
           ${column((d) => (d.kind === 'check' ? JSON.stringify(d.values) : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.sentBefore : undefined))}::boolean[]
-        ) as u(kind, file, line, col, to_type, ref_id, rule, vals, sent_before)`.execute(db);
+        ) as u(kind, file, line, col, to_type, ref_id, rule, vals, sent_before)`);
       wrote(rows.length);
     },
     async *drain(date, batchSize) {
@@ -96,7 +110,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     },
     async rememberIds(fileType, ids, key) {
       if (ids.length === 0) return;
-      await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, u.id, ${key} from unnest(${[...ids]}::text[]) as u(id) on conflict do nothing`.execute(db);
+      await write(sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, u.id, ${key} from unnest(${[...ids]}::text[]) as u(id) on conflict do nothing`);
       wrote(ids.length);
     },
     async knownIds(fileType, ids) {
@@ -107,10 +121,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     },
     async rememberVersions(fileType, versions) {
       if (versions.length === 0) return;
-      await sql`
+      await write(sql`
         insert into lead_etl_set_version (type, key, version)
         select ${fileType}, u.key, u.version from unnest(${versions.map(([key]) => key)}::text[], ${versions.map(([, v]) => versionText(v))}::text[]) as u(key, version)
-        on conflict (type, key) do update set version = excluded.version`.execute(db);
+        on conflict (type, key) do update set version = excluded.version`);
       wrote(versions.length);
     },
     async versions(fileType, keys) {
@@ -121,10 +135,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     },
     async rememberFacts(kind, facts) {
       if (facts.length === 0) return;
-      await sql`
+      await write(sql`
         insert into lead_etl_set_fact (kind, id, fact)
         select ${kind}, u.id, u.fact from unnest(${facts.map(([id]) => id)}::text[], ${facts.map(([, f]) => JSON.stringify(f))}::text[]) as u(id, fact)
-        on conflict (kind, id) do update set fact = excluded.fact`.execute(db);
+        on conflict (kind, id) do update set fact = excluded.fact`);
       wrote(facts.length);
       if (kind !== 'balances') return;
       for (const [id, fact] of facts) {
@@ -144,10 +158,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     produced: {
       async remember(file, ids) {
         if (ids.length === 0) return;
-        await sql`
+        await write(sql`
           insert into lead_etl_set_produced (file, id, line)
           select ${file}, u.* from unnest(${ids.map(([id]) => id)}::text[], ${ids.map(([, line]) => line)}::int[]) as u(id, line)
-          on conflict do nothing`.execute(db);
+          on conflict do nothing`);
         wrote(ids.length);
       },
       async *ofFile(file, fileType, batchSize) {
@@ -164,6 +178,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         }
       },
       async publish(file, fileType, key) {
+        await settle();
         const made = await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, id, ${key} from lead_etl_set_produced where file = ${file} on conflict do nothing`.execute(db);
         wrote(Number(made.numAffectedRows ?? 0));
       },
@@ -171,9 +186,9 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     lines: {
       async remember(file, lines) {
         if (lines.length === 0) return;
-        await sql`
+        await write(sql`
           insert into lead_etl_set_line (file, line, hash, key)
-          select ${file}, u.* from unnest(${lines.map(([line]) => line)}::int[], ${lines.map(([, hash]) => hash)}::text[], ${lines.map(([, , key]) => key)}::text[]) as u(line, hash, key)`.execute(db);
+          select ${file}, u.* from unnest(${lines.map(([line]) => line)}::int[], ${lines.map(([, hash]) => hash)}::text[], ${lines.map(([, , key]) => key)}::text[]) as u(line, hash, key)`);
         wrote(lines.length);
       },
       async repeats(file) {

@@ -134,6 +134,12 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     });
   });
 
+  it('does not wait for each write, and a write that failed fails the next read instead of being lost', async () => {
+    await memory.rememberIds('accounts', [null as unknown as string], '2026-03-08');
+    await expect(memory.knownIds('accounts', ['acc_1'])).rejects.toThrow(/null value/);
+    expect(await memory.knownIds('accounts', ['acc_1'])).toEqual(new Map([['acc_1', '2026-03-06']]));
+  });
+
   it('lives in the session only: another connection of the pool sees none of it', async () => {
     const visible = async (on: Kysely<any>) => (await sql<{ t: string | null }>`select to_regclass('lead_etl_set_id')::text as t`.execute(on)).rows[0]!.t;
     expect(await visible(db)).not.toBeNull();
