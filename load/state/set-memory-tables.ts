@@ -93,13 +93,22 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     },
     async *drain(date, batchSize) {
       await statistics();
+      // The references the set resolves (nearly all of them) stay in the database: one count per file
+      // and type named; only the others, and the row checks, come out, in the order they were deferred.
+      const resolved = await sql<{ file: number; to_type: string; n: string }>`
+        select d.file, d.to_type, count(*)::text as n from lead_etl_set_deferred d
+        where d.date = ${date} and d.kind = 'reference' and exists (select 1 from lead_etl_set_id s where s.type = d.to_type and s.id = d.ref_id)
+        group by d.file, d.to_type order by d.file, d.to_type`.execute(db);
+      if (resolved.rows.length > 0) {
+        yield resolved.rows.map((r) => ({ kind: 'reference', file: Number(r.file), line: 0, column: '', to: r.to_type as FileTypeId, id: '', inSet: true, count: Number(r.n) }));
+      }
       let after = '0';
       for (;;) {
         const { rows } = await sql<DeferredRow>`
-          select d.seq::text as seq, d.kind, d.file, d.line, d.col, d.to_type, d.ref_id, d.rule, d.vals, d.sent_before, s.id is not null as in_set
+          select d.seq::text as seq, d.kind, d.file, d.line, d.col, d.to_type, d.ref_id, d.rule, d.vals, d.sent_before, false as in_set
           from lead_etl_set_deferred d
-          left join lead_etl_set_id s on d.kind = 'reference' and s.type = d.to_type and s.id = d.ref_id
           where d.date = ${date} and d.seq > ${after}::bigint
+            and not (d.kind = 'reference' and exists (select 1 from lead_etl_set_id s where s.type = d.to_type and s.id = d.ref_id))
           order by d.seq limit ${batchSize}`.execute(db);
         if (rows.length === 0) break;
         after = rows[rows.length - 1]!.seq;

@@ -31,6 +31,11 @@ export type Deferred =
     readonly kind: 'reference'; readonly file: number; readonly line: number; readonly column: string; readonly to: FileTypeId; readonly id: string;
     /** Whether the set made the id known, when the memory resolved it while draining (a join in SQL). */
     readonly inSet?: boolean;
+    /**
+     * How many references this one stands for: a memory in a database hands over the references the set
+     * resolved as one count per file and file type named (`inSet` true, no id), not row by row.
+     */
+    readonly count?: number;
   }
   | { readonly kind: 'check'; readonly file: number; readonly line: number; readonly rule: number; readonly values: Readonly<Record<string, string>>; readonly sentBefore?: boolean };
 

@@ -451,7 +451,7 @@ async function referenceFindings(state: SetState, date: string, files: readonly 
   const byType = new Map<FileTypeId, Set<string>>();
   const checked = references.filter((r) => {
     if (covered(state, r.to, date)) return true;
-    state.referencesNotChecked.set(r.to, (state.referencesNotChecked.get(r.to) ?? 0) + 1);
+    state.referencesNotChecked.set(r.to, (state.referencesNotChecked.get(r.to) ?? 0) + (r.count ?? 1));
     return false;
   });
   // A memory in a database resolved each reference against the set's ids as it drained them (a join).
