@@ -37,6 +37,17 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
     return result;
   }
 
+  /** Day 0 sent with one balance and its transaction; then a late entry of Day 0 moves the balance with no transaction in Day 1: its roll-forward breaks. */
+  async function rollforwardBrokenOnDay1() {
+    const ctx = await start(['balances', 'transactions']);
+    const db = ctx.ledger.db;
+    await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(D[0]!, '08:00')})`.execute(db);
+    await sql`insert into mini.entries values ('txn_1', 'bal_1', 100, ${at(D[0]!, '09:00')})`.execute(db);
+    await sendDay(ctx, 0);
+    await sql`insert into mini.entries values ('txn_late', 'bal_1', 3, ${at(D[0]!, '23:00')})`.execute(db);
+    return ctx;
+  }
+
   const rowsOf = (result: Awaited<ReturnType<typeof runFileDate>>, fileType: string) => {
     const file = result.built.find((f) => f.fileType === fileType)!;
     return parse(readFileSync(file.archivePath, 'utf8'), { delimiter: '|', columns: true }) as Record<string, string>[];
@@ -133,13 +144,7 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
   });
 
   it("a pre-flight finding names the record on its line, like any other problem (issue 8)", async () => {
-    const ctx = await start(['balances', 'transactions']);
-    const db = ctx.ledger.db;
-    await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(D[0]!, '08:00')})`.execute(db);
-    await sql`insert into mini.entries values ('txn_1', 'bal_1', 100, ${at(D[0]!, '09:00')})`.execute(db);
-    await sendDay(ctx, 0);
-    // A late entry of Day 0 moves the balance without a transaction in the next day: the roll-forward breaks.
-    await sql`insert into mini.entries values ('txn_late', 'bal_1', 3, ${at(D[0]!, '23:00')})`.execute(db);
+    const ctx = await rollforwardBrokenOnDay1();
     const broken = await runFileDate(ctx, D[1]!);
     expect(broken.outcome).toBe('failed');
     const finding = broken.problems.find((p) => p.rule.startsWith('cross.rollforward'));
@@ -147,12 +152,7 @@ describe.each(databaseKinds)('submission rules on %s', (kind) => {
   });
 
   it('the pre-flight checks the rows as they are written, never the file: its findings do not change when the built file is emptied before it could be read back (issue 10)', async () => {
-    const ctx = await start(['balances', 'transactions']);
-    const db = ctx.ledger.db;
-    await sql`insert into mini.balances values ('bal_1', 'acc_1', 'active', 'active', ${at(D[0]!, '08:00')})`.execute(db);
-    await sql`insert into mini.entries values ('txn_1', 'bal_1', 100, ${at(D[0]!, '09:00')})`.execute(db);
-    await sendDay(ctx, 0);
-    await sql`insert into mini.entries values ('txn_late', 'bal_1', 3, ${at(D[0]!, '23:00')})`.execute(db);
+    const ctx = await rollforwardBrokenOnDay1();
     // Once the first file (Balances) is built, its bytes on disk say a header and nothing else: a check that
     // read the file back would see no row, and no roll-forward to break.
     const building = join(ctx.config.archive.dir, '.building');
