@@ -200,7 +200,7 @@ async function buildAndRecord(
   }
   if (preflight && builds.length > 0) reportPreflight(ctx, runId, fileDate, builds, preflight);
 
-  const problemsOf = () => builds.flatMap((b) => b.problems.problems.map((p) => (b.name ? { ...p, file: b.name } : p)));
+  const problemsOf = () => builds.flatMap((b) => b.problems.problems.map((p) => ({ ...p, file: b.name })));
   const countOf = () => builds.reduce((sum, b) => sum + b.problems.count, 0);
   if (options.dryRun) {
     await Promise.all(builds.map((b) => rm(b.path, { force: true })));

@@ -48,6 +48,13 @@ export async function dropSetMemoryTables(db: Db): Promise<void> {
 export function tableSetMemory(db: Db, options: { readonly peek?: number } = {}): SetMemory {
   const peekLimit = options.peek ?? 1_000_000;
   const balanceTypes = new Map<string, string>();
+  // A transaction asks its balance's type for every row: one fact per type (deposit, credit), not one per ask.
+  const typeFacts = new Map<string, Fact>();
+  const typeFact = (type: string): Fact => {
+    let fact = typeFacts.get(type);
+    if (!fact) typeFacts.set(type, (fact = { values: { type }, terminal: false, fileDate: '', where: '', complete: false }));
+    return fact;
+  };
   // Autovacuum never analyzes temporary tables: without statistics the planner scans a whole table for
   // each batch (a drain of a million deferred checks then takes minutes). So each read first analyzes
   // them when they have doubled since the last time (a handful of times per run; ANALYZE samples, and a
@@ -162,7 +169,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     },
     peekFact(kind: FactKind, id: string): Fact | undefined {
       const type = kind === 'balances' ? balanceTypes.get(id) : undefined;
-      return type === undefined ? undefined : { values: { type }, terminal: false, fileDate: '', where: '', complete: false };
+      return type === undefined ? undefined : typeFact(type);
     },
     produced: {
       async remember(file, ids) {
