@@ -2,10 +2,10 @@ import { addDays, parseFileDate } from '../../core/file-date.js';
 import {
   enumOf, generatedAtWith, optional, programMoneyWith, required, text, timestamp, type FileTypeSpec,
 } from '../file-type-spec.js';
-import { add, equals, formatDecimal, parseDecimal, sign, ZERO, type Decimal } from '../money.js';
+import { add, equals, formatDecimal, isPlainDecimal, parseDecimal, sign, ZERO, type Decimal } from '../money.js';
 import { activityWindow } from '../../core/file-date.js';
 import { amountOf, exactlyOne, instantOf, isNegative, recordRule, rule, statusReason } from '../validation/rule-kit.js';
-import { activityFor, rollForward, type DayActivity, type Rollforward } from '../validation/rollforwards.js';
+import { activityFor, rollForward, ROLLFORWARDS } from '../validation/rollforwards.js';
 import type { Aggregate, CrossRecordRule, DateFinding, DateRule, PriorBalanceFact, RecordRule } from '../validation/rule-types.js';
 import { APPLICATION_REQUIRED } from './accounts.js';
 import { BALANCE_STATUSES, BALANCE_STATUS_REASONS, BALANCE_TYPES, CLOSED_REASONS } from './lead-enums.js';
@@ -39,46 +39,10 @@ const LATE = rule('cross.balance_reported_late', 'doc',
 
 const money = programMoneyWith({ decimals: 'unknown' });
 
-/** Lead's roll-forwards, as far as its pages give them whole (the credit fee, interest, past-due, dispute and charge-off rules were cut off). */
-export const ROLLFORWARDS: readonly Rollforward[] = [
-  {
-    rule: rule('cross.rollforward.deposit', 'doc', 'Deposit: balance(t) = balance(t-1) + Σ amount of the day\'s transactions, except interest_accrued and dispute_won.', 'financial-validations.md §3'),
-    balanceType: 'deposit', column: 'balance', empty: 'skip', terms: [{ sum: 'amount', types: { except: ['interest_accrued', 'dispute_won'] } }],
-  },
-  {
-    rule: rule('cross.rollforward.deposit_rewards', 'doc', 'Deposit: rewards_balance(t) = rewards_balance(t-1) + Σ rewards_amount of rewards_earned, rewards_spent, rewards_redeemed, debit, refund, credit.', 'financial-validations.md §3'),
-    balanceType: 'deposit', column: 'rewards_balance', empty: 'skip',
-    terms: [{ sum: 'rewards_amount', types: { only: ['rewards_earned', 'rewards_spent', 'rewards_redeemed', 'debit', 'refund', 'credit'] } }],
-  },
-  {
-    rule: rule('cross.rollforward.deposit_interest', 'doc', 'Deposit: interest_accrued_balance(t) = interest_accrued_balance(t-1) + Σ interest_accrued amounts − Σ interest_paid amounts.', 'financial-validations.md §3'),
-    balanceType: 'deposit', column: 'interest_accrued_balance', empty: 'skip',
-    terms: [{ sum: 'amount', types: { only: ['interest_accrued'] } }, { sum: 'amount', types: { only: ['interest_paid'] }, negate: true }],
-  },
-  // Lead has not said how dispute_won is signed (financial-validations.md §3): the formula is checked as written.
-  {
-    rule: rule('cross.rollforward.deposit_dispute', 'doc', 'Deposit: dispute_balance(t) = dispute_balance(t-1) + Σ amount of dispute_provisional, dispute_won, dispute_lost.', 'financial-validations.md §3'),
-    balanceType: 'deposit', column: 'dispute_balance', empty: 'skip', terms: [{ sum: 'amount', types: { only: ['dispute_provisional', 'dispute_won', 'dispute_lost'] } }],
-  },
-  {
-    rule: rule('cross.rollforward.deposit_charge_off', 'doc', 'Deposit: charge_off_balance(t) = charge_off_balance(t-1) + Σ amount of charge_off, charge_off_recovery.', 'financial-validations.md §3'),
-    balanceType: 'deposit', column: 'charge_off_balance', empty: 'skip', terms: [{ sum: 'amount', types: { only: ['charge_off', 'charge_off_recovery'] } }],
-  },
-  {
-    rule: rule('cross.rollforward.credit', 'doc', 'Credit: balance(t) = balance(t-1) + Σ amount of the day\'s transactions, except charge_off_recovery and dispute_won.', 'financial-validations.md §4'),
-    balanceType: 'credit', column: 'balance', empty: 'skip', terms: [{ sum: 'amount', types: { except: ['charge_off_recovery', 'dispute_won'] } }],
-  },
-  {
-    rule: rule('cross.rollforward.credit_principal', 'doc', 'Credit: outstanding_principal(t) = outstanding_principal(t-1) + Σ principal_amount, except fee, interest_accrued, charge_off_recovery, dispute_won.', 'financial-validations.md §4'),
-    balanceType: 'credit', column: 'outstanding_principal', empty: 'zero',
-    terms: [{ sum: 'principal_amount', types: { except: ['fee', 'interest_accrued', 'charge_off_recovery', 'dispute_won'] } }],
-  },
-];
-
 /** The Balances columns the roll-forwards read, to keep of each balance from one day to the next. */
 const ROLLED_COLUMNS: readonly string[] = [...new Set(ROLLFORWARDS.map((r) => r.column))];
 
-/** One balance of a Balances file: its amounts (null: the value did not parse) and nothing else. */
+/** One balance of a Balances file, as the date's rules read it: its amounts (null: the value did not parse) and nothing else. */
 interface SnapshotRow {
   readonly line: number;
   readonly type: string;
@@ -87,7 +51,43 @@ interface SnapshotRow {
   readonly created?: number;
   readonly amounts: Readonly<Record<string, Decimal | null | undefined>>;
 }
-type Snapshot = Map<string, SnapshotRow>;
+
+/**
+ * The balances of a Balances file by id, kept from its rows to the date's end and on to the next date:
+ * a big program's day has 100k of them, so each is one short string (`packRow`), not an object of
+ * decimal objects, and is read back (`unpackRow`) when the date's rules run.
+ */
+type Snapshot = Map<string, string>;
+
+/** An amount as kept: '' when empty, '?' when it is not a decimal, else its text. */
+const NOT_DECIMAL = '?';
+const SEPARATOR = '|';
+
+function packRow(line: number, created: number | undefined, type: string, status: string, amounts: Readonly<Record<string, string | null | undefined>>): string {
+  const kept = ROLLED_COLUMNS.map((column) => {
+    const value = amounts[column];
+    return value === undefined || value === '' ? '' : value === null || !isPlainDecimal(value) ? NOT_DECIMAL : value;
+  });
+  // The status goes last: it is the one field that is not an enum value or a number when it comes from history.
+  return [String(line), created === undefined ? '' : String(created), type, ...kept, status].join(SEPARATOR);
+}
+
+function unpackRow(packed: string): SnapshotRow {
+  const fields = packed.split(SEPARATOR);
+  const fixed = 3 + ROLLED_COLUMNS.length;
+  const amounts: Record<string, Decimal | null | undefined> = {};
+  ROLLED_COLUMNS.forEach((column, i) => {
+    const text = fields[3 + i]!;
+    amounts[column] = text === '' ? undefined : text === NOT_DECIMAL ? null : parseDecimal(text)!;
+  });
+  return {
+    line: Number(fields[0]),
+    type: fields[2]!,
+    status: fields.slice(fixed).join(SEPARATOR),
+    ...(fields[1] === '' ? {} : { created: Number(fields[1]) }),
+    amounts,
+  };
+}
 
 const TERMINAL = ['closed', 'receivable_transferred'];
 
@@ -99,22 +99,22 @@ const snapshot: Aggregate<Snapshot> = {
     const id = row.get('client_balance_id') || row.get('id');
     const type = row.get('type');
     if (id === '' || (type !== 'deposit' && type !== 'credit')) return;
-    const amounts: Record<string, Decimal | null | undefined> = {};
-    for (const column of ROLLED_COLUMNS) {
-      amounts[column] = failed(column) ? null : row.get(column) === '' ? undefined : parseDecimal(row.get(column)) ?? null;
-    }
-    balances.set(id, { line, type, status: row.get('status'), created: instantOf(row.get('created_at')), amounts });
+    const amounts: Record<string, string | null> = {};
+    for (const column of ROLLED_COLUMNS) amounts[column] = failed(column) ? null : row.get(column);
+    balances.set(id, packRow(line, instantOf(row.get('created_at')), type, row.get('status'), amounts));
   },
 };
 
+/** Amounts back to text for `packRow` (exact: every decimal written). */
+function textsOf(amounts: Readonly<Record<string, Decimal | null | undefined>>): Record<string, string | null | undefined> {
+  return Object.fromEntries(Object.entries(amounts).map(([column, value]) => [column, value ? formatDecimal(value, 0) : value]));
+}
+
 function fromHistory(prior: ReadonlyMap<string, PriorBalanceFact> | undefined): Snapshot | undefined {
   if (!prior) return undefined;
-  return new Map([...prior].map(([id, b]) => [id, {
-    line: 0,
-    type: b.type,
-    status: b.status,
-    amounts: Object.fromEntries(Object.entries(b.amounts).map(([c, v]) => [c, v === '' ? undefined : parseDecimal(v) ?? null])),
-  }]));
+  const balances: Snapshot = new Map();
+  for (const [id, b] of prior) balances.set(id, packRow(0, undefined, b.type, b.status, b.amounts));
+  return balances;
 }
 
 /**
@@ -131,17 +131,22 @@ const rollForwards: DateRule = {
     const yesterday = addDays(parseFileDate(context.date), -1);
     // The set's first Balances file on Day 0 rolls forward from nothing: no balance existed before.
     const reported = kept?.date === yesterday ? kept.snapshot : fromHistory(await context.balancesOf(yesterday));
-    const previous = reported ?? (context.fromDay0 && !kept ? new Map<string, SnapshotRow>() : undefined);
+    const previous: Snapshot | undefined = reported ?? (context.fromDay0 && !kept ? new Map() : undefined);
     // Every balance a Balances file of the set reported, to tell a balance new today from one dropped a day.
-    const seen = new Set([...(kept?.seen ?? []), ...(previous?.keys() ?? [])]);
-    const keep = { date: context.date, snapshot: today, seen: new Set([...seen, ...today.keys()]) };
+    const seen = new Set(kept?.seen);
+    for (const id of previous?.keys() ?? []) seen.add(id);
+    const everSeen = new Set(seen);
+    for (const id of today.keys()) everSeen.add(id);
+    const keep = { date: context.date, snapshot: today, seen: everSeen };
     if (!balances.passed) return { findings: [], keep };
     if (!previous) return { findings: [], keep, notes: [{ file: balances.file, note: `roll-forwards not checked: no Balances file dated ${yesterday} in the set or history` }] };
 
     const findings: DateFinding[] = [];
     const idColumn = balances.columnName('client_balance_id');
-    for (const [id, row] of previous) {
-      if (!TERMINAL.includes(row.status) && !today.has(id)) {
+    for (const [id, packed] of previous) {
+      if (today.has(id)) continue;
+      const row = unpackRow(packed);
+      if (!TERMINAL.includes(row.status)) {
         findings.push({
           file: balances.file, line: 0, column: idColumn, rule: MISSING.code,
           message: `balance ${id} was ${row.status} in the file dated ${yesterday} and is not in this one; every balance not closed is reported every day, zero balances too`,
@@ -150,9 +155,11 @@ const rollForwards: DateRule = {
     }
     // Created before yesterday's file's day began, and never reported: it belonged in yesterday's file.
     const yesterdayStarts = activityWindow(parseFileDate(context.date)).start.toMillis();
-    for (const [id, row] of today) {
-      // On Day 0 there is no file before: its balances may be as old as the program.
-      if (!reported || seen.has(id) || !(row.created !== undefined && row.created < yesterdayStarts)) continue;
+    for (const [id, packed] of reported ? today : []) {
+      if (seen.has(id)) continue;
+      const row = unpackRow(packed);
+      // On Day 0 there is no file before (no `reported`): its balances may be as old as the program.
+      if (!(row.created !== undefined && row.created < yesterdayStarts)) continue;
       findings.push({
         file: balances.file, line: row.line, column: balances.columnName('created_at'), rule: LATE.code,
         message: `balance ${id} was created before ${activityWindow(parseFileDate(yesterday)).activityDate} ended but is not in the file dated ${yesterday}; a balance is reported from the day after it is created, zero or not`,
@@ -164,25 +171,29 @@ const rollForwards: DateRule = {
     if (!transactions.readable || !activity) {
       return { findings, keep, notes: [{ file: balances.file, note: `roll-forwards not checked: the Transactions file dated ${context.date} has lines that could not be read` }] };
     }
-    for (const [id, row] of today) {
+    for (const [id, packed] of today) {
       if (activity.unsummable.has(id)) continue;
-      const before = previous.get(id);
+      const packedBefore = previous.get(id);
       // Missing from yesterday's file (that file's finding): its value then is not known.
-      if (!before && seen.has(id)) continue;
+      if (packedBefore === undefined && seen.has(id)) continue;
+      const row = unpackRow(packed);
+      const before = packedBefore === undefined ? undefined : unpackRow(packedBefore);
+      const dayActivity = activity.byBalance.get(id);
+      let corrected: Record<string, Decimal | null | undefined> | undefined;
       for (const formula of ROLLFORWARDS) {
         if (formula.balanceType !== row.type) continue;
         const todayValue = row.amounts[formula.column];
-        if (todayValue === null || (todayValue === undefined && formula.empty === 'skip') || !(formula.column in row.amounts)) continue;
+        if (todayValue === null || (todayValue === undefined && formula.empty === 'skip')) continue;
         const beforeValue = before ? before.amounts[formula.column] : ZERO;
         if (beforeValue === null) continue;
-        const dayActivity: DayActivity | undefined = activity.byBalance.get(id);
         const added = activityFor(formula, dayActivity);
         const message = rollForward(formula, id, todayValue ?? ZERO, beforeValue ?? ZERO, added, { today: context.date, yesterday });
         if (!message) continue;
         findings.push({ file: balances.file, line: row.line, column: balances.columnName(formula.column), rule: formula.rule.code, message });
         // Tomorrow rolls forward from what today should have been: one wrong figure is one finding.
-        today.set(id, { ...today.get(id)!, amounts: { ...today.get(id)!.amounts, [formula.column]: add(beforeValue ?? ZERO, added) } });
+        (corrected ??= { ...row.amounts })[formula.column] = add(beforeValue ?? ZERO, added);
       }
+      if (corrected) today.set(id, packRow(row.line, row.created, row.type, row.status, textsOf(corrected)));
     }
     return { findings, keep };
   },

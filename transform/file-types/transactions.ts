@@ -1,7 +1,7 @@
 import {
   currency, date, enumOf, generatedAtWith, moneyIn, optional, required, text, timestamp, usdMoneyWith, type FileTypeSpec,
 } from '../file-type-spec.js';
-import { add, equals, formatDecimal, parseDecimal, ZERO, type Decimal } from '../money.js';
+import { add, equals, formatDecimal, isPlainDecimal, ZERO, type Decimal } from '../money.js';
 import { amountOf, requiredWhen, rule } from '../validation/rule-kit.js';
 import { addActivity, type DayActivity } from '../validation/rollforwards.js';
 import type { Aggregate, RecordRule } from '../validation/rule-types.js';
@@ -41,7 +41,7 @@ const records: readonly RecordRule[] = [
   ...amountInUsdRules,
 ];
 
-/** The day's sums per balance and transaction type, for the Balances roll-forwards (balances.ts). */
+/** The day's sums per balance and roll-forward formula, for the Balances roll-forwards (balances.ts). */
 export const DAY_ACTIVITY = 'activity';
 export interface TransactionsActivity {
   readonly byBalance: Map<string, DayActivity>;
@@ -56,9 +56,11 @@ const activity: Aggregate<TransactionsActivity> = {
   add(tally, row, _line, failed) {
     const balanceId = row.get('balance_id');
     if (balanceId === '') return;
-    const amount = (leadName: string): Decimal | null => {
+    // The text as written ('' counts as 0); null when it is not a decimal.
+    const amount = (leadName: string): string | null => {
       if (failed(leadName)) return null;
-      return row.get(leadName) === '' ? ZERO : parseDecimal(row.get(leadName)) ?? null;
+      const text = row.get(leadName);
+      return text === '' || isPlainDecimal(text) ? text : null;
     };
     const sums = { amount: amount('amount'), principal_amount: amount('principal_amount'), rewards_amount: amount('rewards_amount') };
     const type = row.get('type');
@@ -66,9 +68,7 @@ const activity: Aggregate<TransactionsActivity> = {
       tally.unsummable.add(balanceId);
       return;
     }
-    const day = tally.byBalance.get(balanceId) ?? new Map();
-    tally.byBalance.set(balanceId, day);
-    addActivity(day, type, sums as Record<'amount' | 'principal_amount' | 'rewards_amount', Decimal>);
+    tally.byBalance.set(balanceId, addActivity(tally.byBalance.get(balanceId), type, sums as Record<'amount' | 'principal_amount' | 'rewards_amount', string>));
   },
 };
 

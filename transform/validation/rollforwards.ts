@@ -1,10 +1,13 @@
-import { add, equals, formatDecimal, negate, ZERO, type Decimal } from '../money.js';
+import { add, decimalsOf, decimalToUnits, equals, formatDecimal, parseDecimal, unitsToDecimal, ZERO, type Decimal } from '../money.js';
+import { rule } from './rule-kit.js';
 import type { RuleInfo } from './rule-types.js';
 
 /**
- * How a balance roll-forward is computed (financial-validations.md §3 deposit, §4 credit): a Balances
- * column must equal yesterday's value plus a sum of the day's transactions. The formulas themselves are
- * the Balances file type's rules (transform/file-types/balances.ts); this is the arithmetic.
+ * Lead's balance roll-forwards (financial-validations.md §3 deposit, §4 credit) and their arithmetic: a
+ * Balances column must equal yesterday's value plus a sum of the day's transactions. The Balances file
+ * type checks them when the date ends (balances.ts); the Transactions file sums its day for them as its
+ * rows go by (transactions.ts), one exact sum per balance and formula, so what a big day keeps is a few
+ * integers per balance rather than a decimal object per balance, transaction type and column.
  */
 export type SummedColumn = 'amount' | 'principal_amount' | 'rewards_amount';
 
@@ -24,29 +27,94 @@ export interface Rollforward {
   readonly empty: 'skip' | 'zero';
 }
 
-/** One balance's transactions of a day, summed per transaction type. */
-export type DayActivity = Map<string, Readonly<Record<SummedColumn, Decimal>>>;
+/** Lead's roll-forwards, as far as its pages give them whole (the credit fee, interest, past-due, dispute and charge-off rules were cut off). */
+export const ROLLFORWARDS: readonly Rollforward[] = [
+  {
+    rule: rule('cross.rollforward.deposit', 'doc', 'Deposit: balance(t) = balance(t-1) + Σ amount of the day\'s transactions, except interest_accrued and dispute_won.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'balance', empty: 'skip', terms: [{ sum: 'amount', types: { except: ['interest_accrued', 'dispute_won'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.deposit_rewards', 'doc', 'Deposit: rewards_balance(t) = rewards_balance(t-1) + Σ rewards_amount of rewards_earned, rewards_spent, rewards_redeemed, debit, refund, credit.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'rewards_balance', empty: 'skip',
+    terms: [{ sum: 'rewards_amount', types: { only: ['rewards_earned', 'rewards_spent', 'rewards_redeemed', 'debit', 'refund', 'credit'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.deposit_interest', 'doc', 'Deposit: interest_accrued_balance(t) = interest_accrued_balance(t-1) + Σ interest_accrued amounts − Σ interest_paid amounts.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'interest_accrued_balance', empty: 'skip',
+    terms: [{ sum: 'amount', types: { only: ['interest_accrued'] } }, { sum: 'amount', types: { only: ['interest_paid'] }, negate: true }],
+  },
+  // Lead has not said how dispute_won is signed (financial-validations.md §3): the formula is checked as written.
+  {
+    rule: rule('cross.rollforward.deposit_dispute', 'doc', 'Deposit: dispute_balance(t) = dispute_balance(t-1) + Σ amount of dispute_provisional, dispute_won, dispute_lost.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'dispute_balance', empty: 'skip', terms: [{ sum: 'amount', types: { only: ['dispute_provisional', 'dispute_won', 'dispute_lost'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.deposit_charge_off', 'doc', 'Deposit: charge_off_balance(t) = charge_off_balance(t-1) + Σ amount of charge_off, charge_off_recovery.', 'financial-validations.md §3'),
+    balanceType: 'deposit', column: 'charge_off_balance', empty: 'skip', terms: [{ sum: 'amount', types: { only: ['charge_off', 'charge_off_recovery'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.credit', 'doc', 'Credit: balance(t) = balance(t-1) + Σ amount of the day\'s transactions, except charge_off_recovery and dispute_won.', 'financial-validations.md §4'),
+    balanceType: 'credit', column: 'balance', empty: 'skip', terms: [{ sum: 'amount', types: { except: ['charge_off_recovery', 'dispute_won'] } }],
+  },
+  {
+    rule: rule('cross.rollforward.credit_principal', 'doc', 'Credit: outstanding_principal(t) = outstanding_principal(t-1) + Σ principal_amount, except fee, interest_accrued, charge_off_recovery, dispute_won.', 'financial-validations.md §4'),
+    balanceType: 'credit', column: 'outstanding_principal', empty: 'zero',
+    terms: [{ sum: 'principal_amount', types: { except: ['fee', 'interest_accrued', 'charge_off_recovery', 'dispute_won'] } }],
+  },
+];
 
-export function addActivity(activity: DayActivity, type: string, values: Readonly<Record<SummedColumn, Decimal>>): void {
-  const sums = activity.get(type) ?? { amount: ZERO, principal_amount: ZERO, rewards_amount: ZERO };
-  activity.set(type, {
-    amount: add(sums.amount, values.amount),
-    principal_amount: add(sums.principal_amount, values.principal_amount),
-    rewards_amount: add(sums.rewards_amount, values.rewards_amount),
-  });
+/**
+ * One balance's transactions of a day, summed for each formula of ROLLFORWARDS (same index) whatever the
+ * balance's type, which the Transactions file does not carry: exact integers at `scale` decimals, the most
+ * any of its amounts had. A sum is linear, so adding each transaction to the formulas counting its type is
+ * the same as summing per type first.
+ */
+export interface DayActivity {
+  scale: number;
+  readonly sums: bigint[];
 }
 
-export function activityFor(rule: Rollforward, activity: DayActivity | undefined): Decimal {
-  let total = ZERO;
-  for (const term of rule.terms) {
-    for (const [type, sums] of activity ?? []) {
-      const counted = 'only' in term.types ? term.types.only.includes(type) : !term.types.except.includes(type);
-      if (!counted) continue;
-      const value = sums[term.sum];
-      total = add(total, term.negate ? negate(value) : value);
-    }
+/** What a transaction of a type adds to each formula: the column it reads and its sign, per formula index. */
+type Contribution = readonly { readonly formula: number; readonly sum: SummedColumn; readonly negate: boolean }[];
+const contributions = new Map<string, Contribution>();
+
+function contributionOf(type: string): Contribution {
+  let found = contributions.get(type);
+  if (!found) {
+    found = ROLLFORWARDS.flatMap((formula, index) => formula.terms
+      .filter((term) => ('only' in term.types ? term.types.only.includes(type) : !term.types.except.includes(type)))
+      .map((term) => ({ formula: index, sum: term.sum, negate: term.negate === true })));
+    contributions.set(type, found);
   }
-  return total;
+  return found;
+}
+
+/** Adds one transaction of `type` (its summed columns as plain decimal text; '' counts as 0) to a balance's day. */
+export function addActivity(activity: DayActivity | undefined, type: string, values: Readonly<Record<SummedColumn, string>>): DayActivity {
+  const day = activity ?? { scale: 0, sums: ROLLFORWARDS.map(() => 0n) };
+  const contribution = contributionOf(type);
+  if (contribution.length === 0) return day;
+  let scale = day.scale;
+  for (const c of contribution) scale = Math.max(scale, decimalsOf(values[c.sum]) ?? 0);
+  if (scale > day.scale) {
+    const factor = 10n ** BigInt(scale - day.scale);
+    for (let i = 0; i < day.sums.length; i += 1) day.sums[i]! *= factor;
+    day.scale = scale;
+  }
+  for (const c of contribution) {
+    const text = values[c.sum];
+    if (text === '') continue;
+    const units = decimalToUnits(text, scale);
+    day.sums[c.formula]! += c.negate ? -units : units;
+  }
+  return day;
+}
+
+/** The day's activity a formula adds to yesterday's value (0 for a balance with no transactions). */
+export function activityFor(rule: Rollforward, activity: DayActivity | undefined): Decimal {
+  const index = ROLLFORWARDS.indexOf(rule);
+  if (!activity || index < 0) return ZERO;
+  return parseDecimal(unitsToDecimal(activity.sums[index]!, activity.scale))!;
 }
 
 /** Whether today's value is yesterday's plus the day's activity; the message when it is not. */
