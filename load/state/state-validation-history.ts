@@ -71,12 +71,12 @@ export async function stateValidationHistory(
       if (!live || !existsSync(live.archivePath)) return undefined;
       // The amounts are read from the archived file (streamed): the state store keeps no amounts.
       const rows = createReadStream(live.archivePath).pipe(parse({ delimiter: '|', columns: true })) as AsyncIterable<Record<string, string>>;
-      const balances = new Map<string, PriorBalance>();
-      for await (const row of rows) {
-        const amounts = Object.fromEntries(Object.entries(row).filter(([name, value]) => value !== '' && /balance$|^outstanding_/.test(name)));
-        balances.set(row.client_balance_id || row.id || '', { type: row.type === 'credit' ? 'credit' : 'deposit', status: row.status ?? '', amounts });
-      }
-      return balances;
+      return (async function* (): AsyncGenerator<readonly [string, PriorBalance]> {
+        for await (const row of rows) {
+          const amounts = Object.fromEntries(Object.entries(row).filter(([name, value]) => value !== '' && /balance$|^outstanding_/.test(name)));
+          yield [row.client_balance_id || row.id || '', { type: row.type === 'credit' ? 'credit' : 'deposit', status: row.status ?? '', amounts }];
+        }
+      })();
     },
     async sentFiles(fileDate) {
       return (await filesForDate(db, fileDate as FileDate)).map((f) => ({

@@ -26,7 +26,10 @@ export function memoryHistory(data: HistoryData): ValidationHistory {
       const values = data.facts?.[kind]?.[id];
       return values ? [[id, { values, terminal: false, fileDate: '', where: 'a file sent before this set', complete: true }]] : [];
     })),
-    balancesOf: async (fileDate) => (data.balances?.[fileDate] ? new Map(Object.entries(data.balances[fileDate])) : undefined),
+    balancesOf: async (fileDate) => {
+      const balances = data.balances?.[fileDate];
+      return balances ? (async function* () { yield* Object.entries(balances); })() : undefined;
+    },
     sentFiles: async (fileDate) => data.sent?.[fileDate] ?? [],
   };
 }

@@ -110,10 +110,11 @@ function textsOf(amounts: Readonly<Record<string, Decimal | null | undefined>>):
   return Object.fromEntries(Object.entries(amounts).map(([column, value]) => [column, value ? formatDecimal(value, 0) : value]));
 }
 
-function fromHistory(prior: ReadonlyMap<string, PriorBalanceFact> | undefined): Snapshot | undefined {
+/** Yesterday's balances as the state store sent them, packed as they stream in. */
+async function fromHistory(prior: AsyncIterable<readonly [string, PriorBalanceFact]> | undefined): Promise<Snapshot | undefined> {
   if (!prior) return undefined;
   const balances: Snapshot = new Map();
-  for (const [id, b] of prior) balances.set(id, packRow(0, undefined, b.type, b.status, b.amounts));
+  for await (const [id, b] of prior) balances.set(id, packRow(0, undefined, b.type, b.status, b.amounts));
   return balances;
 }
 
@@ -130,7 +131,7 @@ const rollForwards: DateRule = {
     const today = balances.aggregate<Snapshot>('snapshot') ?? new Map();
     const yesterday = addDays(parseFileDate(context.date), -1);
     // The set's first Balances file on Day 0 rolls forward from nothing: no balance existed before.
-    const reported = kept?.date === yesterday ? kept.snapshot : fromHistory(await context.balancesOf(yesterday));
+    const reported = kept?.date === yesterday ? kept.snapshot : await fromHistory(await context.balancesOf(yesterday));
     const previous: Snapshot | undefined = reported ?? (context.fromDay0 && !kept ? new Map() : undefined);
     // Every balance a Balances file of the set reported, to tell a balance new today from one dropped a day.
     const seen = new Set(kept?.seen);

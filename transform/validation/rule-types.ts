@@ -176,8 +176,8 @@ export interface DateContext {
   readonly files: readonly DateFile[];
   /** The state the rule kept when the previous date ended (undefined the first time). */
   readonly kept: unknown;
-  /** What was sent before the set, for the balances of the day before. */
-  balancesOf(fileDate: string): Promise<ReadonlyMap<string, PriorBalanceFact> | undefined>;
+  /** What was sent before the set, for the balances of the day before (streamed: a big program has 100k). */
+  balancesOf(fileDate: string): Promise<AsyncIterable<readonly [string, PriorBalanceFact]> | undefined>;
   /** The set holds every file since Day 0. */
   readonly fromDay0: boolean;
 }

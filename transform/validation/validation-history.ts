@@ -48,8 +48,11 @@ export interface ValidationHistory {
   lastVersions(fileType: FileTypeId, keys: readonly string[]): Promise<ReadonlyMap<string, PriorVersion>>;
   /** What history keeps of records beyond their versions (customer types and roles...), when it keeps it. */
   facts(kind: FactKind, ids: readonly string[]): Promise<ReadonlyMap<string, Fact>>;
-  /** The Balances file sent for `fileDate`, by balance id, when history has it. */
-  balancesOf(fileDate: string): Promise<ReadonlyMap<string, PriorBalance> | undefined>;
+  /**
+   * The balances of the Balances file sent for `fileDate`, by balance id in the file's order (a later
+   * line for the same id wins), when history has it; streamed, since a big program reports 100k a day.
+   */
+  balancesOf(fileDate: string): Promise<AsyncIterable<readonly [string, PriorBalance]> | undefined>;
   /** The files recorded for a file date (its daily files and its Customer batches), replaced ones included. */
   sentFiles(fileDate: string): Promise<readonly SentFile[]>;
 }
