@@ -20,6 +20,7 @@ import type { Deferred, SetMemory, Version } from '../../transform/validation/se
 type Db = Kysely<any> | Transaction<any>;
 
 const TABLES = ['lead_etl_set_id', 'lead_etl_set_version', 'lead_etl_set_fact', 'lead_etl_set_deferred', 'lead_etl_set_line', 'lead_etl_set_produced'] as const;
+type Table = typeof TABLES[number];
 
 export async function createSetMemoryTables(db: Db): Promise<void> {
   await dropSetMemoryTables(db);
@@ -56,13 +57,14 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     return fact;
   };
   // Autovacuum never analyzes temporary tables: without statistics the planner scans a whole table for
-  // each batch (a drain of a million deferred checks then takes minutes). So each read first analyzes
-  // them when they have doubled since the last time (a handful of times per run; ANALYZE samples, and a
-  // READ ONLY transaction may run it on temporary tables).
-  let analyzed = 0;
-  let written = 0;
-  const wrote = (rows: number) => {
-    written += rows;
+  // each batch (a drain of a million deferred checks then takes minutes). So a read first analyzes the
+  // tables it reads when they have doubled since the last time (a handful of times per run; ANALYZE
+  // samples, and a READ ONLY transaction may run it on temporary tables), and only those: the others may
+  // take their writes for a while before anything reads them.
+  const analyzed = new Map<Table, number>();
+  const written = new Map<Table, number>();
+  const wrote = (table: Table, rows: number) => {
+    written.set(table, (written.get(table) ?? 0) + rows);
   };
   // Writes are not waited for one by one: the session runs its statements in the order they are sent,
   // so a read sent later sees them, and the rows keep coming while the server inserts the last batch.
@@ -77,12 +79,15 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
   const settle = async () => {
     while (inFlight.length > 0) await inFlight.shift();
   };
-  const statistics = async () => {
+  const statistics = async (...read: Table[]) => {
     await settle();
-    if (written < Math.max(analyzed, 5_000)) return;
-    analyzed += written;
-    written = 0;
-    await sql`analyze ${sql.join(TABLES.map((table) => sql.table(table)))}`.execute(db);
+    const due = read.filter((table) => (written.get(table) ?? 0) >= Math.max(analyzed.get(table) ?? 0, 5_000));
+    if (due.length === 0) return;
+    for (const table of due) {
+      analyzed.set(table, (analyzed.get(table) ?? 0) + written.get(table)!);
+      written.set(table, 0);
+    }
+    await sql`analyze ${sql.join(due.map((table) => sql.table(table)))}`.execute(db);
   };
   return {
     async defer(date, rows) {
@@ -96,10 +101,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
           ${column((d) => (d.kind === 'reference' ? d.id : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.rule : undefined))}::int[],
           ${column((d) => (d.kind === 'check' ? JSON.stringify(d.values) : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.sentBefore : undefined))}::boolean[]
         ) as u(kind, file, line, col, to_type, ref_id, rule, vals, sent_before)`);
-      wrote(rows.length);
+      wrote('lead_etl_set_deferred', rows.length);
     },
     async *drain(date, batchSize) {
-      await statistics();
+      await statistics('lead_etl_set_deferred', 'lead_etl_set_id');
       // The references the set resolves (nearly all of them) stay in the database: one count per file
       // and type named; only the others, and the row checks, come out, in the order they were deferred.
       const resolved = await sql<{ file: number; to_type: string; n: string }>`
@@ -127,13 +132,21 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     async rememberIds(fileType, ids, key) {
       if (ids.length === 0) return;
       await write(sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, u.id, ${key} from unnest(${[...ids]}::text[]) as u(id) on conflict do nothing`);
-      wrote(ids.length);
+      wrote('lead_etl_set_id', ids.length);
     },
     async knownIds(fileType, ids) {
       if (ids.length === 0) return new Map();
-      await statistics();
+      await statistics('lead_etl_set_id');
       const { rows } = await sql<{ id: string; key: string }>`select id, key from lead_etl_set_id where type = ${fileType} and id = any(${[...ids]}::text[])`.execute(db);
       return new Map(rows.map((r) => [r.id, r.key]));
+    },
+    async unknownIds(fileType, ids) {
+      if (ids.length === 0) return [];
+      await statistics('lead_etl_set_id');
+      const { rows } = await sql<{ id: string }>`
+        select u.id from unnest(${[...ids]}::text[]) as u(id)
+        where not exists (select 1 from lead_etl_set_id s where s.type = ${fileType} and s.id = u.id)`.execute(db);
+      return rows.map((r) => r.id);
     },
     async rememberVersions(fileType, versions) {
       if (versions.length === 0) return;
@@ -141,11 +154,11 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         insert into lead_etl_set_version (type, key, version)
         select ${fileType}, u.key, u.version from unnest(${versions.map(([key]) => key)}::text[], ${versions.map(([, v]) => versionText(v))}::text[]) as u(key, version)
         on conflict (type, key) do update set version = excluded.version`);
-      wrote(versions.length);
+      wrote('lead_etl_set_version', versions.length);
     },
     async versions(fileType, keys) {
       if (keys.length === 0) return new Map();
-      await statistics();
+      await statistics('lead_etl_set_version');
       const { rows } = await sql<{ key: string; version: string }>`select key, version from lead_etl_set_version where type = ${fileType} and key = any(${[...keys]}::text[])`.execute(db);
       return new Map(rows.map((r) => [r.key, versionOf(r.version)]));
     },
@@ -155,7 +168,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         insert into lead_etl_set_fact (kind, id, fact)
         select ${kind}, u.id, u.fact from unnest(${facts.map(([id]) => id)}::text[], ${facts.map(([, f]) => JSON.stringify(f))}::text[]) as u(id, fact)
         on conflict (kind, id) do update set fact = excluded.fact`);
-      wrote(facts.length);
+      wrote('lead_etl_set_fact', facts.length);
       if (kind !== 'balances') return;
       for (const [id, fact] of facts) {
         if (balanceTypes.size < peekLimit || balanceTypes.has(id)) balanceTypes.set(id, fact.values.type ?? '');
@@ -163,7 +176,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     },
     async facts(kind, ids) {
       if (ids.length === 0) return new Map();
-      await statistics();
+      await statistics('lead_etl_set_fact');
       const { rows } = await sql<{ id: string; fact: string }>`select id, fact from lead_etl_set_fact where kind = ${kind} and id = any(${[...ids]}::text[])`.execute(db);
       return new Map(rows.map((r) => [r.id, JSON.parse(r.fact) as Fact]));
     },
@@ -178,10 +191,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
           insert into lead_etl_set_produced (file, id, line)
           select ${file}, u.* from unnest(${ids.map(([id]) => id)}::text[], ${ids.map(([, line]) => line)}::int[]) as u(id, line)
           on conflict do nothing`);
-        wrote(ids.length);
+        wrote('lead_etl_set_produced', ids.length);
       },
       async *ofFile(file, fileType, batchSize) {
-        await statistics();
+        await statistics('lead_etl_set_produced', 'lead_etl_set_id');
         const last = (await sql<{ last: number | null }>`select max(line) as last from lead_etl_set_produced where file = ${file}`.execute(db)).rows[0]?.last;
         if (last === null || last === undefined) return;
         for (let from = 0; from <= Number(last); from += batchSize) {
@@ -196,7 +209,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
       async publish(file, fileType, key) {
         await settle();
         const made = await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, id, ${key} from lead_etl_set_produced where file = ${file} on conflict do nothing`.execute(db);
-        wrote(Number(made.numAffectedRows ?? 0));
+        wrote('lead_etl_set_id', Number(made.numAffectedRows ?? 0));
       },
     },
     lines: {
@@ -205,10 +218,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         await write(sql`
           insert into lead_etl_set_line (file, line, hash, key)
           select ${file}, u.* from unnest(${lines.map(([line]) => line)}::int[], ${lines.map(([, hash]) => hash)}::text[], ${lines.map(([, , key]) => key)}::text[]) as u(line, hash, key)`);
-        wrote(lines.length);
+        wrote('lead_etl_set_line', lines.length);
       },
       async repeats(file) {
-        await statistics();
+        await statistics('lead_etl_set_line');
         // A line repeating an earlier one whole is named for that alone; of the others, one whose record an earlier one carries.
         const { rows } = await sql<{ line: number; key: string; same_row: number | null; same_id: number | null }>`
           with r as (select line, key, min(line) over (partition by hash) as same_row from lead_etl_set_line where file = ${file}),
@@ -223,7 +236,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
       },
       async keysAt(file, lines) {
         if (lines.length === 0) return new Map();
-        await statistics();
+        await statistics('lead_etl_set_line');
         const { rows } = await sql<{ line: number; key: string }>`select line, key from lead_etl_set_line where file = ${file} and line = any(${[...lines]}::int[])`.execute(db);
         return new Map(rows.map((r) => [Number(r.line), r.key]));
       },
