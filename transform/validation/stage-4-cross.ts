@@ -72,6 +72,8 @@ export interface FileFacts {
   readonly index: number;
   /** Deferred checks gathered and not yet handed to the set's memory. */
   readonly outbox: Deferred[];
+  /** The references it checked as it went, set at its first hand-over (`resolveEarly`). */
+  early?: EarlyReferences;
   /** The ids it made known and their first line; kept in the set's memory instead when it has a place for them (`producedSpool`). */
   readonly produced: Map<string, number>;
   readonly producedSpool?: [string, number][];
@@ -225,8 +227,98 @@ export function flushRows(state: SetState, facts: FileFacts): Promise<void> | un
   const spool = facts.producedSpool;
   const ids = spool && spool.length >= OUTBOX_BATCH ? () => state.memory.produced!.remember(facts.file, spool.splice(0)) : undefined;
   if (facts.outbox.length < OUTBOX_BATCH) return ids?.();
-  const deferred = state.memory.defer(facts.fileDate, facts.outbox.splice(0));
+  const deferred = handOver(state, facts, facts.outbox.splice(0));
   return ids ? deferred.then(ids) : deferred;
+}
+
+/**
+ * Row checks answered before their date ends. A reference naming a file type whose files of the date
+ * have all ended (files come in Lead's object order, so a transaction's balance was made known before
+ * it), or that the date has no file of, gets the answer the date's end would give: what the set knows of
+ * that type cannot change before then. The same holds for a cross-record check whose facts all come
+ * from such types (and history). `final`: those target types, each with whether the set or history can
+ * hold every record of it (`covered`); `finalKinds`: the fact kinds, asked as rows need them;
+ * `notChecked`: references to types not covered, counted when the date ends if the file is judged.
+ */
+interface EarlyReferences {
+  readonly final: ReadonlyMap<FileTypeId, boolean>;
+  readonly finalKinds: Map<FactKind, boolean>;
+  readonly notChecked: Map<FileTypeId, number>;
+}
+
+/** No file of `fileType` of the date is still to come when `facts` is read. */
+function endedFor(state: SetState, facts: FileFacts, fileType: FileTypeId): boolean {
+  return fileTypeOrder(fileType) < fileTypeOrder(facts.spec.id) || !state.entries.some((e) => e.fileType === fileType && e.fileDate === facts.fileDate);
+}
+
+function earlyOf(state: SetState, facts: FileFacts): EarlyReferences {
+  if (facts.early) return facts.early;
+  const final = new Map<FileTypeId, boolean>();
+  for (const { to } of facts.spec.references ?? []) if (endedFor(state, facts, to)) final.set(to, covered(state, to, facts.fileDate));
+  return (facts.early = { final, finalKinds: new Map(), notChecked: new Map() });
+}
+
+/** The file types whose files make facts of a kind known to the set (facts come from nowhere else but history). */
+const FACT_SOURCES = new Map<FactKind, FileTypeId[]>();
+for (const spec of FILE_TYPES) {
+  for (const producer of spec.validation?.facts ?? []) FACT_SOURCES.set(producer.kind, [...(FACT_SOURCES.get(producer.kind) ?? []), spec.id]);
+}
+
+function kindFinal(state: SetState, facts: FileFacts, early: EarlyReferences, kind: FactKind): boolean {
+  let final = early.finalKinds.get(kind);
+  if (final === undefined) early.finalKinds.set(kind, (final = (FACT_SOURCES.get(kind) ?? []).every((type) => endedFor(state, facts, type))));
+  return final;
+}
+
+/**
+ * Gives the set's memory what still waits for the date's end, in the order it came. What is already
+ * final is answered now, a batch at a time, and only a row with something to say waits on (a reference
+ * naming a record neither the set nor history has, a check with a finding or that cannot run): whether
+ * it counts depends on the file passing stages 1-3, known only when it ends, and the date's end answers
+ * it again, the same way (there are next to none).
+ */
+async function handOver(state: SetState, facts: FileFacts, rows: Deferred[]): Promise<void> {
+  const early = earlyOf(state, facts);
+  const { final, notChecked } = early;
+  const rules = facts.spec.validation?.crossRecords ?? [];
+  const wanted = new Map<FileTypeId, Set<string>>();
+  const checks: { check: Extract<Deferred, { kind: 'check' }>; rule: CrossRecordRule }[] = [];
+  const needed = new Map<FactKind, Set<string>>();
+  const answered = new Set<Deferred>();
+  for (const d of rows) {
+    if (d.kind === 'check') {
+      const rule = rules[d.rule]!;
+      const needs = rule.needs(viewOf(d.values));
+      if (!needs.every((need) => kindFinal(state, facts, early, need.kind))) continue;
+      checks.push({ check: d, rule });
+      for (const need of needs) if (need.id !== '') needed.set(need.kind, (needed.get(need.kind) ?? new Set()).add(need.id));
+      continue;
+    }
+    const isCovered = final.get(d.to);
+    if (isCovered === undefined) continue;
+    answered.add(d);
+    if (isCovered) wanted.set(d.to, (wanted.get(d.to) ?? new Set()).add(d.id));
+    else notChecked.set(d.to, (notChecked.get(d.to) ?? 0) + 1);
+  }
+  if (answered.size === 0 && checks.length === 0) {
+    await state.memory.defer(facts.fileDate, rows);
+    return;
+  }
+  const unknown = new Map<FileTypeId, ReadonlySet<string>>();
+  for (const [type, ids] of wanted) {
+    const notInSet = await state.memory.unknownIds(type, [...ids]);
+    const sent = notInSet.length > 0 ? await state.options.history.knownIds(type, notInSet) : new Set<string>();
+    unknown.set(type, new Set(notInSet.filter((id) => !sent.has(id))));
+  }
+  for (const d of answered) if (d.kind === 'reference' && unknown.get(d.to)?.has(d.id)) answered.delete(d);
+  if (checks.length > 0) {
+    const lookup = await factLookup(state, needed);
+    for (const { check, rule } of checks) {
+      const result = runCheck(state, facts, check, rule, lookup);
+      if (result !== 'unchecked' && result.length === 0) answered.add(check);
+    }
+  }
+  await state.memory.defer(facts.fileDate, answered.size === 0 ? rows : rows.filter((d) => !answered.has(d)));
 }
 
 /** Batches of a list, for the memory's lookups and writes. */
@@ -266,7 +358,9 @@ export async function endFile(state: SetState, facts: FileFacts, outcome: { pass
   facts.outbox.push(...facts.pending.map((p) => ({
     kind: 'check' as const, file: facts.index, line: p.line, rule: rules.indexOf(p.rule), values: p.values, ...(p.sentBefore !== undefined ? { sentBefore: p.sentBefore } : {}),
   })));
-  await memory.defer(facts.fileDate, facts.outbox.splice(0));
+  // Those of a file not judged would be left out anyway.
+  if (facts.checked && facts.passed) await handOver(state, facts, facts.outbox.splice(0));
+  else facts.outbox.length = 0;
   facts.pending.length = 0;
   if (spec.produces && facts.producedSpool) await memory.produced!.publish(facts.file, spec.id, facts.key);
   else if (spec.produces) for (const ids of batches(facts.produced.keys())) await memory.rememberIds(spec.id, ids, facts.key);
@@ -428,6 +522,10 @@ export async function endDate(state: SetState, date: string): Promise<DateNotes>
   const files = state.pending;
   const notes: DateNotes['notes'] = [];
   const judged = (d: Deferred) => files[d.file]!.checked && files[d.file]!.passed;
+  for (const facts of files) {
+    if (!facts.checked || !facts.passed) continue;
+    for (const [to, count] of facts.early?.notChecked ?? []) state.referencesNotChecked.set(to, (state.referencesNotChecked.get(to) ?? 0) + count);
+  }
   for await (const drained of state.memory.drain(date, 10_000)) {
     const batch = drained.filter(judged);
     await referenceFindings(state, date, files, batch.filter((d): d is Extract<Deferred, { kind: 'reference' }> => d.kind === 'reference'));
@@ -477,13 +575,27 @@ async function referenceFindings(state: SetState, date: string, files: readonly 
 async function crossRecordFindings(state: SetState, files: readonly FileFacts[], checks: readonly Extract<Deferred, { kind: 'check' }>[]): Promise<void> {
   if (checks.length === 0) return;
   const pending = checks.map((check) => ({ facts: files[check.file]!, check, rule: files[check.file]!.spec.validation!.crossRecords![check.rule]! }));
-  const viewOf = (values: Readonly<Record<string, string>>): RowView => ({ get: (lead) => values[lead] ?? '' });
   const wanted = new Map<FactKind, Set<string>>();
   for (const { check, rule } of pending) {
     for (const need of rule.needs(viewOf(check.values))) {
       if (need.id !== '') wanted.set(need.kind, (wanted.get(need.kind) ?? new Set()).add(need.id));
     }
   }
+  const lookup = await factLookup(state, wanted);
+  for (const { facts, check, rule } of pending) {
+    const result = runCheck(state, facts, check, rule, lookup);
+    if (result === 'unchecked') {
+      state.unchecked.set(rule.code, (state.unchecked.get(rule.code) ?? 0) + 1);
+      continue;
+    }
+    for (const breach of result) facts.findings.add(check.line, facts.columns.fileName(breach.column) ?? breach.column, rule.code, breach.message);
+  }
+}
+
+const viewOf = (values: Readonly<Record<string, string>>): RowView => ({ get: (lead) => values[lead] ?? '' });
+
+/** The facts checks need, from the set's memory, then history for the ids it does not have. */
+async function factLookup(state: SetState, wanted: ReadonlyMap<FactKind, ReadonlySet<string>>): Promise<FactLookup> {
   const found = new Map<FactKind, ReadonlyMap<string, Fact>>();
   for (const [kind, ids] of wanted) {
     const inSet = await state.memory.facts(kind, [...ids]);
@@ -501,21 +613,17 @@ async function crossRecordFindings(state: SetState, files: readonly FileFacts[],
     }
     found.set(kind, all);
   }
-  const lookup: FactLookup = { get: (kind, id) => found.get(kind)?.get(id) };
-  for (const { facts, check, rule } of pending) {
-    const result = rule.check(viewOf(check.values), lookup, {
-      sentBefore: check.sentBefore,
-      fileDate: facts.key,
-      program: state.options.program,
-      present: (fileType) => presentFor(state, facts.key, fileType),
-      complete: (fileType) => state.options.history.covers.has(fileType) || (state.options.fromDay0 && state.entries.some((e) => e.fileType === fileType)),
-    });
-    if (result === 'unchecked') {
-      state.unchecked.set(rule.code, (state.unchecked.get(rule.code) ?? 0) + 1);
-      continue;
-    }
-    for (const breach of result) facts.findings.add(check.line, facts.columns.fileName(breach.column) ?? breach.column, rule.code, breach.message);
-  }
+  return { get: (kind, id) => found.get(kind)?.get(id) };
+}
+
+function runCheck(state: SetState, facts: FileFacts, check: Extract<Deferred, { kind: 'check' }>, rule: CrossRecordRule, lookup: FactLookup): ReturnType<CrossRecordRule['check']> {
+  return rule.check(viewOf(check.values), lookup, {
+    sentBefore: check.sentBefore,
+    fileDate: facts.key,
+    program: state.options.program,
+    present: (fileType) => presentFor(state, facts.key, fileType),
+    complete: (fileType) => state.options.history.covers.has(fileType) || (state.options.fromDay0 && state.entries.some((e) => e.fileType === fileType)),
+  });
 }
 
 const isFileType = (kind: FactKind): kind is FileTypeId => !kind.includes('.');
