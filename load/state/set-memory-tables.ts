@@ -218,10 +218,10 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         await write(sql`
           insert into lead_etl_set_line (file, line, hash, key)
           select ${file}, u.* from unnest(${lines.map(([line]) => line)}::int[], ${lines.map(([, hash]) => hash)}::text[], ${lines.map(([, , key]) => key)}::text[]) as u(line, hash, key)`);
-        wrote('lead_etl_set_line', lines.length);
       },
       async repeats(file) {
-        await statistics('lead_etl_set_line');
+        // No statistics for this table: it has no index, so a plan reads it whole whatever they say.
+        await settle();
         // A line repeating an earlier one whole is named for that alone; of the others, one whose record an earlier one carries.
         const { rows } = await sql<{ line: number; key: string; same_row: number | null; same_id: number | null }>`
           with r as (select line, key, min(line) over (partition by hash) as same_row from lead_etl_set_line where file = ${file}),
@@ -236,7 +236,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
       },
       async keysAt(file, lines) {
         if (lines.length === 0) return new Map();
-        await statistics('lead_etl_set_line');
+        await settle();
         const { rows } = await sql<{ line: number; key: string }>`select line, key from lead_etl_set_line where file = ${file} and line = any(${[...lines]}::int[])`.execute(db);
         return new Map(rows.map((r) => [Number(r.line), r.key]));
       },
