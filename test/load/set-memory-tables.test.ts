@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { createSetMemoryTables, dropSetMemoryTables, tableSetMemory } from '../../load/state/set-memory-tables.js';
-import type { Deferred, SetMemory } from '../../transform/validation/set-memory.js';
+import { memorySetMemory, type Deferred, type SetMemory } from '../../transform/validation/set-memory.js';
 import { databaseKinds, freshDatabase, type FreshDatabase } from '../support/databases.js';
 
 /**
@@ -41,6 +41,17 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     await memory.rememberIds('cards', ['acc_1'], '2026-03-07');
     expect(await memory.knownIds('accounts', ['acc_1', 'acc_2', 'acc_3', 'acc_9'])).toEqual(new Map([['acc_1', '2026-03-06'], ['acc_2', '2026-03-06'], ['acc_3', '2026-03-07']]));
     expect(await memory.knownIds('cards', ['acc_2'])).toEqual(new Map());
+  });
+
+  it('names, of the ids it is given, those the set did not make known, as the in-memory memory does', async () => {
+    const inMemory = memorySetMemory();
+    for (const each of [memory, inMemory]) {
+      await each.rememberIds('applications', ['app_1', 'app_2'], '2026-03-06');
+      await each.rememberIds('sales_request', ['app_3'], '2026-03-06');
+      expect([...await each.unknownIds('applications', ['app_2', 'app_9', 'app_1', 'app_3'])].sort()).toEqual(['app_3', 'app_9']);
+      expect(await each.unknownIds('sales_request', ['app_1'])).toEqual(['app_1']);
+      expect(await each.unknownIds('applications', [])).toEqual([]);
+    }
   });
 
   it('keeps the last version of a record, an instant that names none included', async () => {
