@@ -32,9 +32,9 @@ export async function createSetMemoryTables(db: Db): Promise<void> {
     col text, to_type text, ref_id text, rule int, vals text, sent_before boolean)`.execute(db);
   // Read once per file, whole (the repeats), and for the lines of error findings: no index to keep up while a million rows go in.
   // The first line of each id wins (lines come in order); read back by line ranges.
-  await sql`create temporary table lead_etl_set_produced (file text not null, id text not null, line int not null, primary key (file, id))`.execute(db);
+  await sql`create temporary table lead_etl_set_produced (file int not null, id text not null, line int not null, primary key (file, id))`.execute(db);
   await sql`create index on lead_etl_set_produced (file, line)`.execute(db);
-  await sql`create temporary table lead_etl_set_line (file text not null, line int not null, hash text not null, key text not null)`.execute(db);
+  await sql`create temporary table lead_etl_set_line (file int not null, line int not null, hash text not null, key text not null)`.execute(db);
 }
 
 export async function dropSetMemoryTables(db: Db): Promise<void> {
@@ -44,13 +44,22 @@ export async function dropSetMemoryTables(db: Db): Promise<void> {
 /**
  * `peek`: how many balance types the synchronous lookup keeps (a transaction's amounts are judged by its
  * balance's type); a balance past it is read as of unknown type, which only relaxes the check of its
- * transactions' decimals. Far above a program's balance count, and a few bytes each.
+ * transactions' decimals. Far above a program's balance count, and a few bytes each. One memory at a
+ * time uses the tables (it numbers the files it keeps lines and ids of).
  */
 export function tableSetMemory(db: Db, options: { readonly peek?: number } = {}): SetMemory {
   const peekLimit = options.peek ?? 1_000_000;
   const balanceTypes = new Map<string, string>();
   // A transaction asks its balance's type for every row: one fact per type (deposit, credit), not one per ask.
   const typeFacts = new Map<string, Fact>();
+  // A file is a number in the tables of its lines and ids: a path on each of a million rows, and in two
+  // indexes, is most of what they would hold. So one memory owns the tables while it is used.
+  const fileNumbers = new Map<string, number>();
+  const fileNo = (file: string) => {
+    let number = fileNumbers.get(file);
+    if (number === undefined) fileNumbers.set(file, (number = fileNumbers.size));
+    return number;
+  };
   const typeFact = (type: string): Fact => {
     let fact = typeFacts.get(type);
     if (!fact) typeFacts.set(type, (fact = { values: { type }, terminal: false, fileDate: '', where: '', complete: false }));
@@ -189,26 +198,26 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         if (ids.length === 0) return;
         await write(sql`
           insert into lead_etl_set_produced (file, id, line)
-          select ${file}, u.* from unnest(${ids.map(([id]) => id)}::text[], ${ids.map(([, line]) => line)}::int[]) as u(id, line)
+          select ${fileNo(file)}::int, u.* from unnest(${ids.map(([id]) => id)}::text[], ${ids.map(([, line]) => line)}::int[]) as u(id, line)
           on conflict do nothing`);
         wrote('lead_etl_set_produced', ids.length);
       },
       async *ofFile(file, fileType, batchSize) {
         await statistics('lead_etl_set_produced', 'lead_etl_set_id');
-        const last = (await sql<{ last: number | null }>`select max(line) as last from lead_etl_set_produced where file = ${file}`.execute(db)).rows[0]?.last;
+        const last = (await sql<{ last: number | null }>`select max(line) as last from lead_etl_set_produced where file = ${fileNo(file)}::int`.execute(db)).rows[0]?.last;
         if (last === null || last === undefined) return;
         for (let from = 0; from <= Number(last); from += batchSize) {
           const { rows } = await sql<{ id: string; line: number; key: string | null }>`
             select p.id, p.line, s.key from lead_etl_set_produced p
             left join lead_etl_set_id s on s.type = ${fileType} and s.id = p.id
-            where p.file = ${file} and p.line >= ${from} and p.line < ${from + batchSize}
+            where p.file = ${fileNo(file)}::int and p.line >= ${from} and p.line < ${from + batchSize}
             order by p.line, p.id`.execute(db);
           if (rows.length > 0) yield rows.map((r) => [r.id, Number(r.line), r.key ?? undefined] as const);
         }
       },
       async publish(file, fileType, key) {
         await settle();
-        const made = await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, id, ${key} from lead_etl_set_produced where file = ${file} on conflict do nothing`.execute(db);
+        const made = await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, id, ${key} from lead_etl_set_produced where file = ${fileNo(file)}::int on conflict do nothing`.execute(db);
         wrote('lead_etl_set_id', Number(made.numAffectedRows ?? 0));
       },
     },
@@ -217,14 +226,14 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
         if (lines.length === 0) return;
         await write(sql`
           insert into lead_etl_set_line (file, line, hash, key)
-          select ${file}, u.* from unnest(${lines.map(([line]) => line)}::int[], ${lines.map(([, hash]) => hash)}::text[], ${lines.map(([, , key]) => key)}::text[]) as u(line, hash, key)`);
+          select ${fileNo(file)}::int, u.* from unnest(${lines.map(([line]) => line)}::int[], ${lines.map(([, hash]) => hash)}::text[], ${lines.map(([, , key]) => key)}::text[]) as u(line, hash, key)`);
       },
       async repeats(file) {
         // No statistics for this table: it has no index, so a plan reads it whole whatever they say.
         await settle();
         // A line repeating an earlier one whole is named for that alone; of the others, one whose record an earlier one carries.
         const { rows } = await sql<{ line: number; key: string; same_row: number | null; same_id: number | null }>`
-          with r as (select line, key, min(line) over (partition by hash) as same_row from lead_etl_set_line where file = ${file}),
+          with r as (select line, key, min(line) over (partition by hash) as same_row from lead_etl_set_line where file = ${fileNo(file)}::int),
           u as (select line, key, min(line) over (partition by key) as same_id from r where line = same_row and key <> '')
           select line, key, same_row, null::int as same_id from r where line > same_row
           union all
@@ -237,7 +246,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
       async keysAt(file, lines) {
         if (lines.length === 0) return new Map();
         await settle();
-        const { rows } = await sql<{ line: number; key: string }>`select line, key from lead_etl_set_line where file = ${file} and line = any(${[...lines]}::int[])`.execute(db);
+        const { rows } = await sql<{ line: number; key: string }>`select line, key from lead_etl_set_line where file = ${fileNo(file)}::int and line = any(${[...lines]}::int[])`.execute(db);
         return new Map(rows.map((r) => [Number(r.line), r.key]));
       },
     },
