@@ -149,13 +149,17 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
       const { rows } = await sql<{ id: string; key: string }>`select id, key from lead_etl_set_id where type = ${fileType} and id = any(${[...ids]}::text[])`.execute(db);
       return new Map(rows.map((r) => [r.id, r.key]));
     },
-    async unknownIds(fileType, ids) {
-      if (ids.length === 0) return [];
+    async unknownIds(wanted) {
+      const out = new Map<FileTypeId, Set<string>>();
+      const pairs = [...wanted].flatMap(([type, ids]) => [...ids].map((id) => [type, id] as const));
+      if (pairs.length === 0) return out;
       await statistics('lead_etl_set_id');
-      const { rows } = await sql<{ id: string }>`
-        select u.id from unnest(${[...ids]}::text[]) as u(id)
-        where not exists (select 1 from lead_etl_set_id s where s.type = ${fileType} and s.id = u.id)`.execute(db);
-      return rows.map((r) => r.id);
+      // Every type at once: one round trip per batch of rows, which waits for it.
+      const { rows } = await sql<{ type: FileTypeId; id: string }>`
+        select u.type, u.id from unnest(${pairs.map(([type]) => type)}::text[], ${pairs.map(([, id]) => id)}::text[]) as u(type, id)
+        where not exists (select 1 from lead_etl_set_id s where s.type = u.type and s.id = u.id)`.execute(db);
+      for (const r of rows) out.set(r.type, (out.get(r.type) ?? new Set()).add(r.id));
+      return out;
     },
     async rememberVersions(fileType, versions) {
       if (versions.length === 0) return;

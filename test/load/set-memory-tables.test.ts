@@ -48,9 +48,10 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     for (const each of [memory, inMemory]) {
       await each.rememberIds('applications', ['app_1', 'app_2'], '2026-03-06');
       await each.rememberIds('sales_request', ['app_3'], '2026-03-06');
-      expect([...await each.unknownIds('applications', ['app_2', 'app_9', 'app_1', 'app_3'])].sort()).toEqual(['app_3', 'app_9']);
-      expect(await each.unknownIds('sales_request', ['app_1'])).toEqual(['app_1']);
-      expect(await each.unknownIds('applications', [])).toEqual([]);
+      const unknown = await each.unknownIds(new Map([['applications', new Set(['app_2', 'app_9', 'app_1', 'app_3'])], ['sales_request', new Set(['app_1', 'app_3'])]]));
+      expect([...unknown].map(([type, ids]) => [type, [...ids].sort()]).sort()).toEqual([['applications', ['app_3', 'app_9']], ['sales_request', ['app_1']]]);
+      expect(await each.unknownIds(new Map([['applications', new Set(['app_1'])]]))).toEqual(new Map());
+      expect(await each.unknownIds(new Map())).toEqual(new Map());
     }
   });
 

@@ -48,8 +48,8 @@ export interface SetMemory {
   rememberIds(fileType: FileTypeId, ids: readonly string[], key: string): Promise<void>;
   /** Of `ids`, those the set made known, with the date (or batch) of the file that did first. */
   knownIds(fileType: FileTypeId, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
-  /** Of `ids`, those the set did not make known (a reference's check wants only these: nearly none). */
-  unknownIds(fileType: FileTypeId, ids: readonly string[]): Promise<readonly string[]>;
+  /** Of the ids of each file type, those the set did not make known (a reference's check wants only these: nearly none). */
+  unknownIds(ids: ReadonlyMap<FileTypeId, ReadonlySet<string>>): Promise<ReadonlyMap<FileTypeId, ReadonlySet<string>>>;
   rememberVersions(fileType: FileTypeId, versions: readonly (readonly [recordKey: string, version: Version])[]): Promise<void>;
   versions(fileType: FileTypeId, recordKeys: readonly string[]): Promise<ReadonlyMap<string, Version>>;
   rememberFacts(kind: FactKind, facts: readonly (readonly [id: string, fact: Fact])[]): Promise<void>;
@@ -131,9 +131,14 @@ export function memorySetMemory(): SetMemory {
       for (const id of made) if (!known.has(id)) known.set(id, key);
     },
     knownIds: async (fileType, wanted) => pick(ids.get(fileType), wanted),
-    async unknownIds(fileType, wanted) {
-      const known = ids.get(fileType);
-      return known ? wanted.filter((id) => !known.has(id)) : [...wanted];
+    async unknownIds(wanted) {
+      const out = new Map<FileTypeId, Set<string>>();
+      for (const [fileType, some] of wanted) {
+        const known = ids.get(fileType);
+        const unknown = new Set([...some].filter((id) => !known?.has(id)));
+        if (unknown.size > 0) out.set(fileType, unknown);
+      }
+      return out;
     },
     async rememberVersions(fileType, made) {
       const known = table(versions, fileType);

@@ -305,10 +305,9 @@ async function handOver(state: SetState, facts: FileFacts, rows: Deferred[]): Pr
     return;
   }
   const unknown = new Map<FileTypeId, ReadonlySet<string>>();
-  for (const [type, ids] of wanted) {
-    const notInSet = await state.memory.unknownIds(type, [...ids]);
-    const sent = notInSet.length > 0 ? await state.options.history.knownIds(type, notInSet) : new Set<string>();
-    unknown.set(type, new Set(notInSet.filter((id) => !sent.has(id))));
+  for (const [type, ids] of await state.memory.unknownIds(wanted)) {
+    const sent = await state.options.history.knownIds(type, [...ids]);
+    unknown.set(type, new Set([...ids].filter((id) => !sent.has(id))));
   }
   for (const d of answered) if (d.kind === 'reference' && unknown.get(d.to)?.has(d.id)) answered.delete(d);
   if (checks.length > 0) {
