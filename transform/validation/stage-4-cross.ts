@@ -72,8 +72,8 @@ export interface FileFacts {
   readonly index: number;
   /** Deferred checks gathered and not yet handed to the set's memory. */
   readonly outbox: Deferred[];
-  /** The references it checked as it went, set at its first hand-over (`resolveEarly`). */
-  early?: EarlyReferences;
+  /** What it answered as it went, set at its first hand-over (`handOver`). */
+  early?: EarlyAnswers;
   /** The ids it made known and their first line; kept in the set's memory instead when it has a place for them (`producedSpool`). */
   readonly produced: Map<string, number>;
   readonly producedSpool?: [string, number][];
@@ -240,7 +240,7 @@ export function flushRows(state: SetState, facts: FileFacts): Promise<void> | un
  * hold every record of it (`covered`); `finalKinds`: the fact kinds, asked as rows need them;
  * `notChecked`: references to types not covered, counted when the date ends if the file is judged.
  */
-interface EarlyReferences {
+interface EarlyAnswers {
   readonly final: ReadonlyMap<FileTypeId, boolean>;
   readonly finalKinds: Map<FactKind, boolean>;
   readonly notChecked: Map<FileTypeId, number>;
@@ -251,7 +251,7 @@ function endedFor(state: SetState, facts: FileFacts, fileType: FileTypeId): bool
   return fileTypeOrder(fileType) < fileTypeOrder(facts.spec.id) || !state.entries.some((e) => e.fileType === fileType && e.fileDate === facts.fileDate);
 }
 
-function earlyOf(state: SetState, facts: FileFacts): EarlyReferences {
+function earlyOf(state: SetState, facts: FileFacts): EarlyAnswers {
   if (facts.early) return facts.early;
   const final = new Map<FileTypeId, boolean>();
   for (const { to } of facts.spec.references ?? []) if (endedFor(state, facts, to)) final.set(to, covered(state, to, facts.fileDate));
@@ -264,7 +264,7 @@ for (const spec of FILE_TYPES) {
   for (const producer of spec.validation?.facts ?? []) FACT_SOURCES.set(producer.kind, [...(FACT_SOURCES.get(producer.kind) ?? []), spec.id]);
 }
 
-function kindFinal(state: SetState, facts: FileFacts, early: EarlyReferences, kind: FactKind): boolean {
+function kindFinal(state: SetState, facts: FileFacts, early: EarlyAnswers, kind: FactKind): boolean {
   let final = early.finalKinds.get(kind);
   if (final === undefined) early.finalKinds.set(kind, (final = (FACT_SOURCES.get(kind) ?? []).every((type) => endedFor(state, facts, type))));
   return final;
