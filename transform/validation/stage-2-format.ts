@@ -1,6 +1,7 @@
 import type { ColumnSpec, ColumnType, MoneyDecimals } from '../file-type-spec.js';
 import { formatValue } from '../format-value.js';
 import { isKnownCurrency, minorDigits } from '../money.js';
+import { isCalendarDate } from '../timestamp-text.js';
 import { parseIsoTimestamp } from './iso-timestamp.js';
 import { FORMAT } from './rule-catalog.js';
 import type { RuleCode } from './rule-types.js';
@@ -26,7 +27,6 @@ export interface FormatContext {
   readonly depositProgram: boolean;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Most values have no problem: one shared empty answer, not an array per cell. */
 const NONE: ValueProblem[] = [];
 const MONEY = /^-?\d+(?:\.(\d+))?$/;
@@ -111,13 +111,6 @@ function precisionOf(decimals: MoneyDecimals, context: FormatContext): 'exact' |
   if (decimals !== 'at-least-if-deposit') return decimals;
   const type = context.balanceType();
   return type === 'deposit' || (type === undefined && context.depositProgram) ? 'at-least' : 'exact';
-}
-
-function isCalendarDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
-  const time = Date.parse(`${value}T00:00:00Z`);
-  // A day the month does not have rolls over into the next month.
-  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
 }
 
 // Intl answers the minor digits of a currency slowly; a file asks the same few currencies on every row.
