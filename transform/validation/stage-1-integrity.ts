@@ -78,15 +78,35 @@ export function checkHeader(cells: readonly string[], columns: FileColumns, find
  * takes that one.
  */
 export function recordKeyOf(columns: FileColumns, cell: (fileName: string) => string): string {
-  const ids = recordIdColumnsOf(columns.spec).map(cell);
-  if (ids.every((v) => v === '')) {
-    for (const lead of columns.spec.produces?.columns ?? []) {
-      const name = columns.fileName(lead);
-      if (name && cell(name) !== '') return cell(name);
+  let key = keyReaders.get(columns);
+  if (!key) keyReaders.set(columns, (key = keyReader(columns)));
+  return key(cell);
+}
+
+/** Every row asks its key: which columns make it is settled once per file's columns. */
+const keyReaders = new WeakMap<FileColumns, (cell: (fileName: string) => string) => string>();
+
+function keyReader(columns: FileColumns): (cell: (fileName: string) => string) => string {
+  const ids = recordIdColumnsOf(columns.spec);
+  const others = (columns.spec.produces?.columns ?? []).map((lead) => columns.fileName(lead)).filter((name): name is string => !!name);
+  const other = (cell: (fileName: string) => string) => {
+    for (const name of others) {
+      const value = cell(name);
+      if (value !== '') return value;
     }
     return '';
+  };
+  if (ids.length === 1) {
+    const id = ids[0]!;
+    return (cell) => {
+      const value = cell(id);
+      return value !== '' ? value : other(cell);
+    };
   }
-  return ids.join(' + ');
+  return (cell) => {
+    const values = ids.map(cell);
+    return values.every((v) => v === '') ? other(cell) : values.join(' + ');
+  };
 }
 
 /** Per-file memory of the lines seen: a short hash per row and the ids, nothing else (or a spool of them). */
