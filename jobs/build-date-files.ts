@@ -362,11 +362,8 @@ async function* checkRows(batches: AsyncIterable<readonly string[][]>, check: Fi
   let next = 2;
   for await (const batch of batches) {
     for (let i = 0; i < batch.length; i += 1) {
-      const values = batch[i]!;
-      const line = next;
-      next += 1;
-      for (let j = 0; j < values.length; j += 1) if (values[j]!.includes('\n')) next += values[j]!.split('\n').length - 1;
-      const flushing = check.checker.row(line, values);
+      const flushing = check.checker.row(next, batch[i]!);
+      next += 1 + check.checker.breaks;
       if (flushing) await flushing;
     }
     yield batch;

@@ -2,7 +2,7 @@ import type { FileColumns } from './file-columns.js';
 import type { FindingList, Judge } from './judge.js';
 import { FORMAT, INTEGRITY } from './rule-catalog.js';
 import type { ProgramFacts, RecordContext, RowView } from './rule-types.js';
-import { checkHeader, lineIntegrity, recordKeyOf, spooledLineIntegrity, type HeaderCheck, type LineIntegrity } from './stage-1-integrity.js';
+import { checkHeader, lineIntegrity, lineText, recordKeyOf, spooledLineIntegrity, type HeaderCheck, type LineIntegrity } from './stage-1-integrity.js';
 import { isNullLiteral, valueCheckerOf } from './stage-2-format.js';
 import { checkRecord } from './stage-3-record.js';
 import { fileTypeById } from '../file-types/registry.js';
@@ -35,6 +35,8 @@ export interface RowChecker {
    * for the set's memory: await it before the next row.
    */
   row(line: number, cells: readonly string[]): Promise<void> | undefined;
+  /** The line breaks inside the values of the last row given: the lines it took beyond its own. */
+  readonly breaks: number;
   /** Data rows seen. */
   readonly rows: number;
   /** Every row had the header's field count. */
@@ -45,6 +47,9 @@ export interface RowChecker {
    */
   lineEndingReported: boolean;
 }
+
+/** What a value may hold that is named (a carriage return, a line break, the delimiter). */
+const SPECIAL = /[\r\n|]/;
 
 /** `lines`: where each line's hash and key go for the set's memory to find repeats (else stage 1 keeps them). */
 export function createRowChecker(columns: FileColumns, context: RowCheckContext, facts: FileFacts | undefined, findings: FindingList, lines?: [number, string, string][]): RowChecker {
@@ -109,10 +114,14 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
   const unreadable = (lead: string) => dropped.has(lead) || row.failedLead(lead);
 
   let rows = 0;
+  let breaks = 0;
   let readable = true;
   const checker: RowChecker = {
     get rows() {
       return rows;
+    },
+    get breaks() {
+      return breaks;
     },
     get readable() {
       return readable;
@@ -135,7 +144,11 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         values[j] = position < 0 ? '' : cells[position] ?? '';
       }
       failed.fill(0);
-      if (!integrity!.check(line, cells, recordKeyOf(columns, cell)).readable) {
+      const text = lineText(cells);
+      // Most lines hold no carriage return, line break or "|": their values need not be looked at for one.
+      const plain = !SPECIAL.test(text);
+      breaks = plain ? 0 : text.split('\n').length - 1;
+      if (!integrity!.check(line, cells, recordKeyOf(columns, cell), text).readable) {
         readable = false;
         return context.flush();
       }
@@ -143,17 +156,19 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         if (at[j]! < 0) continue;
         const { column, name, optional, check } = checks[j]!;
         const value = values[j]!;
-        if (value.includes('\r')) {
-          // A carriage return inside a value: named once, as what it is, and the value is not judged.
-          failed[j] = 1;
-          if (!checker.lineEndingReported) {
-            checker.lineEndingReported = true;
-            findings.add(line, name, INTEGRITY.lineEndings.code, `${name} holds a carriage return (a stray CR in the line); remove it`);
+        if (!plain) {
+          if (value.includes('\r')) {
+            // A carriage return inside a value: named once, as what it is, and the value is not judged.
+            failed[j] = 1;
+            if (!checker.lineEndingReported) {
+              checker.lineEndingReported = true;
+              findings.add(line, name, INTEGRITY.lineEndings.code, `${name} holds a carriage return (a stray CR in the line); remove it`);
+            }
+            continue;
           }
-          continue;
-        }
-        if (value.includes('|') || value.includes('\n')) {
-          findings.add(line, name, FORMAT.delimiterInValue.code, `${name} holds ${value.includes('|') ? 'a "|"' : 'a line break'}, quoted; Lead has not said how it reads quoted values, so keep them out of values if you can`);
+          if (value.includes('|') || value.includes('\n')) {
+            findings.add(line, name, FORMAT.delimiterInValue.code, `${name} holds ${value.includes('|') ? 'a "|"' : 'a line break'}, quoted; Lead has not said how it reads quoted values, so keep them out of values if you can`);
+          }
         }
         if (optional && isNullLiteral(value)) {
           findings.add(line, name, FORMAT.nullLiteral.code, `${name} is the word ${value}; it is read as empty, as Lead's Non-posted page seems to mean, but leave it empty`);

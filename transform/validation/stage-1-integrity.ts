@@ -111,17 +111,20 @@ function keyReader(columns: FileColumns): (cell: (fileName: string) => string) =
 
 /** Per-file memory of the lines seen: a short hash per row and the ids, nothing else (or a spool of them). */
 export interface LineIntegrity {
-  /** Checks one line; a line whose field count is wrong is not read further (`readable` false). */
-  check(line: number, cells: readonly string[], key: string): { readable: boolean };
+  /**
+   * Checks one line; a line whose field count is wrong is not read further (`readable` false). `text`:
+   * the cells joined by U+001F, which the row's hash is taken of.
+   */
+  check(line: number, cells: readonly string[], key: string, text: string): { readable: boolean };
 }
 
 export function lineIntegrity(columns: FileColumns, headerLength: number, findings: FindingList): LineIntegrity {
   const rows = new Map<string, number>();
   const ids = new Map<string, number>();
   return {
-    check(line, cells, key) {
+    check(line, cells, key, text) {
       if (!fieldCount(line, cells, headerLength, findings)) return { readable: false };
-      const hash = rowHash(cells);
+      const hash = rowHash(text);
       const sameRow = rows.get(hash);
       if (sameRow !== undefined) {
         repeatFinding(columns, findings, { line, key, sameRow });
@@ -147,9 +150,9 @@ export function lineIntegrity(columns: FileColumns, headerLength: number, findin
  */
 export function spooledLineIntegrity(headerLength: number, findings: FindingList, spool: [number, string, string][]): LineIntegrity {
   return {
-    check(line, cells, key) {
+    check(line, cells, key, text) {
       if (!fieldCount(line, cells, headerLength, findings)) return { readable: false };
-      spool.push([line, rowHash(cells), key]);
+      spool.push([line, rowHash(text), key]);
       return { readable: true };
     },
   };
@@ -174,4 +177,7 @@ function fieldCount(line: number, cells: readonly string[], headerLength: number
 }
 
 // One-shot: a Hash object per line cost more than the digest itself (the same sha1 bytes either way).
-const rowHash = (cells: readonly string[]) => hash('sha1', cells.join('\u001f'), 'base64').slice(0, 16);
+const rowHash = (text: string) => hash('sha1', text, 'base64').slice(0, 16);
+
+/** A line's cells as its hash reads them: a separator no value of a readable line holds. */
+export const lineText = (cells: readonly string[]): string => cells.join('\u001f');
