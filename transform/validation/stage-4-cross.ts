@@ -206,7 +206,11 @@ export function collectRow(facts: FileFacts, line: number, row: RowCells): void 
   for (const reference of plan.references) {
     const text = view.get(reference.column);
     if (text === '') continue;
-    for (const id of reference.list ? idsIn(text) : [text]) {
+    if (!reference.list) {
+      if (!reference.prefixes.some((prefix) => text.startsWith(prefix))) facts.outbox.push({ kind: 'reference', file: facts.index, line, column: reference.fileColumn, to: reference.to, id: text });
+      continue;
+    }
+    for (const id of idsIn(text)) {
       if (reference.prefixes.some((prefix) => id.startsWith(prefix))) continue;
       facts.outbox.push({ kind: 'reference', file: facts.index, line, column: reference.fileColumn, to: reference.to, id });
     }
