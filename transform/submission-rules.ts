@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { ActivityWindow } from '../core/file-date.js';
 import type { FileTypeSpec } from './file-type-spec.js';
@@ -68,7 +68,8 @@ export function canonicalHash(spec: FileTypeSpec, values: readonly string[]): st
     const column = hashed[i]!;
     json += `${i === 0 ? '' : ','}${column.opening}${JSON.stringify(values[column.at] ?? '')}]`;
   }
-  return createHash('sha256').update(`${json}]`).digest('hex');
+  // One-shot: the same sha256 without a Hash object per record.
+  return hash('sha256', `${json}]`, 'hex');
 }
 
 const hashedColumns = new WeakMap<FileTypeSpec, ReadonlyArray<{ readonly at: number; readonly opening: string }>>();
