@@ -64,6 +64,20 @@ export function valueCheckerOf(column: ColumnSpec): ValueChecker {
     }
     return problems;
   };
+  if (type.kind === 'timestamp' || type.kind === 'date') {
+    // A date or time is judged by its text alone, and a column repeats one often (generated_at on
+    // every line): the last answer is kept.
+    const judge = checker;
+    let last: string | undefined;
+    let answer = NONE;
+    checker = (value, context) => {
+      if (value !== last) {
+        answer = judge(value, context);
+        last = value;
+      }
+      return answer;
+    };
+  }
   checkers.set(column, checker);
   return checker;
 }
