@@ -175,6 +175,17 @@ function collectPlanOf(facts: FileFacts): CollectPlan {
   return plan;
 }
 
+/** instantOf, asked twice of a row's effective_at (its version, its window): the last answer is kept. */
+let lastText = '';
+let lastInstant = Number.NaN;
+function instantOfText(text: string): number {
+  if (text !== lastText) {
+    lastInstant = instantOf(text);
+    lastText = text;
+  }
+  return lastInstant;
+}
+
 /**
  * Gathers a readable row's facts. `row` reads the row's cells; values that failed their format are not
  * used, so a wrong value is reported once, by stage 2.
@@ -199,7 +210,7 @@ export function collectRow(facts: FileFacts, line: number, row: RowCells): void 
     const hash = spec.rule === 'full-overwrite' ? canonicalHash(spec, spec.columns.map((c) => cell(c.name))) : undefined;
     facts.versions.set(recordKey, {
       line,
-      version: { ...(atText ? { at: instantOf(atText), atText } : {}), terminal, ...(immutable ? { immutable } : {}), ...(hash ? { hash } : {}), where: facts.where },
+      version: { ...(atText ? { at: instantOfText(atText), atText } : {}), terminal, ...(immutable ? { immutable } : {}), ...(hash ? { hash } : {}), where: facts.where },
     });
   }
 
@@ -218,7 +229,7 @@ export function collectRow(facts: FileFacts, line: number, row: RowCells): void 
 
   const effectiveAt = view.get('effective_at');
   if (facts.window && effectiveAt !== '') {
-    const at = instantOf(effectiveAt);
+    const at = instantOfText(effectiveAt);
     if (at < facts.window.start || at >= facts.window.end) {
       facts.windowFindings.push({
         line, column: columns.fileName('effective_at')!,
