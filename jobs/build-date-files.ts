@@ -3,7 +3,7 @@ import { join, posix } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import { WORKFLOWS } from '../core/workflows.js';
 import { activityWindow, addDays, asOfInstant, type ActivityWindow, type FileDate } from '../core/file-date.js';
-import { loadPartnerQuery, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
+import { loadPartnerQuery, streamPartnerBatches, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
 import { archiveFile, archiveWriteError, buildingPath } from '../load/archive.js';
 import { filesForDate, isSent, liveFile, nextVersion, recordBuiltFiles, type FileRecord, type NewFile } from '../load/state/state-store.js';
 import { recordIdColumnsOf } from '../transform/file-type-spec.js';
@@ -148,7 +148,7 @@ async function buildAndRecord(
           const mapRow = createRowMapper(spec, {
             generatedAt, timestampZone: config.format.timestampZone, programCurrency: config.program.currency, excessPrecision: config.format.excessPrecision,
           }, query.path, type.valueMaps);
-          const records = mapRows(streamPartnerRows(ctx.ledger, trx, query, window, config.queries.fetchSize, extraParameters.get(spec.id)), mapRow, problems);
+          const records = mapRows(streamPartnerBatches(ctx.ledger, trx, query, window, config.queries.fetchSize, extraParameters.get(spec.id)), mapRow, problems);
           const kept = applySubmissionRule(records, {
             spec, window, asOfText, lookup, problems, notices: fileNotices,
             ...(spec.updates ? { updatesFileType: spec.updates } : {}),
@@ -355,18 +355,18 @@ async function withSetMemory(ctx: JobContext, check: (db: Kysely<any> | undefine
 }
 
 /**
- * Hands each row on to the CSV writer once the pre-flight has checked it, numbered as the file's lines
- * are (the header is line 1; a value holding a line break takes more than one).
+ * Hands each batch of rows on to the CSV writer once the pre-flight has checked them, numbered as the
+ * file's lines are (the header is line 1; a value holding a line break takes more than one).
  */
-async function* checkRows(rows: AsyncIterable<string[]>, check: FileCheck): AsyncGenerator<string[]> {
+async function* checkRows(batches: AsyncIterable<readonly string[][]>, check: FileCheck): AsyncGenerator<readonly string[][]> {
   let next = 2;
-  for await (const values of rows) {
-    const line = next;
-    next += 1;
-    for (const value of values) if (value.includes('\n')) next += value.split('\n').length - 1;
-    const flushing = check.checker.row(line, values);
-    if (flushing) await flushing;
-    yield values;
+  for await (const batch of batches) {
+    for (let i = 0; i < batch.length; i += 1) {
+      const flushing = check.checker.row(next, batch[i]!);
+      next += 1 + check.checker.breaks;
+      if (flushing) await flushing;
+    }
+    yield batch;
   }
 }
 
@@ -408,19 +408,25 @@ function reportPreflight(ctx: JobContext, runId: string, fileDate: FileDate, bui
 }
 
 /** Notes every document a kept row references, keeping one reference (the first record) per document. */
-async function* collectDocuments(rows: AsyncIterable<string[]>, spec: ProgramFileType['spec'], sink: DocumentReference[]): AsyncGenerator<string[]> {
+async function* collectDocuments(batches: AsyncIterable<readonly string[][]>, spec: ProgramFileType['spec'], sink: DocumentReference[]): AsyncGenerator<readonly string[][]> {
   const columns = spec.columns.flatMap((c, i) => (c.type.kind === 'documents' ? [{ name: c.name, i }] : []));
+  if (columns.length === 0) {
+    yield* batches;
+    return;
+  }
   const idAt = spec.columns.findIndex((c) => c.name === spec.recordIdColumn);
   const seen = new Set<string>();
-  for await (const values of rows) {
-    for (const { name, i } of columns) {
-      for (const documentId of documentIdsIn(values[i] ?? '')) {
-        if (seen.has(documentId)) continue;
-        seen.add(documentId);
-        sink.push({ documentId, fileType: spec.id, recordId: values[idAt] ?? '', column: name });
+  for await (const batch of batches) {
+    for (const values of batch) {
+      for (const { name, i } of columns) {
+        for (const documentId of documentIdsIn(values[i] ?? '')) {
+          if (seen.has(documentId)) continue;
+          seen.add(documentId);
+          sink.push({ documentId, fileType: spec.id, recordId: values[idAt] ?? '', column: name });
+        }
       }
     }
-    yield values;
+    yield batch;
   }
 }
 

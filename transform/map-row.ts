@@ -48,6 +48,7 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
     : (name: string) => (overlay.has(name) ? overlay.get(name) : current[name]);
   let shapeChecked = false;
 
+  const width = columns.length;
   return function mapRow(queryRow: Readonly<Record<string, unknown>>, line: number): MappedRow {
     if (!shapeChecked) {
       checkShape(spec, fromQuery, sources, Object.keys(queryRow), queryPath);
@@ -70,21 +71,23 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
       }
     }
     const recordId = recordIdOf(idColumns, read);
-    const values: string[] = [];
+    // Sized once: the line's values, filled in place.
+    const values = new Array<string>(width);
     let problems: RowProblem[] | undefined = mapProblems?.map((p) => ({ fileType: p.fileType, line: p.line, recordId, column: p.column, rule: p.rule, message: p.message }));
-    for (const { column, name, pipeline, overlaid: fromOverlay, format } of columns) {
+    for (let i = 0; i < width; i += 1) {
+      const { column, name, pipeline, overlaid: fromOverlay, format } = columns[i]!;
       const value = pipeline ? context.generatedAt : fromOverlay ? read(name) : current[name];
       if (isEmpty(value)) {
         if (column.required) (problems ??= []).push(problem(spec, line, recordId, column, 'required', 'is required but empty'));
-        values.push('');
+        values[i] = '';
         continue;
       }
       const formatted = format(value, read);
       if (typeof formatted === 'string') {
-        values.push(formatted);
+        values[i] = formatted;
       } else {
         (problems ??= []).push(problem(spec, line, recordId, column, formatted.rule, formatted.message));
-        values.push('');
+        values[i] = '';
       }
     }
     return problems ? { ok: false, problems } : { ok: true, recordId, values };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { ActivityWindow } from '../core/file-date.js';
 import type { FileTypeSpec } from './file-type-spec.js';
@@ -68,7 +68,8 @@ export function canonicalHash(spec: FileTypeSpec, values: readonly string[]): st
     const column = hashed[i]!;
     json += `${i === 0 ? '' : ','}${column.opening}${JSON.stringify(values[column.at] ?? '')}]`;
   }
-  return createHash('sha256').update(`${json}]`).digest('hex');
+  // One-shot: the same sha256 without a Hash object per record.
+  return hash('sha256', `${json}]`, 'hex');
 }
 
 const hashedColumns = new WeakMap<FileTypeSpec, ReadonlyArray<{ readonly at: number; readonly opening: string }>>();
@@ -102,24 +103,34 @@ export interface RuleContext {
   readonly batchSize?: number;
 }
 
-export async function* applySubmissionRule(records: AsyncIterable<MappedRecord>, ctx: RuleContext): AsyncGenerator<string[]> {
+/**
+ * Records in, batches of the rows kept out: each batch of `batchSize` records is decided with one
+ * lookup, and handed on whole before the next records are read.
+ */
+export async function* applySubmissionRule(records: AsyncIterable<Iterable<MappedRecord>>, ctx: RuleContext): AsyncGenerator<string[][]> {
   let previousId: string | undefined;
   let batch: MappedRecord[] = [];
   const size = ctx.batchSize ?? 500;
-  for await (const record of records) {
-    // Queries return rows ordered by record id, so a duplicate is always next to its twin.
-    if (record.recordId !== '' && record.recordId === previousId) {
-      ctx.problems.add({ fileType: ctx.spec.id, line: record.line, recordId: record.recordId, column: ctx.spec.recordIdColumn, rule: 'record.duplicate', message: 'the query returned this record id twice; a Lead file may hold each record once' });
-      continue;
-    }
-    previousId = record.recordId;
-    batch.push(record);
-    if (batch.length >= size) {
-      yield* await decide(batch, ctx);
-      batch = [];
+  for await (const some of records) {
+    for (const record of some) {
+      // Queries return rows ordered by record id, so a duplicate is always next to its twin.
+      if (record.recordId !== '' && record.recordId === previousId) {
+        ctx.problems.add({ fileType: ctx.spec.id, line: record.line, recordId: record.recordId, column: ctx.spec.recordIdColumn, rule: 'record.duplicate', message: 'the query returned this record id twice; a Lead file may hold each record once' });
+        continue;
+      }
+      previousId = record.recordId;
+      batch.push(record);
+      if (batch.length >= size) {
+        const kept = await decide(batch, ctx);
+        batch = [];
+        if (kept.length > 0) yield kept;
+      }
     }
   }
-  if (batch.length > 0) yield* await decide(batch, ctx);
+  if (batch.length > 0) {
+    const kept = await decide(batch, ctx);
+    if (kept.length > 0) yield kept;
+  }
 }
 
 async function decide(batch: readonly MappedRecord[], ctx: RuleContext): Promise<string[][]> {

@@ -18,14 +18,14 @@ export interface WrittenFile {
 }
 
 /**
- * Lines are stringified and written a batch at a time: csv-stringify's stream form costs a stream hop
- * and a file write per line, which at 100k lines was most of the build's time. Its sync form on a batch
- * writes the same bytes (each record ends with the record delimiter, the header leads the first batch).
+ * Lines come and are stringified and written a batch at a time: csv-stringify's stream form costs a
+ * stream hop and a file write per line, which at 100k lines was most of the build's time. Its sync form
+ * on a batch writes the same bytes (each record ends with the record delimiter, the header leads the
+ * first batch).
  */
-const BATCH_LINES = 256;
 const BUFFER_BYTES = 256 * 1024;
 
-export async function writeLeadCsv(args: { header: readonly string[]; rows: AsyncIterable<string[]>; path: string }): Promise<WrittenFile> {
+export async function writeLeadCsv(args: { header: readonly string[]; rows: AsyncIterable<readonly string[][]>; path: string }): Promise<WrittenFile> {
   let rows = 0;
   let bytes = 0;
   const hash = createHash('sha256');
@@ -37,8 +37,9 @@ export async function writeLeadCsv(args: { header: readonly string[]; rows: Asyn
   // batch lives outside the JS heap until a full collection, and added 30 MB to a run's peak RSS.
   const buffers = [Buffer.allocUnsafe(BUFFER_BYTES), Buffer.allocUnsafe(BUFFER_BYTES)];
   let turn = 0;
-  const flush = async (batch: string[][]) => {
-    const text = stringify(batch, options);
+  const flush = async (batch: readonly string[][]) => {
+    // csv-stringify only reads its input (its type asks for a mutable one).
+    const text = stringify(batch as string[][], options);
     options.header = false;
     const length = Buffer.byteLength(text, 'utf8');
     if (buffers[turn]!.length < length) buffers[turn] = Buffer.allocUnsafe(length);
@@ -51,16 +52,12 @@ export async function writeLeadCsv(args: { header: readonly string[]; rows: Asyn
     written = file.write(chunk);
   };
   try {
-    let batch: string[][] = [];
-    for await (const values of args.rows) {
-      rows += 1;
-      batch.push(values);
-      if (batch.length === BATCH_LINES) {
-        await flush(batch);
-        batch = [];
-      }
+    for await (const batch of args.rows) {
+      if (batch.length === 0) continue;
+      rows += batch.length;
+      await flush(batch);
     }
-    if (batch.length > 0 || options.header) await flush(batch);
+    if (options.header) await flush([]);
     await written;
     // The bytes are on disk before the file is renamed into the archive.
     await file.sync();
@@ -74,21 +71,28 @@ export async function writeLeadCsv(args: { header: readonly string[]; rows: Asyn
   return { rows, bytes, sha256: hash.digest('hex') };
 }
 
-/** Query rows to mapped records; rows with problems go to the log and no further. */
+/**
+ * Query rows, a batch at a time, to mapped records; rows with problems go to the log and no further.
+ * Each batch is mapped as it is read, row by row, so a row's problems are logged in the order the rows
+ * come: read each batch through before asking for the next.
+ */
 export async function* mapRows(
-  rows: AsyncIterable<Row>,
+  batches: AsyncIterable<readonly Row[]>,
   mapRow: (row: Row, line: number) => MappedRow,
   problems: ProblemLog,
-): AsyncGenerator<MappedRecord> {
+): AsyncGenerator<Iterable<MappedRecord>> {
   let line = 1;
-  for await (const row of rows) {
-    line += 1;
-    const mapped = mapRow(row, line);
-    if (mapped.ok) yield { line, recordId: mapped.recordId, values: mapped.values };
-    else problems.add(...mapped.problems);
+  function* mapped(rows: readonly Row[]): Generator<MappedRecord> {
+    for (let i = 0; i < rows.length; i += 1) {
+      line += 1;
+      const result = mapRow(rows[i]!, line);
+      if (result.ok) yield { line, recordId: result.recordId, values: result.values };
+      else problems.add(...result.problems);
+    }
   }
+  for await (const rows of batches) yield mapped(rows);
 }
 
-export async function* valuesOf(records: AsyncIterable<MappedRecord>): AsyncGenerator<string[]> {
-  for await (const record of records) yield record.values;
+export async function* valuesOf(records: AsyncIterable<Iterable<MappedRecord>>): AsyncGenerator<string[][]> {
+  for await (const batch of records) yield Array.from(batch, (record) => record.values);
 }

@@ -23,8 +23,8 @@ import { canonicalHash } from '../../transform/submission-rules.js';
 export const SUBMITTED_RECORD_COLUMNS = ['file_id', 'file_type', 'record_id', 'content_hash', 'effective_at', 'terminal', 'tracked'] as const;
 
 export interface SubmittedRowSpool {
-  /** Passes rows through unchanged, spooling each one's record. */
-  tap(rows: AsyncIterable<string[]>): AsyncGenerator<string[]>;
+  /** Passes batches of rows through unchanged, spooling each row's record. */
+  tap(batches: AsyncIterable<readonly string[][]>): AsyncGenerator<readonly string[][]>;
   /** Loads the spooled records as rows of file `fileId` (inside the state transaction), then drops the spool. */
   copyInto(trx: Transaction<any>, fileId: string): Promise<number>;
   readonly rows: number;
@@ -85,14 +85,14 @@ export function createSubmittedRowSpool(spec: FileTypeSpec, trackedColumns: read
       const handle = await open(path, 'wx');
       let text = '';
       try {
-        for await (const values of source) {
-          text += line(values);
-          rows += 1;
+        for await (const batch of source) {
+          for (let i = 0; i < batch.length; i += 1) text += line(batch[i]!);
+          rows += batch.length;
           if (text.length >= SPOOL_CHUNK) {
             await handle.write(text);
             text = '';
           }
-          yield values;
+          yield batch;
         }
         await handle.write(text);
         spooled = true;

@@ -127,7 +127,7 @@ describe.each(databaseKinds)('the spool of submitted records on %s', (kind) => {
     const rows = ids.map((id, i) => spec.columns.map((c, at) => (at === idAt ? id : at === status ? (i % 2 ? 'closed' : 'active') : c.name === 'effective_at' ? '2026-03-05T10:00:00-06:00' : `${c.name} ${id}`)));
     const spool = createSubmittedRowSpool(spec, [], spoolDirOf(dir, 'run-1'));
     const passed: string[][] = [];
-    for await (const values of spool.tap((async function* () { yield* rows; })())) passed.push(values);
+    for await (const batch of spool.tap((async function* () { yield rows.slice(0, 3); yield rows.slice(3); })())) passed.push(...batch);
     expect(passed).toEqual(rows);
     await sql`insert into lead_etl.run (run_id, command, started_at) values ('run-1', 'test', now())`.execute(fresh.database.db);
     const [file] = await recordBuiltFiles(fresh.database.db, 'run-1', [{

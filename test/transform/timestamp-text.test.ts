@@ -96,4 +96,19 @@ describe('timestamps written without a DateTime per cell', () => {
       expect(isCalendarDate(text), text).toBe(DateTime.fromISO(text).isValid && /^\d{4}-\d{2}-\d{2}$/.test(text));
     }
   });
+
+  it('knows calendar dates as the format check did with Date (issue 10: the check now uses this one)', () => {
+    const withDate = (value: string) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+      const time = Date.parse(`${value}T00:00:00Z`);
+      return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+    };
+    const texts = ['2026-03-05 ', ' 2026-03-05', '2026-03-05\n', '2026/03/05', '20260305', '2026-3-05', '+02026-03-05', '٢٠٢٦-03-05'];
+    for (const year of ['0000', '0004', '0099', '0100', '1900', '2000', '2024', '2026', '9999']) {
+      for (let month = 0; month <= 13; month += 1) {
+        for (let day = 0; day <= 32; day += 1) texts.push(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+      }
+    }
+    for (const text of texts) expect(isCalendarDate(text), text).toBe(withDate(text));
+  });
 });

@@ -13,7 +13,7 @@ import type { MappedRow } from '../../transform/map-row.js';
 
 async function writeLeadCsv(args: { spec: FileTypeSpec; rows: AsyncIterable<Record<string, unknown>>; mapRow: (row: Record<string, unknown>, line: number) => MappedRow; path: string }) {
   const problems = createProblemLog();
-  const written = await writeLines({ header: args.spec.columns.map((c) => c.name), rows: valuesOf(mapRows(args.rows, args.mapRow, problems)), path: args.path });
+  const written = await writeLines({ header: args.spec.columns.map((c) => c.name), rows: valuesOf(mapRows(batchesOf(args.rows), args.mapRow, problems)), path: args.path });
   return { ...written, problems: problems.problems, problemCount: problems.count };
 }
 
@@ -21,6 +21,16 @@ const context = { timestampZone: 'America/Chicago', programCurrency: 'USD', exce
 
 async function* fromArray<T>(items: T[]) {
   yield* items;
+}
+
+/** Rows as the extract hands them on: batches of up to three. */
+async function* batchesOf<T>(rows: AsyncIterable<T>) {
+  let batch: T[] = [];
+  for await (const row of rows) {
+    batch.push(row);
+    if (batch.length === 3) yield batch.splice(0);
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function transaction(id: string, amount: unknown, extra: Record<string, unknown> = {}) {
@@ -90,8 +100,9 @@ describe('writeLeadCsv', () => {
     const path = join(dir, 'batches.csv');
     const header = ['id', 'note'];
     const lines = Array.from({ length: 1000 }, (_, i) => [`id_${i}`, i % 255 === 0 ? `a|b "${i}"\nc` : i % 2 ? '' : `n${i}`]);
+    // Batches of every size, an empty one among them, as the stages before the writer hand them on.
     async function* rows() {
-      yield* lines;
+      for (let at = 0, size = 0; at < lines.length; at += size, size = (size * 7 + 3) % 300) yield lines.slice(at, at + size);
     }
     const written = await writeLines({ header, rows: rows(), path });
     const expected = stringifySync(lines, { delimiter: '|', record_delimiter: 'unix', header: true, columns: header, bom: false });
@@ -103,14 +114,14 @@ describe('writeLeadCsv', () => {
   it('removes a file whose rows fail half-way, and never writes over one that exists', async () => {
     const path = join(dir, 'half.csv');
     async function* failing() {
-      for (let i = 0; i < 600; i += 1) yield [`id_${i}`];
+      for (let i = 0; i < 600; i += 1) yield [[`id_${i}`]];
       throw new Error('the ledger went away');
     }
     await expect(writeLines({ header: ['id'], rows: failing(), path })).rejects.toThrow('the ledger went away');
     expect(existsSync(path)).toBe(false);
     const taken = join(dir, 'taken.csv');
     writeFileSync(taken, 'kept');
-    await expect(writeLines({ header: ['id'], rows: fromArray([['x']]), path: taken })).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(writeLines({ header: ['id'], rows: fromArray([[['x']]]), path: taken })).rejects.toMatchObject({ code: 'EEXIST' });
     expect(readFileSync(taken, 'utf8')).toBe('kept');
   });
 

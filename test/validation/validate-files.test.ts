@@ -227,4 +227,34 @@ describe('parseIsoTimestamp', () => {
       expect(parseIsoTimestamp(text), text).toBeUndefined();
     }
   });
+
+  it('reads the shape lead-etl writes exactly as the full grammar does, near misses included (issue 10: its fast path)', () => {
+    // The grammar alone, as it was before the fast path: the reference every answer must equal.
+    const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+    const reference = (text: string) => {
+      const m = ISO.exec(text);
+      if (!m) return undefined;
+      const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+      const second = Number(m[6] ?? 0);
+      const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number((m[7] ?? '').padEnd(3, '0').slice(0, 3)));
+      if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59 || new Date(utc).getUTCDate() !== day) return undefined;
+      const localDate = `${m[1]}-${m[2]}-${m[3]}`;
+      if (m[8]) return { epochMs: utc, localDate };
+      if (!m[9]) return { localDate };
+      if (Number(m[10]) > 23 || Number(m[11] ?? 0) > 59) return undefined;
+      return { epochMs: utc - (Number(m[10]) * 60 + Number(m[11] ?? 0)) * (m[9] === '-' ? -1 : 1) * 60_000, localDate };
+    };
+    const seeds = ['2026-03-05T09:30:00-06:00', '2026-03-05T09:30:00Z', '2024-02-29T23:59:59.999999+05:30', '2026-03-05T09:30:00.1-00:00', '2026-03-05T09:30:00', '0099-12-31T00:00:00Z', '2100-02-29T00:00:00Z', '2000-02-29T12:00:00.123456789Z'];
+    const noise = ['0', '1', '2', '3', '5', '9', ':', '-', '+', 'T', 'Z', '.', ' ', 'a', '٣', ''];
+    let state = 10;
+    const next = (n: number) => ((state = (state * 1103515245 + 12345) % 2147483648), state % n);
+    const texts = [...seeds];
+    for (let i = 0; i < 6_000; i += 1) {
+      const seed = seeds[next(seeds.length)]!;
+      const at = next(seed.length + 1);
+      const cut = next(4) === 0 ? 1 : 0;
+      texts.push(seed.slice(0, at) + noise[next(noise.length)]! + seed.slice(at + cut));
+    }
+    for (const text of texts) expect(parseIsoTimestamp(text), text).toEqual(reference(text));
+  });
 });

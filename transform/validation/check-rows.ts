@@ -2,11 +2,11 @@ import type { FileColumns } from './file-columns.js';
 import type { FindingList, Judge } from './judge.js';
 import { FORMAT, INTEGRITY } from './rule-catalog.js';
 import type { ProgramFacts, RecordContext, RowView } from './rule-types.js';
-import { checkHeader, lineIntegrity, recordKeyOf, spooledLineIntegrity, type HeaderCheck, type LineIntegrity } from './stage-1-integrity.js';
-import { checkValue, isNullLiteral } from './stage-2-format.js';
+import { checkHeader, lineIntegrity, lineText, recordKeyOf, spooledLineIntegrity, type HeaderCheck, type LineIntegrity } from './stage-1-integrity.js';
+import { isNullLiteral, valueCheckerOf } from './stage-2-format.js';
 import { checkRecord } from './stage-3-record.js';
 import { fileTypeById } from '../file-types/registry.js';
-import { collectRow, type FileFacts } from './stage-4-cross.js';
+import { collectRow, type FileFacts, type RowCells } from './stage-4-cross.js';
 
 /**
  * The checks of one file's rows, one row at a time, whoever produces them: `lead-etl validate` and
@@ -35,6 +35,8 @@ export interface RowChecker {
    * for the set's memory: await it before the next row.
    */
   row(line: number, cells: readonly string[]): Promise<void> | undefined;
+  /** The line breaks inside the values of the last row given: the lines it took beyond its own. */
+  readonly breaks: number;
   /** Data rows seen. */
   readonly rows: number;
   /** Every row had the header's field count. */
@@ -46,39 +48,80 @@ export interface RowChecker {
   lineEndingReported: boolean;
 }
 
+/** What a value may hold that is named (a carriage return, a line break, the delimiter). */
+const SPECIAL = /[\r\n|]/;
+
 /** `lines`: where each line's hash and key go for the set's memory to find repeats (else stage 1 keeps them). */
 export function createRowChecker(columns: FileColumns, context: RowCheckContext, facts: FileFacts | undefined, findings: FindingList, lines?: [number, string, string][]): RowChecker {
   const spec = columns.spec;
   const records = spec.validation?.records ?? [];
   const dropped = droppedOf(columns);
   const recordContext: RecordContext = { balanceType: context.balanceType, program: context.program };
-  let positions: ReadonlyMap<string, number> = new Map();
+  const width = spec.columns.length;
+  // Per spec column: where it sits in a line (-1: not in the header), its value on the current row (a
+  // null literal read as empty once it is judged), and whether that value failed its format.
+  const byName = new Map(spec.columns.map((c, j) => [c.name, j]));
+  const checks = spec.columns.map((column) => ({ column, name: column.name, optional: !column.required, check: valueCheckerOf(column) }));
+  let at: number[] = [];
+  const values: string[] = new Array<string>(width).fill('');
+  const failed = new Uint8Array(width);
   let integrity: LineIntegrity | undefined;
-  let record: readonly string[] = [];
-  const overrides = new Map<string, string>();
-  const failed = new Set<string>();
-  const cell = (name: string) => {
-    const at = positions.get(name);
-    return overrides.get(name) ?? (at === undefined ? '' : record[at] ?? '');
+  // Lead's name to the spec column the program's file has for it (-1: none), asked once per name.
+  const leadAt = new Map<string, number>();
+  const indexOfLead = (lead: string) => {
+    let j = leadAt.get(lead);
+    if (j === undefined) {
+      const name = columns.fileName(lead);
+      leadAt.set(lead, (j = name === undefined ? -1 : byName.get(name) ?? -1));
+    }
+    return j;
   };
+  const unusable = (j: number) => failed[j] === 1 || at[j]! < 0;
+  const cell = (name: string) => {
+    const j = byName.get(name);
+    return j === undefined ? '' : values[j]!;
+  };
+  const row: RowCells = {
+    cell,
+    failedOrAbsent: (name) => {
+      const j = byName.get(name);
+      return j === undefined || unusable(j);
+    },
+    view: {
+      get: (lead) => {
+        const j = indexOfLead(lead);
+        return j < 0 ? '' : values[j]!;
+      },
+    },
+    usable: {
+      get: (lead) => {
+        const j = indexOfLead(lead);
+        return j < 0 || unusable(j) ? '' : values[j]!;
+      },
+    },
+    failedLead: (lead) => {
+      const j = indexOfLead(lead);
+      return j >= 0 && unusable(j);
+    },
+  };
+  const balanceColumn = columns.fileName('balance_id') ?? '';
   const valueContext = {
     rowCurrency: cell,
     programCurrency: context.programCurrency,
-    balanceType: () => context.balanceType(cell(columns.fileName('balance_id') ?? '')),
+    balanceType: () => context.balanceType(cell(balanceColumn)),
     depositProgram: context.depositProgram,
   };
-  const view: RowView = { get: (lead) => cell(columns.fileName(lead) ?? '') };
-  const unreadable = (lead: string) => {
-    const name = columns.fileName(lead);
-    return dropped.has(lead) || (name !== undefined && (failed.has(name) || !positions.has(name)));
-  };
-  const failedOrAbsent = (name: string) => failed.has(name) || !positions.has(name);
+  const unreadable = (lead: string) => dropped.has(lead) || row.failedLead(lead);
 
   let rows = 0;
+  let breaks = 0;
   let readable = true;
   const checker: RowChecker = {
     get rows() {
       return rows;
+    },
+    get breaks() {
+      return breaks;
     },
     get readable() {
       return readable;
@@ -90,46 +133,57 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         readable = false;
         return header;
       }
-      positions = header.positions;
+      at = spec.columns.map((c) => header.positions.get(c.name) ?? -1);
       integrity = lines ? spooledLineIntegrity(cells.length, findings, lines) : lineIntegrity(columns, cells.length, findings);
       return header;
     },
     row(line, cells) {
       rows += 1;
-      record = cells;
-      overrides.clear();
-      failed.clear();
-      if (!integrity!.check(line, cells, recordKeyOf(columns, cell)).readable) {
+      for (let j = 0; j < width; j += 1) {
+        const position = at[j]!;
+        values[j] = position < 0 ? '' : cells[position] ?? '';
+      }
+      failed.fill(0);
+      const text = lineText(cells);
+      // Most lines hold no carriage return, line break or "|": their values need not be looked at for one.
+      const plain = !SPECIAL.test(text);
+      breaks = plain ? 0 : text.split('\n').length - 1;
+      if (!integrity!.check(line, cells, recordKeyOf(columns, cell), text).readable) {
         readable = false;
         return context.flush();
       }
-      for (const column of spec.columns) {
-        if (!positions.has(column.name)) continue;
-        const value = cell(column.name);
-        if (value.includes('\r')) {
-          // A carriage return inside a value: named once, as what it is, and the value is not judged.
-          failed.add(column.name);
-          if (!checker.lineEndingReported) {
-            checker.lineEndingReported = true;
-            findings.add(line, column.name, INTEGRITY.lineEndings.code, `${column.name} holds a carriage return (a stray CR in the line); remove it`);
+      for (let j = 0; j < width; j += 1) {
+        if (at[j]! < 0) continue;
+        const { column, name, optional, check } = checks[j]!;
+        const value = values[j]!;
+        if (!plain) {
+          if (value.includes('\r')) {
+            // A carriage return inside a value: named once, as what it is, and the value is not judged.
+            failed[j] = 1;
+            if (!checker.lineEndingReported) {
+              checker.lineEndingReported = true;
+              findings.add(line, name, INTEGRITY.lineEndings.code, `${name} holds a carriage return (a stray CR in the line); remove it`);
+            }
+            continue;
           }
+          if (value.includes('|') || value.includes('\n')) {
+            findings.add(line, name, FORMAT.delimiterInValue.code, `${name} holds ${value.includes('|') ? 'a "|"' : 'a line break'}, quoted; Lead has not said how it reads quoted values, so keep them out of values if you can`);
+          }
+        }
+        if (optional && isNullLiteral(value)) {
+          findings.add(line, name, FORMAT.nullLiteral.code, `${name} is the word ${value}; it is read as empty, as Lead's Non-posted page seems to mean, but leave it empty`);
+          values[j] = '';
           continue;
         }
-        if (value.includes('|') || value.includes('\n')) {
-          findings.add(line, column.name, FORMAT.delimiterInValue.code, `${column.name} holds ${value.includes('|') ? 'a "|"' : 'a line break'}, quoted; Lead has not said how it reads quoted values, so keep them out of values if you can`);
-        }
-        if (!column.required && isNullLiteral(value)) {
-          findings.add(line, column.name, FORMAT.nullLiteral.code, `${column.name} is the word ${value}; it is read as empty, as Lead's Non-posted page seems to mean, but leave it empty`);
-          overrides.set(column.name, '');
-          continue;
-        }
-        for (const problem of checkValue(column, value, valueContext)) {
-          findings.add(line, column.name, problem.rule, `${column.name} ${problem.message}`);
-          if (context.judge.severity(problem.rule) === 'error') failed.add(column.name);
+        const problems = check(value, valueContext);
+        for (let k = 0; k < problems.length; k += 1) {
+          const problem = problems[k]!;
+          findings.add(line, column.name, problem.rule, `${name} ${problem.message}`);
+          if (context.judge.severity(problem.rule) === 'error') failed[j] = 1;
         }
       }
-      checkRecord(records, view, recordContext, line, columns, unreadable, findings);
-      if (facts) collectRow(facts, line, cell, failedOrAbsent);
+      checkRecord(records, row.view, recordContext, line, columns, unreadable, findings);
+      if (facts) collectRow(facts, line, row);
       return context.flush();
     },
   };

@@ -14,6 +14,65 @@ export interface IsoTimestamp {
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 export function parseIsoTimestamp(text: string): IsoTimestamp | undefined {
+  return canonical(text) ?? parseAny(text);
+}
+
+/**
+ * The shape lead-etl itself writes (`2026-03-05T09:30:00-06:00`, `...Z`, a fraction of a second, or no
+ * offset at all), read from the characters with no regex and no Date: most timestamps a file carries.
+ * Anything else, a wrong value included, is left to parseAny, so this only ever answers what it would.
+ * Years before 100 are left to it too: Date.UTC reads them as 19xx.
+ */
+function canonical(text: string): IsoTimestamp | undefined {
+  const length = text.length;
+  if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  let at = 19;
+  let millis = 0;
+  if (at < length && text.charCodeAt(at) === 46) {
+    const start = at + 1;
+    at = start;
+    while (at < length && at - start < 10 && isDigit(text.charCodeAt(at))) at += 1;
+    const count = at - start;
+    if (count < 1 || count > 9) return undefined;
+    millis = (text.charCodeAt(start) - 48) * 100 + (count > 1 ? (text.charCodeAt(start + 1) - 48) * 10 : 0) + (count > 2 ? text.charCodeAt(start + 2) - 48 : 0);
+  }
+  const localDate = text.slice(0, 10);
+  if (at === length) return { localDate };
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  if (at + 1 === length && text.charCodeAt(at) === 90) return { epochMs: utc, localDate };
+  const sign = text.charCodeAt(at);
+  if (at + 6 !== length || (sign !== 43 && sign !== 45) || text.charCodeAt(at + 3) !== 58) return undefined;
+  const offsetHours = digits(text, at + 1, 2);
+  const offsetMinutes = digits(text, at + 4, 2);
+  if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return undefined;
+  return { epochMs: utc - (offsetHours * 60 + offsetMinutes) * (sign === 45 ? -60_000 : 60_000), localDate };
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/** The number written by `count` ASCII digits at `at`, or -1. */
+function digits(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i += 1) {
+    const code = text.charCodeAt(i);
+    if (!isDigit(code)) return -1;
+    n = n * 10 + code - 48;
+  }
+  return n;
+}
+
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number) => (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month]!);
+
+/** Every form Lead's files may carry, and the judgement of a wrong one. */
+function parseAny(text: string): IsoTimestamp | undefined {
   const m = ISO.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];

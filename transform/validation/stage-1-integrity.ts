@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { recordIdColumnsOf } from '../file-type-spec.js';
 import type { FileColumns } from './file-columns.js';
 import type { FindingList } from './judge.js';
@@ -78,30 +78,53 @@ export function checkHeader(cells: readonly string[], columns: FileColumns, find
  * takes that one.
  */
 export function recordKeyOf(columns: FileColumns, cell: (fileName: string) => string): string {
-  const ids = recordIdColumnsOf(columns.spec).map(cell);
-  if (ids.every((v) => v === '')) {
-    for (const lead of columns.spec.produces?.columns ?? []) {
-      const name = columns.fileName(lead);
-      if (name && cell(name) !== '') return cell(name);
+  let key = keyReaders.get(columns);
+  if (!key) keyReaders.set(columns, (key = keyReader(columns)));
+  return key(cell);
+}
+
+/** Every row asks its key: which columns make it is settled once per file's columns. */
+const keyReaders = new WeakMap<FileColumns, (cell: (fileName: string) => string) => string>();
+
+function keyReader(columns: FileColumns): (cell: (fileName: string) => string) => string {
+  const ids = recordIdColumnsOf(columns.spec);
+  const others = (columns.spec.produces?.columns ?? []).map((lead) => columns.fileName(lead)).filter((name): name is string => !!name);
+  const other = (cell: (fileName: string) => string) => {
+    for (const name of others) {
+      const value = cell(name);
+      if (value !== '') return value;
     }
     return '';
+  };
+  if (ids.length === 1) {
+    const id = ids[0]!;
+    return (cell) => {
+      const value = cell(id);
+      return value !== '' ? value : other(cell);
+    };
   }
-  return ids.join(' + ');
+  return (cell) => {
+    const values = ids.map(cell);
+    return values.every((v) => v === '') ? other(cell) : values.join(' + ');
+  };
 }
 
 /** Per-file memory of the lines seen: a short hash per row and the ids, nothing else (or a spool of them). */
 export interface LineIntegrity {
-  /** Checks one line; a line whose field count is wrong is not read further (`readable` false). */
-  check(line: number, cells: readonly string[], key: string): { readable: boolean };
+  /**
+   * Checks one line; a line whose field count is wrong is not read further (`readable` false). `text`:
+   * the cells joined by U+001F, which the row's hash is taken of.
+   */
+  check(line: number, cells: readonly string[], key: string, text: string): { readable: boolean };
 }
 
 export function lineIntegrity(columns: FileColumns, headerLength: number, findings: FindingList): LineIntegrity {
   const rows = new Map<string, number>();
   const ids = new Map<string, number>();
   return {
-    check(line, cells, key) {
+    check(line, cells, key, text) {
       if (!fieldCount(line, cells, headerLength, findings)) return { readable: false };
-      const hash = rowHash(cells);
+      const hash = rowHash(text);
       const sameRow = rows.get(hash);
       if (sameRow !== undefined) {
         repeatFinding(columns, findings, { line, key, sameRow });
@@ -127,9 +150,9 @@ export function lineIntegrity(columns: FileColumns, headerLength: number, findin
  */
 export function spooledLineIntegrity(headerLength: number, findings: FindingList, spool: [number, string, string][]): LineIntegrity {
   return {
-    check(line, cells, key) {
+    check(line, cells, key, text) {
       if (!fieldCount(line, cells, headerLength, findings)) return { readable: false };
-      spool.push([line, rowHash(cells), key]);
+      spool.push([line, rowHash(text), key]);
       return { readable: true };
     },
   };
@@ -153,4 +176,8 @@ function fieldCount(line: number, cells: readonly string[], headerLength: number
   return false;
 }
 
-const rowHash = (cells: readonly string[]) => createHash('sha1').update(cells.join('\u001f')).digest('base64').slice(0, 16);
+// One-shot: a Hash object per line cost more than the digest itself (the same sha1 bytes either way).
+const rowHash = (text: string) => hash('sha1', text, 'base64').slice(0, 16);
+
+/** A line's cells as its hash reads them: a separator no value of a readable line holds. */
+export const lineText = (cells: readonly string[]): string => cells.join('\u001f');

@@ -1,6 +1,7 @@
 import type { ColumnSpec, ColumnType, MoneyDecimals } from '../file-type-spec.js';
 import { formatValue } from '../format-value.js';
 import { isKnownCurrency, minorDigits } from '../money.js';
+import { isCalendarDate } from '../timestamp-text.js';
 import { parseIsoTimestamp } from './iso-timestamp.js';
 import { FORMAT } from './rule-catalog.js';
 import type { RuleCode } from './rule-types.js';
@@ -26,57 +27,92 @@ export interface FormatContext {
   readonly depositProgram: boolean;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Most values have no problem: one shared empty answer, not an array per cell. */
 const NONE: ValueProblem[] = [];
-const MONEY = /^-?\d+(?:\.(\d+))?$/;
+const MONEY = /^-?\d+(?:\.\d+)?$/;
 /** Other ways of writing a boolean: read with a warning, as Lead has not said which it takes. */
 const BOOLEAN_LIKE = /^(?:true|false|t|f|yes|no|y|n|1|0)$/i;
 
 /** The problems of one value: at most one error, or warnings (a value may be read but unconfirmed). */
 export function checkValue(column: ColumnSpec, value: string, context: FormatContext): ValueProblem[] {
-  if (value === '' || (column.type.kind === 'array' && value.trim() === '[]')) {
-    if (!column.required) return NONE;
-    return [column.requirementUnknown
-      ? { rule: FORMAT.requiredUnconfirmed.code, message: 'is empty; Lead\'s page is cut off before saying whether it is required, so lead-etl always writes it' }
-      : { rule: FORMAT.required.code, message: 'is required and empty' }];
-  }
-  const shown = !column.personal && ['string', 'array', 'documents'].every((kind) => kind !== column.type.kind)
-    ? `"${value.length > 40 ? `${value.slice(0, 40)}...` : value}" `
-    : '';
-  const problems = checkType(column.type, value, shown, context);
-  if (problems.length === 0 && column.maxLength !== undefined && [...value].length > column.maxLength) {
-    return [{ rule: FORMAT.maxLength.code, message: `is ${[...value].length} characters; Lead takes at most ${column.maxLength}` }];
-  }
-  return problems;
+  return valueCheckerOf(column)(value, context);
 }
 
-function checkType(type: ColumnType, value: string, shown: string, context: FormatContext): ValueProblem[] {
+export type ValueChecker = (value: string, context: FormatContext) => ValueProblem[];
+
+/**
+ * checkValue for one column, with what depends on the column alone settled once: a file asks it of
+ * every cell. A message quotes the value only when the column's values may be shown (not personal, not
+ * free text or lists), and the quote is made only for a value with a problem.
+ */
+export function valueCheckerOf(column: ColumnSpec): ValueChecker {
+  let checker = checkers.get(column);
+  if (checker) return checker;
+  const { type, maxLength } = column;
+  const shows = !column.personal && type.kind !== 'string' && type.kind !== 'array' && type.kind !== 'documents';
+  checker = (value, context) => {
+    if (value === '' || (type.kind === 'array' && value.trim() === '[]')) {
+      if (!column.required) return NONE;
+      return [column.requirementUnknown
+        ? { rule: FORMAT.requiredUnconfirmed.code, message: 'is empty; Lead\'s page is cut off before saying whether it is required, so lead-etl always writes it' }
+        : { rule: FORMAT.required.code, message: 'is required and empty' }];
+    }
+    const problems = type.kind === 'string' ? NONE : checkType(type, value, shows, context);
+    // A text has at most as many characters as UTF-16 units: only a longer one is counted.
+    if (problems.length === 0 && maxLength !== undefined && value.length > maxLength && [...value].length > maxLength) {
+      return [{ rule: FORMAT.maxLength.code, message: `is ${[...value].length} characters; Lead takes at most ${maxLength}` }];
+    }
+    return problems;
+  };
+  if (type.kind === 'timestamp' || type.kind === 'date') {
+    // A date or time is judged by its text alone, and a column repeats one often (generated_at on
+    // every line): the last answer is kept.
+    const judge = checker;
+    let last: string | undefined;
+    let answer = NONE;
+    checker = (value, context) => {
+      if (value !== last) {
+        answer = judge(value, context);
+        last = value;
+      }
+      return answer;
+    };
+  }
+  checkers.set(column, checker);
+  return checker;
+}
+
+const checkers = new WeakMap<ColumnSpec, ValueChecker>();
+
+/** The value as a message quotes it, when its column's values may be shown. */
+const show = (value: string, shows: boolean) => (shows ? `"${value.length > 40 ? `${value.slice(0, 40)}...` : value}" ` : '');
+
+function checkType(type: ColumnType, value: string, shows: boolean, context: FormatContext): ValueProblem[] {
   const one = (rule: RuleCode, message: string) => [{ rule, message }];
   switch (type.kind) {
     case 'string':
       return NONE;
     case 'enum':
-      if (type.unconfirmed?.includes(value)) return one(FORMAT.enumUnconfirmed.code, `${shown}is printed on one of Lead's pages but not confirmed; use ${type.values.filter((v) => !type.unconfirmed!.includes(v)).join(', ')} unless Lead says otherwise`);
-      return type.values.includes(value) ? NONE : one(FORMAT.enumValue.code, `${shown}is not one of ${type.values.filter((v) => !type.unconfirmed?.includes(v)).join(', ')}`);
+      if (type.unconfirmed?.includes(value)) return one(FORMAT.enumUnconfirmed.code, `${show(value, shows)}is printed on one of Lead's pages but not confirmed; use ${type.values.filter((v) => !type.unconfirmed!.includes(v)).join(', ')} unless Lead says otherwise`);
+      return type.values.includes(value) ? NONE : one(FORMAT.enumValue.code, `${show(value, shows)}is not one of ${type.values.filter((v) => !type.unconfirmed?.includes(v)).join(', ')}`);
     case 'currency':
-      return isKnownCurrency(value) ? NONE : one(FORMAT.currency.code, `${shown}is not an upper-case ISO 4217 currency code`);
+      return isKnownCurrency(value) ? NONE : one(FORMAT.currency.code, `${show(value, shows)}is not an upper-case ISO 4217 currency code`);
     case 'money':
-      return checkMoney(type, value, shown, context);
+      return checkMoney(type, value, shows, context);
     case 'date':
-      return isCalendarDate(value) ? NONE : one(FORMAT.date.code, `${shown}is not a calendar date YYYY-MM-DD`);
+      return isCalendarDate(value) ? NONE : one(FORMAT.date.code, `${show(value, shows)}is not a calendar date YYYY-MM-DD`);
     case 'timestamp':
       if (type.dateUnknown && isCalendarDate(value)) {
-        return one(FORMAT.timestampDateOnly.code, `${shown}is a date; Lead's page does not say date or datetime, and lead-etl writes an ISO 8601 datetime`);
+        return one(FORMAT.timestampDateOnly.code, `${show(value, shows)}is a date; Lead's page does not say date or datetime, and lead-etl writes an ISO 8601 datetime`);
       }
-      return checkTimestamp(value, shown);
+      return checkTimestamp(value, shows);
     case 'integer':
-      return /^-?\d+$/.test(value) ? NONE : one(FORMAT.integer.code, `${shown}is not a whole number`);
+      return /^-?\d+$/.test(value) ? NONE : one(FORMAT.integer.code, `${show(value, shows)}is not a whole number`);
     case 'boolean':
       if (value === 'true' || value === 'false') return NONE;
       return BOOLEAN_LIKE.test(value)
-        ? one(FORMAT.booleanLiteral.code, `${shown}is read as a boolean; Lead has not said how booleans are written, and lead-etl writes true or false`)
-        : one(FORMAT.boolean.code, `${shown}is not true or false`);
+        ? one(FORMAT.booleanLiteral.code, `${show(value, shows)}is read as a boolean; Lead has not said how booleans are written, and lead-etl writes true or false`)
+        : one(FORMAT.boolean.code, `${show(value, shows)}is not true or false`);
     case 'array':
       return checkArray(value, type.values);
     case 'documents': {
@@ -86,24 +122,24 @@ function checkType(type: ColumnType, value: string, shown: string, context: Form
   }
 }
 
-function checkMoney(type: Extract<ColumnType, { kind: 'money' }>, value: string, shown: string, context: FormatContext): ValueProblem[] {
-  const match = MONEY.exec(value);
-  if (!match) return [{ rule: FORMAT.money.code, message: `${shown}is not a plain decimal amount such as -12.50` }];
+function checkMoney(type: Extract<ColumnType, { kind: 'money' }>, value: string, shows: boolean, context: FormatContext): ValueProblem[] {
+  if (!MONEY.test(value)) return [{ rule: FORMAT.money.code, message: `${show(value, shows)}is not a plain decimal amount such as -12.50` }];
   const code = type.currency === 'program' ? context.programCurrency : 'fixed' in type.currency ? type.currency.fixed : context.rowCurrency(type.currency.column);
   // No currency to judge the decimals by: the currency column has its own finding.
   if (!isKnownCurrency(code)) return NONE;
   const digits = digitsOf(code);
-  const decimals = (match[1] ?? '').length;
-  if (type.unitsUnknown && match[1] === undefined && digits > 0) {
-    return [{ rule: FORMAT.moneyWholeUnits.code, message: `${shown}is a whole number; Lead has not said whether this amount is in ${code} or in cents, and lead-etl writes ${code} with ${digits} decimals` }];
+  const point = value.indexOf('.');
+  const decimals = point < 0 ? 0 : value.length - point - 1;
+  if (type.unitsUnknown && point < 0 && digits > 0) {
+    return [{ rule: FORMAT.moneyWholeUnits.code, message: `${show(value, shows)}is a whole number; Lead has not said whether this amount is in ${code} or in cents, and lead-etl writes ${code} with ${digits} decimals` }];
   }
   const precision = precisionOf(type.decimals ?? 'exact', context);
   if (decimals === digits || (decimals > digits && precision === 'at-least')) return NONE;
   if (decimals > digits && precision === 'unknown') {
-    return [{ rule: FORMAT.moneyExtraDecimals.code, message: `${shown}has ${decimals} decimals; Lead has not said whether this file takes more than ${code}'s ${digits}` }];
+    return [{ rule: FORMAT.moneyExtraDecimals.code, message: `${show(value, shows)}has ${decimals} decimals; Lead has not said whether this file takes more than ${code}'s ${digits}` }];
   }
   const wanted = precision === 'at-least' || precision === 'unknown' ? `at least ${digits}` : `exactly ${digits}`;
-  return [{ rule: FORMAT.moneyDecimals.code, message: `${shown}has ${decimals} decimal(s); ${code} amounts here have ${wanted}` }];
+  return [{ rule: FORMAT.moneyDecimals.code, message: `${show(value, shows)}has ${decimals} decimal(s); ${code} amounts here have ${wanted}` }];
 }
 
 /** A deposit transaction's amount takes extra decimals; a credit one, or one whose balance is not known outside a deposit program, does not. */
@@ -111,13 +147,6 @@ function precisionOf(decimals: MoneyDecimals, context: FormatContext): 'exact' |
   if (decimals !== 'at-least-if-deposit') return decimals;
   const type = context.balanceType();
   return type === 'deposit' || (type === undefined && context.depositProgram) ? 'at-least' : 'exact';
-}
-
-function isCalendarDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
-  const time = Date.parse(`${value}T00:00:00Z`);
-  // A day the month does not have rolls over into the next month.
-  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
 }
 
 // Intl answers the minor digits of a currency slowly; a file asks the same few currencies on every row.
@@ -128,13 +157,13 @@ function digitsOf(code: string): number {
   return digits;
 }
 
-function checkTimestamp(value: string, shown: string): ValueProblem[] {
+function checkTimestamp(value: string, shows: boolean): ValueProblem[] {
   const parsed = parseIsoTimestamp(value);
   if (!parsed) {
-    return [{ rule: FORMAT.timestamp.code, message: `${shown}is not an ISO 8601 date and time such as 2026-03-05T09:30:00-06:00` }];
+    return [{ rule: FORMAT.timestamp.code, message: `${show(value, shows)}is not an ISO 8601 date and time such as 2026-03-05T09:30:00-06:00` }];
   }
   if (parsed.epochMs === undefined) {
-    return [{ rule: FORMAT.timestampOffset.code, message: `${shown}has no UTC offset; add Z or the offset (-06:00 in Chicago winter) so the instant is unambiguous` }];
+    return [{ rule: FORMAT.timestampOffset.code, message: `${show(value, shows)}has no UTC offset; add Z or the offset (-06:00 in Chicago winter) so the instant is unambiguous` }];
   }
   return NONE;
 }

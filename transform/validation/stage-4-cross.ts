@@ -7,7 +7,7 @@ import type { FindingList } from './judge.js';
 import { CROSS } from './rule-catalog.js';
 import { idsIn, instantOf } from './rule-kit.js';
 import type {
-  CrossRecordRule, DateFile, DateRule, Fact, FactKind, FactLookup, ProgramFacts, RowView, RuleCode,
+  CrossRecordRule, DateFile, DateRule, Fact, FactKind, FactProducer, FactLookup, ProgramFacts, RowView, RuleCode,
 } from './rule-types.js';
 import type { Deferred, SetMemory, Version } from './set-memory.js';
 import { recordKeyOf } from './stage-1-integrity.js';
@@ -138,21 +138,64 @@ export function readable(facts: FileFacts, reads: readonly string[], failedLead:
 }
 
 /**
- * Gathers a readable row's facts. `cell` reads by the file's column name; values that failed their
- * format (`failed`) are not used, so a wrong value is reported once, by stage 2.
+ * One row's cells as collectRow reads them (check-rows.ts settles where each sits once per file): by the
+ * file's column name, or by Lead's, a value that failed its format or is not in the file then read as ''.
  */
-export function collectRow(facts: FileFacts, line: number, cell: (fileName: string) => string, failed: (fileName: string) => boolean): void {
+export interface RowCells {
+  cell(fileName: string): string;
+  failedOrAbsent(fileName: string): boolean;
+  /** Lead's column as the record rules read it. */
+  readonly view: RowView;
+  /** Lead's column as stage 4 reads it: '' when it failed its format or is not in the file. */
+  readonly usable: RowView;
+  /** Lead's column is in the program's file but failed its format or is absent from this one. */
+  failedLead(leadName: string): boolean;
+}
+
+/** What collectRow reads of a file's spec, settled once per file instead of once per row. */
+interface CollectPlan {
+  readonly versioned: boolean;
+  readonly references: readonly { readonly column: string; readonly fileColumn: string; readonly to: FileTypeId; readonly list: boolean; readonly prefixes: readonly string[] }[];
+  readonly producers: readonly FactProducer[];
+}
+
+const collectPlans = new WeakMap<FileFacts, CollectPlan>();
+
+function collectPlanOf(facts: FileFacts): CollectPlan {
+  let plan = collectPlans.get(facts);
+  if (plan) return plan;
+  const { spec, columns } = facts;
+  plan = {
+    versioned: tracksVersions(spec),
+    references: (spec.references ?? []).filter((reference) => !facts.dropped.has(reference.column)).map((reference) => ({
+      column: reference.column, fileColumn: columns.fileName(reference.column)!, to: reference.to, list: reference.list === true,
+      prefixes: fileTypeById(reference.to).produces?.leadIdPrefixes ?? [],
+    })),
+    producers: (spec.validation?.facts ?? []).filter((producer) => !producer.reads.some((lead) => facts.dropped.has(lead))),
+  };
+  collectPlans.set(facts, plan);
+  return plan;
+}
+
+/** instantOf, asked twice of a row's effective_at (its version, its window): the last answer is kept. */
+let lastText = '';
+let lastInstant = Number.NaN;
+function instantOfText(text: string): number {
+  if (text !== lastText) {
+    lastInstant = instantOf(text);
+    lastText = text;
+  }
+  return lastInstant;
+}
+
+/**
+ * Gathers a readable row's facts. `row` reads the row's cells; values that failed their format are not
+ * used, so a wrong value is reported once, by stage 2.
+ */
+export function collectRow(facts: FileFacts, line: number, row: RowCells): void {
   const { columns, spec } = facts;
-  const failedLead = (lead: string) => {
-    const name = columns.fileName(lead);
-    return name !== undefined && failed(name);
-  };
-  const view: RowView = {
-    get: (lead) => {
-      const name = columns.fileName(lead);
-      return name === undefined || failed(name) ? '' : cell(name);
-    },
-  };
+  const plan = collectPlanOf(facts);
+  const { cell, failedOrAbsent: failed, usable: view, failedLead } = row;
 
   for (const column of spec.produces?.columns ?? []) {
     const id = view.get(column);
@@ -161,33 +204,34 @@ export function collectRow(facts: FileFacts, line: number, cell: (fileName: stri
     else if (!facts.produced.has(id)) facts.produced.set(id, line);
   }
 
-  const versioned = tracksVersions(spec);
   const recordKey = recordKeyOf(columns, cell);
-  if (versioned && recordKey !== '' && !facts.versions.has(recordKey)) {
+  if (plan.versioned && recordKey !== '' && !facts.versions.has(recordKey)) {
     const atText = spec.effectiveAtColumn && !failed(spec.effectiveAtColumn) ? cell(spec.effectiveAtColumn) : '';
     const terminal = spec.terminal !== undefined && !failed(spec.terminal.column) && spec.terminal.values.includes(cell(spec.terminal.column));
     const immutable = spec.immutableColumns ? Object.fromEntries(spec.immutableColumns.map((c) => [c, failed(c) ? '' : cell(c)])) : undefined;
     const hash = spec.rule === 'full-overwrite' ? canonicalHash(spec, spec.columns.map((c) => cell(c.name))) : undefined;
     facts.versions.set(recordKey, {
       line,
-      version: { ...(atText ? { at: instantOf(atText), atText } : {}), terminal, ...(immutable ? { immutable } : {}), ...(hash ? { hash } : {}), where: facts.where },
+      version: { ...(atText ? { at: instantOfText(atText), atText } : {}), terminal, ...(immutable ? { immutable } : {}), ...(hash ? { hash } : {}), where: facts.where },
     });
   }
 
-  for (const reference of spec.references ?? []) {
-    if (facts.dropped.has(reference.column)) continue;
+  for (const reference of plan.references) {
     const text = view.get(reference.column);
     if (text === '') continue;
-    const prefixes = fileTypeById(reference.to).produces?.leadIdPrefixes ?? [];
-    for (const id of reference.list ? idsIn(text) : [text]) {
-      if (prefixes.some((prefix) => id.startsWith(prefix))) continue;
-      facts.outbox.push({ kind: 'reference', file: facts.index, line, column: columns.fileName(reference.column)!, to: reference.to, id });
+    if (!reference.list) {
+      if (!reference.prefixes.some((prefix) => text.startsWith(prefix))) facts.outbox.push({ kind: 'reference', file: facts.index, line, column: reference.fileColumn, to: reference.to, id: text });
+      continue;
+    }
+    for (const id of idsIn(text)) {
+      if (reference.prefixes.some((prefix) => id.startsWith(prefix))) continue;
+      facts.outbox.push({ kind: 'reference', file: facts.index, line, column: reference.fileColumn, to: reference.to, id });
     }
   }
 
   const effectiveAt = view.get('effective_at');
   if (facts.window && effectiveAt !== '') {
-    const at = instantOf(effectiveAt);
+    const at = instantOfText(effectiveAt);
     if (at < facts.window.start || at >= facts.window.end) {
       facts.windowFindings.push({
         line, column: columns.fileName('effective_at')!,
@@ -198,19 +242,20 @@ export function collectRow(facts: FileFacts, line: number, cell: (fileName: stri
 
   const validation = spec.validation;
   if (!validation) return;
-  (validation.crossRecords ?? []).forEach((rule, index) => {
-    if (!readable(facts, rule.reads, failedLead)) return;
+  const crossRecords = validation.crossRecords ?? [];
+  for (let index = 0; index < crossRecords.length; index += 1) {
+    const rule = crossRecords[index]!;
+    if (!readable(facts, rule.reads, failedLead)) continue;
     const values = Object.fromEntries(rule.reads.map((lead) => [lead, view.get(lead)]));
     // A check that needs to know whether its record was sent before waits for the file's end, when that is asked.
     if (rule.usesSentBefore) facts.pending.push({ rule, line, values, recordKey });
     else facts.outbox.push({ kind: 'check', file: facts.index, line, rule: index, values });
-  });
-  for (const producer of validation.facts ?? []) {
-    if (producer.reads.some((lead) => facts.dropped.has(lead))) continue;
+  }
+  for (const producer of plan.producers) {
     const id = producer.key(view);
     if (id === undefined) continue;
-    const known = facts.facts.get(producer.kind) ?? new Map<string, Record<string, string>>();
-    facts.facts.set(producer.kind, known);
+    let known = facts.facts.get(producer.kind);
+    if (!known) facts.facts.set(producer.kind, (known = new Map<string, Record<string, string>>()));
     const values = producer.values(view);
     const before = known.get(id);
     known.set(id, before && producer.merge ? producer.merge(before, values, true) : values);
