@@ -101,36 +101,19 @@ function queryFailed(query: PartnerQuery, cause: unknown): LeadEtlError {
  * out each batch's rows from the array itself: a row costs one settled promise, not an async
  * generator's step per layer (at a million rows, each such layer was a second).
  */
-export function streamPartnerRows(
-  database: Database,
-  trx: Transaction<any>,
-  query: PartnerQuery,
-  window: ActivityWindow,
-  chunkSize = 1000,
-  /** Parameters beyond the window's, e.g. :sales_request for the Sales Response query. */
-  extra: Readonly<Record<string, string>> = {},
-): AsyncIterable<Row> {
+export function streamPartnerRows(...args: Parameters<typeof streamPartnerBatches>): AsyncIterable<Row> {
   return {
     [Symbol.asyncIterator]() {
-      let source: AsyncIterator<readonly Row[]> | undefined;
+      const source = streamPartnerBatches(...args);
       let batch: readonly Row[] = [];
       let at = 0;
       const pull = async (): Promise<IteratorResult<Row>> => {
-        try {
-          if (!source) {
-            const compiled = compileNamedParameters(query.sql.trim().replace(/;\s*$/, ''), { ...windowParameters(window), ...query.parameters, ...extra }, query.path);
-            source = database.streamBatches(trx, compiled.sql, compiled.parameters, chunkSize)[Symbol.asyncIterator]();
-          }
-          for (;;) {
-            const next = await source.next();
-            if (next.done) return { done: true, value: undefined };
-            batch = next.value;
-            at = 0;
-            if (batch.length > 0) return { done: false, value: batch[at++]! };
-          }
-        } catch (cause) {
-          throw queryFailed(query, cause);
-        }
+        const next = await source.next();
+        if (next.done) return { done: true, value: undefined };
+        // streamPartnerBatches hands out no empty batch.
+        batch = next.value;
+        at = 0;
+        return { done: false, value: batch[at++]! };
       };
       return {
         next: () => (at < batch.length ? Promise.resolve({ done: false, value: batch[at++]! }) : pull()),
@@ -138,7 +121,7 @@ export function streamPartnerRows(
         async return() {
           batch = [];
           at = 0;
-          await source?.return?.();
+          await source.return(undefined);
           return { done: true, value: undefined };
         },
       };

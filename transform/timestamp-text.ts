@@ -197,10 +197,10 @@ export function readIsoInstant(text: string): number | undefined {
   return local - offset * 1000;
 }
 
-const isDigit = (code: number) => code >= 48 && code <= 57;
+export const isDigit = (code: number) => code >= 48 && code <= 57;
 
 /** The number written by `count` ASCII digits at `at`, or -1. */
-function digits(text: string, at: number, count: number): number {
+export function digits(text: string, at: number, count: number): number {
   let n = 0;
   for (let i = at; i < at + count; i += 1) {
     const code = text.charCodeAt(i);
@@ -212,7 +212,7 @@ function digits(text: string, at: number, count: number): number {
 
 const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysInMonth = (year: number, month: number) => (month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month]!);
+export const daysInMonth = (year: number, month: number) => (month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month]!);
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {

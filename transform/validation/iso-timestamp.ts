@@ -1,3 +1,5 @@
+import { daysInMonth, digits, isDigit } from '../timestamp-text.js';
+
 /**
  * Reads an ISO 8601 date and time as Lead's files carry it (`2026-03-05T09:30:00-06:00`, `...Z`,
  * fractions of a second) without a date library: every Financial row has two or three timestamps, and
@@ -54,22 +56,6 @@ function canonical(text: string): IsoTimestamp | undefined {
   if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return undefined;
   return { epochMs: utc - (offsetHours * 60 + offsetMinutes) * (sign === 45 ? -60_000 : 60_000), localDate };
 }
-
-const isDigit = (code: number) => code >= 48 && code <= 57;
-
-/** The number written by `count` ASCII digits at `at`, or -1. */
-function digits(text: string, at: number, count: number): number {
-  let n = 0;
-  for (let i = at; i < at + count; i += 1) {
-    const code = text.charCodeAt(i);
-    if (!isDigit(code)) return -1;
-    n = n * 10 + code - 48;
-  }
-  return n;
-}
-
-const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysInMonth = (year: number, month: number) => (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month]!);
 
 /** Every form Lead's files may carry, and the judgement of a wrong one. */
 function parseAny(text: string): IsoTimestamp | undefined {
