@@ -61,7 +61,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
   // Per spec column: where it sits in a line (-1: not in the header), its value on the current row (a
   // null literal read as empty once it is judged), and whether that value failed its format.
   const byName = new Map(spec.columns.map((c, j) => [c.name, j]));
-  const checks = spec.columns.map((column) => ({ column, name: column.name, optional: !column.required, check: valueCheckerOf(column) }));
+  const checks = spec.columns.map((column) => ({ name: column.name, optional: !column.required, check: valueCheckerOf(column) }));
   let at: number[] = [];
   const values: string[] = new Array<string>(width).fill('');
   const failed = new Uint8Array(width);
@@ -154,7 +154,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
       }
       for (let j = 0; j < width; j += 1) {
         if (at[j]! < 0) continue;
-        const { column, name, optional, check } = checks[j]!;
+        const { name, optional, check } = checks[j]!;
         const value = values[j]!;
         if (!plain) {
           if (value.includes('\r')) {
@@ -178,7 +178,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         const problems = check(value, valueContext);
         for (let k = 0; k < problems.length; k += 1) {
           const problem = problems[k]!;
-          findings.add(line, column.name, problem.rule, `${name} ${problem.message}`);
+          findings.add(line, name, problem.rule, `${name} ${problem.message}`);
           if (context.judge.severity(problem.rule) === 'error') failed[j] = 1;
         }
       }
