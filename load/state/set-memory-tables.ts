@@ -47,8 +47,9 @@ export async function dropSetMemoryTables(db: Db): Promise<void> {
  * transactions' decimals. Far above a program's balance count, and a few bytes each. One memory at a
  * time uses the tables (it numbers the files it keeps lines and ids of).
  */
-export function tableSetMemory(db: Db, options: { readonly peek?: number } = {}): SetMemory {
+export function tableSetMemory(db: Db, options: { readonly peek?: number; readonly knownIdCap?: number } = {}): SetMemory {
   const peekLimit = options.peek ?? 1_000_000;
+  const knownToSet = new KnownIds(options.knownIdCap ?? KNOWN_ID_CAP);
   const balanceTypes = new Map<string, string>();
   // A transaction asks its balance's type for every row: one fact per type (deposit, credit), not one per ask.
   const typeFacts = new Map<string, Fact>();
@@ -151,14 +152,18 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number } = {})
     },
     async unknownIds(wanted) {
       const out = new Map<FileTypeId, Set<string>>();
-      const pairs = [...wanted].flatMap(([type, ids]) => [...ids].map((id) => [type, id] as const));
+      const pairs = [...wanted].flatMap(([type, ids]) => [...ids].filter((id) => !knownToSet.has(type, id)).map((id) => [type, id] as const));
       if (pairs.length === 0) return out;
       await statistics('lead_etl_set_id');
-      // Every type at once: one round trip per batch of rows, which waits for it.
+      // Every type at once: one round trip per batch of rows, which waits for it. The OFFSET keeps the
+      // EXISTS a subplan, one index probe per id: as a join the planner hashes the whole table for each
+      // batch (the array's length is known to it, the probes look dearer than they are), so a batch cost
+      // as much as the set held, and a day's check the square of its size.
       const { rows } = await sql<{ type: FileTypeId; id: string }>`
         select u.type, u.id from unnest(${pairs.map(([type]) => type)}::text[], ${pairs.map(([, id]) => id)}::text[]) as u(type, id)
-        where not exists (select 1 from lead_etl_set_id s where s.type = u.type and s.id = u.id)`.execute(db);
+        where not exists (select 1 from lead_etl_set_id s where s.type = u.type and s.id = u.id offset 0)`.execute(db);
       for (const r of rows) out.set(r.type, (out.get(r.type) ?? new Set()).add(r.id));
+      for (const [type, id] of pairs) if (!out.get(type)?.has(id)) knownToSet.add(type, id);
       return out;
     },
     async rememberVersions(fileType, versions) {
@@ -289,4 +294,46 @@ function versionText(version: Version): string {
 function versionOf(text: string): Version {
   const parsed = JSON.parse(text) as Omit<Version, 'at'> & { at?: number | 'NaN' };
   return parsed.at === 'NaN' ? { ...parsed, at: Number.NaN } : (parsed as Version);
+}
+
+/**
+ * How many ids the pre-flight remembers the set to know, all types together: some 60 bytes each in the
+ * process, so at most about 15 MB. A day's references name the same few hundred thousand records (its
+ * balances, cards, accounts) over and over; past the cap the probes simply go to the table again.
+ */
+const KNOWN_ID_CAP = 250_000;
+
+/**
+ * Ids the set's table answered as known. The set only gains ids during a check (nothing is deleted, an
+ * id's first file stays), so a yes stays true and may be answered here; a no is never kept. When full it
+ * starts over rather than choosing what to drop: the ids a day asks for come in phases (a file's
+ * references, then the next file's), and the current phase fills it again.
+ */
+export class KnownIds {
+  private readonly byType = new Map<string, Set<string>>();
+  private count = 0;
+
+  constructor(readonly cap: number) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  has(type: string, id: string): boolean {
+    return this.byType.get(type)?.has(id) ?? false;
+  }
+
+  add(type: string, id: string): void {
+    if (this.cap <= 0) return;
+    let ids = this.byType.get(type);
+    if (ids?.has(id)) return;
+    if (this.count >= this.cap) {
+      this.byType.clear();
+      this.count = 0;
+      ids = undefined;
+    }
+    if (!ids) this.byType.set(type, (ids = new Set()));
+    ids.add(id);
+    this.count += 1;
+  }
 }
