@@ -53,11 +53,19 @@ export function latestCounted(fileType: string, recordIds: readonly string[], co
 /** effective_at as the ISO 8601 text in UTC that luxon's toISO() writes, made by the server rather than per row in JS. */
 const EFFECTIVE_AT_ISO = sql.raw(`to_char(s.effective_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
+/**
+ * A run's look-ups of what was sent before (one per batch of rows). Whether the state store holds any
+ * record of a type is asked once, at the first look-up of it: on a launch day nothing was, and a look-up
+ * per 500 rows of a million found nothing each time. Made for one run's check: the records of the files
+ * it builds go in after the check (build-date-files), and on one embedded database it reads through the
+ * ledger's snapshot anyway.
+ */
 export function priorLookup(db: Db, scope: { fileDate?: FileDate } = {}): PriorLookup {
   const counted = countsAsSubmitted(scope.fileDate);
+  const anySubmitted = submittedTypes(db);
   return async (fileType, recordIds) => {
     const found = new Map<string, PriorSubmission>();
-    if (recordIds.length === 0) return found;
+    if (recordIds.length === 0 || !(await anySubmitted(fileType))) return found;
     const result = await sql<{ record_id: string; content_hash: string | null; effective_at: Date | string | null; terminal: boolean; tracked: unknown }>`
       select s.record_id, s.content_hash, ${EFFECTIVE_AT_ISO} as effective_at, s.terminal, s.tracked ${latestCounted(fileType, recordIds, counted)}`.execute(db);
     for (const row of result.rows) {
@@ -69,6 +77,19 @@ export function priorLookup(db: Db, scope: { fileDate?: FileDate } = {}): PriorL
       });
     }
     return found;
+  };
+}
+
+/** Whether the state store holds any record of a file type, each type asked once (see priorLookup for when that holds). */
+function submittedTypes(db: Db): (fileType: string) => Promise<boolean> {
+  const asked = new Map<string, Promise<boolean>>();
+  return (fileType) => {
+    let any = asked.get(fileType);
+    if (!any) {
+      any = sql<{ any: boolean }>`select exists (select from lead_etl.submitted_record where file_type = ${fileType}) as any`.execute(db).then((r) => Boolean(r.rows[0]?.any));
+      asked.set(fileType, any);
+    }
+    return any;
   };
 }
 
