@@ -8,7 +8,7 @@ import { FILE_TYPES, fileTypeById, type FileTypeId } from '../../transform/file-
 import type { PriorBalance, PriorVersion, ValidationHistory } from '../../transform/validation/validation-history.js';
 import { REPLACEABLE_STATUSES } from './file-status.js';
 import { filesForDate, isSent, liveFile } from './state-store.js';
-import { countsAsSubmitted, latestCounted } from './submitted-records.js';
+import { countsAsSubmitted, latestCounted, submittedTypes } from './submitted-records.js';
 
 /**
  * What the state store knows of earlier sends, in the shape the validator asks for, so a run checks its
@@ -33,6 +33,8 @@ export async function stateValidationHistory(
     complete ? FILE_TYPES.filter((s) => s.produces?.complete === 'from-day0' && programFileTypes.includes(s.id)).map((s) => s.id) : [],
   );
 
+  // Asked per batch of rows: a launch day has no record of any type, and its look-ups need not ask an empty index each time.
+  const anySubmitted = submittedTypes(db);
   return {
     covers,
     async knownIds(fileType, ids) {
@@ -42,6 +44,7 @@ export async function stateValidationHistory(
         const rows = await sql<{ sale_id: string }>`select sale_id from lead_etl.sales_request_row where sale_id = any(${[...ids]}::text[])`.execute(db);
         return new Set(rows.rows.map((r) => r.sale_id));
       }
+      if (!(await anySubmitted(fileType))) return new Set();
       // One index probe per id, stopping at the first version that counts (newest first).
       const rows = await sql<{ record_id: string }>`
         select wanted.record_id from unnest(${[...new Set(ids)]}::text[]) as wanted(record_id)
@@ -52,7 +55,7 @@ export async function stateValidationHistory(
     },
     async lastVersions(fileTypeId, keys) {
       const found = new Map<string, PriorVersion>();
-      if (keys.length === 0) return found;
+      if (keys.length === 0 || !(await anySubmitted(fileTypeId))) return found;
       const ids = keys.map((key) => key.split(' + ').join('/'));
       const rows = await sql<{ record_id: string; effective_at: Date | string | null; terminal: boolean; content_hash: string | null }>`
         select s.record_id, s.effective_at, s.terminal, s.content_hash ${latestCounted(fileTypeId, ids, counted)}`.execute(db);

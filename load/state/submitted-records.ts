@@ -80,8 +80,11 @@ export function priorLookup(db: Db, scope: { fileDate?: FileDate } = {}): PriorL
   };
 }
 
-/** Whether the state store holds any record of a file type, each type asked once (see priorLookup for when that holds). */
-function submittedTypes(db: Db): (fileType: string) => Promise<boolean> {
+/**
+ * Whether the state store holds any record of a file type, each type asked once: for the look-ups of
+ * one check, which records nothing of its own while it runs (see priorLookup).
+ */
+export function submittedTypes(db: Db): (fileType: string) => Promise<boolean> {
   const asked = new Map<string, Promise<boolean>>();
   return (fileType) => {
     let any = asked.get(fileType);
