@@ -99,7 +99,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
     }
     await sql`analyze ${sql.join(due.map((table) => sql.table(table)))}`.execute(db);
   };
-  return {
+  return unwrittenAnswered({
     async defer(date, rows) {
       if (rows.length === 0) return;
       const column = <T>(get: (d: Deferred) => T | undefined) => rows.map((d) => get(d) ?? null);
@@ -259,7 +259,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
         return new Map(rows.map((r) => [Number(r.line), r.key]));
       },
     },
-  };
+  });
 }
 
 interface DeferredRow {
@@ -336,4 +336,28 @@ export class KnownIds {
     ids.add(id);
     this.count += 1;
   }
+}
+
+/**
+ * The versions and facts of a type or kind nothing has written yet are none: answered without a query.
+ * On a launch day each type comes in one file, whose versions and facts are looked up (to merge with an
+ * earlier file's) before they are written, a query per 5,000 records that found nothing. The tables are
+ * this memory's alone (one memory at a time uses them), so what it wrote is all they hold; a few names.
+ */
+function unwrittenAnswered(memory: SetMemory): SetMemory {
+  const versioned = new Set<string>();
+  const withFacts = new Set<string>();
+  return {
+    ...memory,
+    rememberVersions(fileType, versions) {
+      if (versions.length > 0) versioned.add(fileType);
+      return memory.rememberVersions(fileType, versions);
+    },
+    versions: async (fileType, keys) => (versioned.has(fileType) ? memory.versions(fileType, keys) : new Map()),
+    rememberFacts(kind, facts) {
+      if (facts.length > 0) withFacts.add(kind);
+      return memory.rememberFacts(kind, facts);
+    },
+    facts: async (kind, ids) => (withFacts.has(kind) ? memory.facts(kind, ids) : new Map()),
+  };
 }

@@ -118,4 +118,26 @@ describe.each(databaseKinds)('unknownIds of the pre-flight memory in temporary t
     await sql`delete from lead_etl_set_id`.execute(db);
     expect(sorted(await memory.unknownIds(ask({ balances: ['bal_1'] })))).toEqual([['balances', ['bal_1']]]);
   });
+  it('answers the versions and facts of a type nothing wrote yet without asking its tables, the others from them', async () => {
+    const memory = tableSetMemory(db);
+    const inMemory = memorySetMemory();
+    const version = { at: 1000, atText: 'a', terminal: false, hash: 'h1', where: 'the file dated 2026-03-06' };
+    const fact = { values: { type: 'deposit' }, terminal: false, fileDate: '2026-03-06', where: 'w', complete: true };
+    // Rows put in behind the memory's back: it does not read a table for what it never wrote.
+    await sql`insert into lead_etl_set_version (type, key, version) values ('accounts', 'acc_1', ${JSON.stringify(version)})`.execute(db);
+    await sql`insert into lead_etl_set_fact (kind, id, fact) values ('balances', 'bal_1', ${JSON.stringify(fact)})`.execute(db);
+    for (const each of [memory, inMemory]) {
+      expect(await each.versions('accounts', ['acc_1'])).toEqual(new Map());
+      expect(await each.facts('balances', ['bal_1'])).toEqual(new Map());
+      await each.rememberVersions('accounts', []);
+      await each.rememberFacts('balances', []);
+      expect(await each.versions('accounts', ['acc_1'])).toEqual(new Map());
+      await each.rememberVersions('accounts', [['acc_2', version]]);
+      await each.rememberFacts('balances', [['bal_2', fact]]);
+      expect(await each.versions('accounts', ['acc_2', 'acc_9'])).toEqual(new Map([['acc_2', version]]));
+      expect(await each.facts('balances', ['bal_2', 'bal_9'])).toEqual(new Map([['bal_2', fact]]));
+      expect(await each.versions('cards', ['acc_2'])).toEqual(new Map());
+      expect(await each.facts('customers' as never, ['bal_2'])).toEqual(new Map());
+    }
+  });
 });
