@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { createSetMemoryTables, dropSetMemoryTables, KnownIds, tableSetMemory } from '../../load/state/set-memory-tables.js';
 import { memorySetMemory, type SetMemory } from '../../transform/validation/set-memory.js';
@@ -41,31 +41,25 @@ describe('the ids the pre-flight remembers the set to know', () => {
  */
 describe.each(databaseKinds)('unknownIds of the pre-flight memory in temporary tables on %s', (kind) => {
   let fresh: FreshDatabase;
-  let release: () => void = () => undefined;
-  let held: Promise<void> = Promise.resolve();
-  let db: Kysely<any>;
   beforeAll(async () => {
     fresh = await freshDatabase(kind);
-    const released = new Promise<void>((done) => { release = done; });
-    await new Promise<void>((ready, failed) => {
-      held = fresh.database.db.connection().execute(async (connection) => {
-        db = connection;
-        ready();
-        await released;
-        await dropSetMemoryTables(connection);
-      }).catch(failed);
-    });
-  });
-  beforeEach(async () => {
-    await createSetMemoryTables(db);
   });
   afterAll(async () => {
-    release();
-    await held;
     await fresh?.dispose();
   });
+  // Temporary tables are one session's: each test holds one connection, as the pipeline does, on tables of its own.
+  const onOneSession = (test: (db: Kysely<any>) => Promise<void>) => async () => {
+    await fresh.database.db.connection().execute(async (db) => {
+      await createSetMemoryTables(db);
+      try {
+        await test(db);
+      } finally {
+        await dropSetMemoryTables(db);
+      }
+    });
+  };
 
-  it.each([0, 2, 250_000])('answers as the in-memory memory does while ids become known, with a cap of %i', async (cap) => {
+  it.each([0, 2, 250_000])('answers as the in-memory memory does while ids become known, with a cap of %i', (cap) => onOneSession(async (db) => {
     const memories: SetMemory[] = [tableSetMemory(db, { knownIdCap: cap }), memorySetMemory()];
     const answers = memories.map(() => [] as unknown[]);
     for (const [m, memory] of memories.entries()) {
@@ -94,10 +88,10 @@ describe.each(databaseKinds)('unknownIds of the pre-flight memory in temporary t
       [['cards', ['card_9']]],
       [],
     ]);
-  });
+  })());
 
   // Rows taken from the table behind the memory's back show which yeses it kept: never a no, at most the cap.
-  it('keeps only yeses, at most its cap of them', async () => {
+  it('keeps only yeses, at most its cap of them', onOneSession(async (db) => {
     const memory = tableSetMemory(db, { knownIdCap: 3 });
     const ids = ['bal_1', 'bal_2', 'bal_3', 'bal_4', 'bal_5'];
     await memory.rememberIds('balances', ids, '2026-03-06');
@@ -109,16 +103,17 @@ describe.each(databaseKinds)('unknownIds of the pre-flight memory in temporary t
     expect(stillKnown.length).toBeGreaterThan(0);
     expect(stillKnown.length).toBeLessThanOrEqual(3);
     expect(after.get('balances')?.has('bal_9')).toBe(false);
-  });
+  }));
 
-  it('asks the table again for every id with a cap of 0', async () => {
+  it('asks the table again for every id with a cap of 0', onOneSession(async (db) => {
     const memory = tableSetMemory(db, { knownIdCap: 0 });
     await memory.rememberIds('balances', ['bal_1'], '2026-03-06');
     expect(await memory.unknownIds(ask({ balances: ['bal_1'] }))).toEqual(new Map());
     await sql`delete from lead_etl_set_id`.execute(db);
     expect(sorted(await memory.unknownIds(ask({ balances: ['bal_1'] })))).toEqual([['balances', ['bal_1']]]);
-  });
-  it('answers the versions and facts of a type nothing wrote yet without asking its tables, the others from them', async () => {
+  }));
+
+  it('answers the versions and facts of a type nothing wrote yet without asking its tables, the others from them', onOneSession(async (db) => {
     const memory = tableSetMemory(db);
     const inMemory = memorySetMemory();
     const version = { at: 1000, atText: 'a', terminal: false, hash: 'h1', where: 'the file dated 2026-03-06' };
@@ -139,5 +134,5 @@ describe.each(databaseKinds)('unknownIds of the pre-flight memory in temporary t
       expect(await each.versions('cards', ['acc_2'])).toEqual(new Map());
       expect(await each.facts('customers' as never, ['bal_2'])).toEqual(new Map());
     }
-  });
+  }));
 });
