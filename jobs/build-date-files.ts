@@ -76,6 +76,13 @@ interface Build extends Plan {
 
 const LATE_LOOKBACK_DAYS = 7;
 
+/**
+ * The run keeps the first this many warnings of each rule in each file and counts the rest: a rule that
+ * warns on most rows (a negative deposit balance) would otherwise hold a finding per row for the whole
+ * run. The run logs only the count and the rules, both exact; every error is kept.
+ */
+export const PREFLIGHT_WARNINGS_PER_RULE = 1000;
+
 /** Builds and records the date's files (below); the spools of what they carry go with the run, whatever happens. */
 export async function buildDateFiles(...args: Parameters<typeof buildAndRecord>): Promise<BuildOutcome> {
   try {
@@ -134,6 +141,7 @@ async function buildAndRecord(
           programCurrency: config.program.currency,
           history: await stateValidationHistory(stateDb, config.program.firstFileDate as FileDate | undefined, config.program.files.map((t) => t.spec.id), fileDate),
           memory,
+          warningsPerRule: PREFLIGHT_WARNINGS_PER_RULE,
           ...(config.program.firstFileDate ? { day0: config.program.firstFileDate } : {}),
         });
         // In the order the checks need: Lead's object order, so a file's references are to files already built.
@@ -400,9 +408,10 @@ function reportPreflight(ctx: JobContext, runId: string, fileDate: FileDate, bui
       build.problems.add({ fileType: build.type.spec.id, line: finding.line, recordId: ids?.get(finding.line) ?? '', column: finding.column, rule: finding.rule, message: finding.message });
     }
   }
+  // Every rule with a warning left out has its first ones listed, so the rules named stay every one.
   const warnings = report.findings.filter((f) => f.severity === 'warning');
   ctx.logger.info({
-    runId, fileDate, files: builds.length, errors: report.summary.errors, warnings: warnings.length,
+    runId, fileDate, files: builds.length, errors: report.summary.errors, warnings: report.summary.warnings,
     ...(warnings.length ? { warningRules: [...new Set(warnings.map((f) => f.rule))] } : {}),
   }, 'pre-flight validation');
 }

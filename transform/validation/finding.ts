@@ -43,6 +43,15 @@ export interface ValidationSummary {
   readonly errors: number;
   readonly warnings: number;
   readonly filesWithErrors: number;
+  /** Of `warnings`, those past the cap of a file and rule, counted and not listed (absent when none were). */
+  readonly warningsLeftOut?: number;
+}
+
+/** Warnings of one rule in one file past the cap (`warningsPerRule`): counted, not listed. */
+export interface LeftOutWarnings {
+  readonly file: string;
+  readonly rule: RuleCode;
+  readonly count: number;
 }
 
 export interface ValidationReport {
@@ -54,6 +63,8 @@ export interface ValidationReport {
    * records sent before it were not checked; rows whose facts are not known; and so on.
    */
   readonly limits: readonly string[];
+  /** Warnings counted but not listed, by file and rule, when a cap left some out; the listed ones are each rule's first. */
+  readonly leftOut?: readonly LeftOutWarnings[];
 }
 
 /** Lead's order for reading findings: by file, then line, then column. */

@@ -9,7 +9,7 @@ import { programSettingsOf, type ProgramSettings } from '../program-settings.js'
 import { createRowChecker, type RowChecker } from './check-rows.js';
 import { fileColumnsOf, type FileColumns } from './file-columns.js';
 import { parseFileName, type ParsedFileName } from './file-name.js';
-import { compareFindings, type FileReport, type Finding, type StageOutcome, type ValidationReport } from './finding.js';
+import { compareFindings, type FileReport, type Finding, type LeftOutWarnings, type StageOutcome, type ValidationReport } from './finding.js';
 import { createJudge, FindingList, type Judge } from './judge.js';
 import { INTEGRITY, ruleByCode } from './rule-catalog.js';
 import type { ProgramFacts, ValidationStage } from './rule-types.js';
@@ -46,6 +46,11 @@ export interface ValidationOptions {
   readonly day0?: string;
   /** Where the set's cross-file memory lives: in this process by default (see set-memory.ts). */
   readonly memory?: SetMemory;
+  /**
+   * Keep only the first that many warnings of each rule in each file, counting the rest (the report's
+   * `leftOut`, and `summary.warnings` stays the exact count). Errors are never left out. Default: every one.
+   */
+  readonly warningsPerRule?: number;
 }
 
 /** One file being checked: its rows go to `checker`, then `end` settles stages 1-3 and what it teaches the set. */
@@ -96,6 +101,7 @@ interface Context {
   readonly renames: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly versionFormats: ReadonlyMap<string, string>;
   readonly depositProgram: boolean;
+  readonly warningsPerRule: number;
 }
 
 export function createSetValidation(paths: readonly string[], options: ValidationOptions = {}): SetValidation {
@@ -106,6 +112,7 @@ export function createSetValidation(paths: readonly string[], options: Validatio
   const settings = program?.settings ?? (program?.profile ? programSettingsOf(program.profile) : undefined);
   const judge = createJudge(settings?.rules);
   const history = options.history ?? emptyHistory;
+  if (options.warningsPerRule !== undefined && !(options.warningsPerRule >= 1)) throw new Error(`validation: warningsPerRule must be 1 or more, got ${options.warningsPerRule}`);
 
   const files: SetFile[] = paths.map((path) => ({ path, name: parseFileName(basename(path), specs) }));
   const results = new Map<string, FileResult>();
@@ -141,6 +148,7 @@ export function createSetValidation(paths: readonly string[], options: Validatio
     renames: new Map((program?.files ?? []).map((f) => [f.spec.id, f.renames ?? {}])),
     versionFormats: new Map((program?.files ?? []).map((f) => [f.spec.id, f.versionFormat])),
     depositProgram: settings?.kind === 'deposit',
+    warningsPerRule: options.warningsPerRule ?? Infinity,
   };
 
   // A version number is used once per file type and date or batch: the second file with it is named.
@@ -192,7 +200,10 @@ export function createSetValidation(paths: readonly string[], options: Validatio
 function reportOf(state: SetState, files: readonly SetFile[], named: readonly NamedFile[], results: ReadonlyMap<string, FileResult>, set: LimitFacts): ValidationReport {
   const ordered = [...files.filter((f) => !f.name.ok), ...named].map((f) => results.get(f.path)!);
   const findings: Finding[] = [];
+  const leftOut: LeftOutWarnings[] = [];
   const reports: FileReport[] = [];
+  let errors = 0;
+  const filesWithErrors = new Set<string>();
   for (const result of ordered) {
     const { report } = result;
     if (result.history) {
@@ -200,22 +211,32 @@ function reportOf(state: SetState, files: readonly SetFile[], named: readonly Na
     } else {
       const own = result.findings.items;
       if (report.stages[4] === 'passed' && own.some((f) => f.severity === 'error' && f.rule.startsWith('cross.'))) report.stages[4] = 'failed';
-      findings.push(...own.sort(compareFindings));
+      // One at a time: a spread of a file's findings as arguments overflows the stack past some 100k.
+      for (const finding of own.sort(compareFindings)) {
+        findings.push(finding);
+        if (finding.severity === 'error') {
+          errors += 1;
+          filesWithErrors.add(finding.file);
+        }
+      }
+      for (const [rule, count] of [...result.findings.leftOut].sort(([a], [b]) => a.localeCompare(b))) leftOut.push({ file: report.file, rule, count });
     }
     reports.push(report);
   }
   const checked = ordered.filter((r) => r.report.stages[1] !== 'not run' && !r.history);
-  const errors = findings.filter((f) => f.severity === 'error');
+  const warningsLeftOut = leftOut.reduce((sum, l) => sum + l.count, 0);
   return {
     findings,
     files: reports,
     summary: {
       files: checked.length,
-      errors: errors.length,
-      warnings: findings.length - errors.length,
-      filesWithErrors: new Set(errors.map((f) => f.file)).size,
+      errors,
+      warnings: findings.length - errors + warningsLeftOut,
+      filesWithErrors: filesWithErrors.size,
+      ...(warningsLeftOut > 0 ? { warningsLeftOut } : {}),
     },
     limits: limitsOf(state, set),
+    ...(leftOut.length > 0 ? { leftOut } : {}),
   };
 }
 
@@ -253,7 +274,7 @@ function unreadable(path: string, rule: 'integrity.file_name' | 'integrity.file_
 async function checkFile(file: NamedFile, context: Context, twin: string | undefined, done: (result: FileResult) => void): Promise<FileCheck> {
   const { spec } = file.name;
   const columns = fileColumnsOf(spec, context.renames.get(spec.id));
-  const findings = new FindingList(context.judge, file.path);
+  const findings = new FindingList(context.judge, file.path, context.warningsPerRule);
   const report: FileResult['report'] = {
     file: file.path,
     fileType: spec.id,
@@ -314,7 +335,7 @@ async function settle(file: NamedFile, context: Context, result: FileResult, rea
   if (read.inbound) {
     // Lead writes it: nothing to reject, but its ids are what the partner's answers refer to.
     report.notes.push('written by Lead: read for the ids other files refer to, not validated');
-    findings.items.length = 0;
+    findings.retain(() => false);
     if (facts) await endFile(context.state, facts, { passed: false, readable: read.readable });
     return;
   }
@@ -323,7 +344,7 @@ async function settle(file: NamedFile, context: Context, result: FileResult, rea
   report.stages[1] = integrityFailed ? 'failed' : 'passed';
   if (integrityFailed) {
     // As at Lead, a file failing integrity is judged on that alone.
-    findings.items.splice(0, findings.items.length, ...findings.items.filter((f) => f.rule.startsWith('integrity.')));
+    findings.retain((rule) => rule.startsWith('integrity.'));
     report.notes.push('failed file integrity: as at Lead, field formats, record rules and cross-file rules did not run');
   } else {
     report.stages[2] = errorsIn('format.') ? 'failed' : 'passed';
