@@ -78,16 +78,26 @@ const ISO_DATESTYLE = "set local datestyle = 'ISO'";
  * hands a transaction's statements to its connection and has no COPY of its own.
  */
 class CopySource {
-  constructor(readonly chunks: AsyncIterable<Buffer>) {}
+  constructor(readonly chunks: AsyncIterable<Buffer> | Iterable<Buffer>) {}
 }
 
 /**
- * Bulk-loads rows into `table` inside `trx` (a transaction of a handle opened here) with COPY: on
- * PostgreSQL the chunks stream through pg-copy-streams; PGlite, which has no COPY FROM STDIN, reads
- * them as a blob through its /dev/blob device, a few megabytes per COPY so memory stays flat.
+ * Bulk-loads rows into `table` inside `trx` with COPY: on PostgreSQL the chunks stream through
+ * pg-copy-streams; PGlite, which has no COPY FROM STDIN, reads them as a blob through its /dev/blob
+ * device, a few megabytes per COPY so memory stays flat. `trx` is a transaction or a single connection
+ * (`db.connection()`) of a handle opened here: a pool's Kysely could run it on any session, and a
+ * temporary table is one session's.
  */
-export async function copyRows(trx: Transaction<any>, table: string, columns: readonly string[], chunks: AsyncIterable<Buffer>): Promise<void> {
+export async function copyRows(trx: Transaction<any> | Kysely<any>, table: string, columns: readonly string[], chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
   await trx.executeQuery(CompiledQuery.raw(`copy ${table} (${columns.join(', ')}) from stdin`, [new CopySource(chunks)]));
+}
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A value in COPY's text format: backslash, tab and line ends escaped (`\N` would be NULL). */
+export function copyText(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
 }
 
 const isCopy = (args: readonly unknown[]): args is [string, [CopySource]] =>
@@ -268,7 +278,7 @@ export function pgliteDatabase(pglite: PGlite, label: string): Database {
   };
 }
 
-async function copyIntoPglite(pglite: PGlite, statement: string, chunks: AsyncIterable<Buffer>): Promise<{ rows: []; affectedRows: number }> {
+async function copyIntoPglite(pglite: PGlite, statement: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<{ rows: []; affectedRows: number }> {
   const fromBlob = statement.replace(/ from stdin$/, ` from '/dev/blob'`);
   let pending: Buffer[] = [];
   let bytes = 0;

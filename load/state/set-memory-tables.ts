@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { copyRows, copyText } from '../../core/database.js';
 import type { FileTypeId } from '../../transform/file-types/registry.js';
 import type { Fact, FactKind } from '../../transform/validation/rule-types.js';
 import type { Deferred, SetMemory, Version } from '../../transform/validation/set-memory.js';
@@ -7,10 +8,12 @@ import type { Deferred, SetMemory, Version } from '../../transform/validation/se
  * The pre-flight's cross-file memory in PostgreSQL temporary tables of the state store's session, for
  * the run pipeline: the ids the date's files made known, the last version of each record, the facts
  * rules look up, the row checks waiting for the date's end, the ids each file made known, and each line's hash and record key (for
- * the lines and records a file repeats, and to name the record of a finding). Rows go in
- * a batch at a time (one multi-row INSERT per batch, unnest of one array per column, the same SQL on
- * PostgreSQL and PGlite), the deferred checks come out a batch at a time with each reference already
- * resolved against the set's ids by a join, so the process holds a batch, never the set.
+ * the lines and records a file repeats, and to name the record of a finding). Rows go in a batch at a
+ * time: the tables only ever appended to (deferred checks, lines, a file's ids) take one COPY per batch
+ * (copyRows: pg-copy-streams on PostgreSQL, /dev/blob on PGlite), those a later row updates one
+ * multi-row INSERT ... ON CONFLICT (unnest of one array per column). The deferred checks come out a
+ * batch at a time with each reference already resolved against the set's ids by a join, so the process
+ * holds a batch, never the set.
  *
  * Temporary tables belong to one session: on PostgreSQL the caller holds one connection of the state
  * store's pool for the whole check (`db.connection()`), on PGlite there is one session anyway. They are
@@ -19,26 +22,38 @@ import type { Deferred, SetMemory, Version } from '../../transform/validation/se
  */
 type Db = Kysely<any> | Transaction<any>;
 
-const TABLES = ['lead_etl_set_id', 'lead_etl_set_version', 'lead_etl_set_fact', 'lead_etl_set_deferred', 'lead_etl_set_line', 'lead_etl_set_produced'] as const;
+const TABLES = [
+  'lead_etl_set_id', 'lead_etl_set_version', 'lead_etl_set_fact', 'lead_etl_set_deferred', 'lead_etl_set_line', 'lead_etl_set_produced', 'lead_etl_set_produced_later',
+] as const;
 type Table = typeof TABLES[number];
 
 export async function createSetMemoryTables(db: Db): Promise<void> {
   await dropSetMemoryTables(db);
-  await sql`create temporary table lead_etl_set_id (type text not null, id text not null, key text not null, primary key (type, id))`.execute(db);
+  // These tables are never analyzed before their first read, so the planner takes a million rows for a
+  // costly plan and compiles it (JIT), which takes longer than running it. Reset when they are dropped.
+  await sql`set jit = off`.execute(db);
+  // Ids, hashes and keys are only compared for equality here (nothing is ordered by them), and the C
+  // collation compares bytes: the same answers, for less than a locale's comparison costs.
+  await sql`create temporary table lead_etl_set_id (type text not null, id text collate "C" not null, key text not null, primary key (type, id))`.execute(db);
   await sql`create temporary table lead_etl_set_version (type text not null, key text not null, version text not null, primary key (type, key))`.execute(db);
   await sql`create temporary table lead_etl_set_fact (kind text not null, id text not null, fact text not null, primary key (kind, id))`.execute(db);
   await sql`create temporary table lead_etl_set_deferred (
     seq bigint generated always as identity primary key, date text not null, kind text not null, file int not null, line int not null,
     col text, to_type text, ref_id text, rule int, vals text, sent_before boolean)`.execute(db);
-  // Read once per file, whole (the repeats), and for the lines of error findings: no index to keep up while a million rows go in.
-  // The first line of each id wins (lines come in order); read back by line ranges.
-  await sql`create temporary table lead_etl_set_produced (file int not null, id text not null, line int not null, primary key (file, id))`.execute(db);
+  // A file's ids, every one as it comes, read back by line ranges; only the index on lines, which takes
+  // them in order at its end: a unique one on ids, to keep the first line of each, costs more than the
+  // COPY itself. The first line of each id wins: when the file's ids are all in, the lines that repeat an
+  // id of an earlier one go to lead_etl_set_produced_later (nearly always none), and reads skip them.
+  await sql`create temporary table lead_etl_set_produced (file int not null, id text collate "C" not null, line int not null)`.execute(db);
   await sql`create index on lead_etl_set_produced (file, line)`.execute(db);
-  await sql`create temporary table lead_etl_set_line (file int not null, line int not null, hash text not null, key text not null)`.execute(db);
+  await sql`create temporary table lead_etl_set_produced_later (file int not null, line int not null, id text collate "C" not null)`.execute(db);
+  // Read once per file, whole (the repeats), and for the lines of error findings: no index to keep up while a million rows go in.
+  await sql`create temporary table lead_etl_set_line (file int not null, line int not null, hash text collate "C" not null, key text collate "C" not null)`.execute(db);
 }
 
 export async function dropSetMemoryTables(db: Db): Promise<void> {
   for (const table of TABLES) await sql`drop table if exists ${sql.table(`pg_temp.${table}`)}`.execute(db);
+  await sql`reset jit`.execute(db);
 }
 
 /**
@@ -80,11 +95,33 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
   // so a read sent later sees them, and the rows keep coming while the server inserts the last batch.
   // At most two are in flight; a read first waits for them all, and so meets any error they had.
   const inFlight: Promise<unknown>[] = [];
-  const write = async (query: { execute(on: Db): Promise<unknown> }) => {
-    const running = query.execute(db);
+  const send = async (running: Promise<unknown>) => {
     running.catch(() => undefined);
     inFlight.push(running);
     while (inFlight.length > 2) await inFlight.shift();
+  };
+  const write = (query: { execute(on: Db): Promise<unknown> }) => send(query.execute(db));
+  // A batch of rows as one COPY, its text built at once (a batch is bounded).
+  const copy = (table: Table, columns: readonly string[], rows: number, line: (at: number) => string) => {
+    let text = '';
+    for (let at = 0; at < rows; at += 1) text += line(at);
+    return send(copyRows(db, table, columns, [Buffer.from(text, 'utf8')]));
+  };
+  // Files whose ids are all in, with the lines that repeat an id of an earlier line set aside (one
+  // grouping of the file's ids); a file given more ids after is sealed again when next read.
+  const sealed = new Set<number>();
+  const seal = async (file: string) => {
+    const number = fileNo(file);
+    if (sealed.has(number)) return number;
+    await settle();
+    await sql`delete from lead_etl_set_produced_later where file = ${number}::int`.execute(db);
+    await sql`
+      insert into lead_etl_set_produced_later (file, line, id)
+      select p.file, p.line, p.id from lead_etl_set_produced p
+      join (select id, min(line) as first from lead_etl_set_produced where file = ${number}::int group by id having count(*) > 1) d on d.id = p.id
+      where p.file = ${number}::int and p.line > d.first`.execute(db);
+    sealed.add(number);
+    return number;
   };
   const settle = async () => {
     while (inFlight.length > 0) await inFlight.shift();
@@ -102,15 +139,13 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
   return unwrittenAnswered({
     async defer(date, rows) {
       if (rows.length === 0) return;
-      const column = <T>(get: (d: Deferred) => T | undefined) => rows.map((d) => get(d) ?? null);
-      await write(sql`
-        insert into lead_etl_set_deferred (date, kind, file, line, col, to_type, ref_id, rule, vals, sent_before)
-        select ${date}, u.* from unnest(
-          ${column((d) => d.kind)}::text[], ${column((d) => d.file)}::int[], ${column((d) => d.line)}::int[],
-          ${column((d) => (d.kind === 'reference' ? d.column : undefined))}::text[], ${column((d) => (d.kind === 'reference' ? d.to : undefined))}::text[],
-          ${column((d) => (d.kind === 'reference' ? d.id : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.rule : undefined))}::int[],
-          ${column((d) => (d.kind === 'check' ? JSON.stringify(d.values) : undefined))}::text[], ${column((d) => (d.kind === 'check' ? d.sentBefore : undefined))}::boolean[]
-        ) as u(kind, file, line, col, to_type, ref_id, rule, vals, sent_before)`);
+      const day = copyText(date);
+      await copy('lead_etl_set_deferred', DEFERRED_COLUMNS, rows.length, (at) => {
+        const d = rows[at]!;
+        return d.kind === 'reference'
+          ? `${day}\treference\t${d.file}\t${d.line}\t${copyText(d.column)}\t${copyText(d.to)}\t${copyText(d.id)}\t\\N\t\\N\t\\N\n`
+          : `${day}\tcheck\t${d.file}\t${d.line}\t\\N\t\\N\t\\N\t${d.rule}\t${copyText(JSON.stringify(d.values))}\t${d.sentBefore === undefined ? '\\N' : d.sentBefore ? 't' : 'f'}\n`;
+      });
       wrote('lead_etl_set_deferred', rows.length);
     },
     async *drain(date, batchSize) {
@@ -205,37 +240,49 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
     produced: {
       async remember(file, ids) {
         if (ids.length === 0) return;
-        await write(sql`
-          insert into lead_etl_set_produced (file, id, line)
-          select ${fileNo(file)}::int, u.* from unnest(${ids.map(([id]) => id)}::text[], ${ids.map(([, line]) => line)}::int[]) as u(id, line)
-          on conflict do nothing`);
+        const number = fileNo(file);
+        sealed.delete(number);
+        await copy('lead_etl_set_produced', ['file', 'id', 'line'], ids.length, (at) => `${number}\t${copyText(ids[at]![0])}\t${ids[at]![1]}\n`);
         wrote('lead_etl_set_produced', ids.length);
       },
       async *ofFile(file, fileType, batchSize) {
         await statistics('lead_etl_set_produced', 'lead_etl_set_id');
-        const last = (await sql<{ last: number | null }>`select max(line) as last from lead_etl_set_produced where file = ${fileNo(file)}::int`.execute(db)).rows[0]?.last;
+        const number = await seal(file);
+        const last = (await sql<{ last: number | null }>`select max(line) as last from lead_etl_set_produced where file = ${number}::int`.execute(db)).rows[0]?.last;
         if (last === null || last === undefined) return;
         for (let from = 0; from <= Number(last); from += batchSize) {
+          // Ordered by id as the file's other text is (the column's C collation is for equality only).
           const { rows } = await sql<{ id: string; line: number; key: string | null }>`
             select p.id, p.line, s.key from lead_etl_set_produced p
             left join lead_etl_set_id s on s.type = ${fileType} and s.id = p.id
-            where p.file = ${fileNo(file)}::int and p.line >= ${from} and p.line < ${from + batchSize}
-            order by p.line, p.id`.execute(db);
+            where p.file = ${number}::int and p.line >= ${from} and p.line < ${from + batchSize}
+              and not exists (select 1 from lead_etl_set_produced_later l where l.file = p.file and l.line = p.line and l.id = p.id)
+            order by p.line, p.id collate "default"`.execute(db);
           if (rows.length > 0) yield rows.map((r) => [r.id, Number(r.line), r.key ?? undefined] as const);
         }
       },
       async publish(file, fileType, key) {
         await settle();
-        const made = await sql`insert into lead_etl_set_id (type, id, key) select ${fileType}, id, ${key} from lead_etl_set_produced where file = ${fileNo(file)}::int on conflict do nothing`.execute(db);
+        const number = await seal(file);
+        // Each id once (the later lines of one are skipped), none the set knew: a plain insert, which
+        // costs less than one that meets and skips conflicts.
+        const made = await sql`
+          insert into lead_etl_set_id (type, id, key)
+          select ${fileType}, p.id, ${key} from lead_etl_set_produced p
+          where p.file = ${number}::int
+            and not exists (select 1 from lead_etl_set_produced_later l where l.file = p.file and l.line = p.line and l.id = p.id)
+            and not exists (select 1 from lead_etl_set_id s where s.type = ${fileType} and s.id = p.id)`.execute(db);
         wrote('lead_etl_set_id', Number(made.numAffectedRows ?? 0));
       },
     },
     lines: {
       async remember(file, lines) {
         if (lines.length === 0) return;
-        await write(sql`
-          insert into lead_etl_set_line (file, line, hash, key)
-          select ${fileNo(file)}::int, u.* from unnest(${lines.map(([line]) => line)}::int[], ${lines.map(([, hash]) => hash)}::text[], ${lines.map(([, , key]) => key)}::text[]) as u(line, hash, key)`);
+        const number = fileNo(file);
+        await copy('lead_etl_set_line', ['file', 'line', 'hash', 'key'], lines.length, (at) => {
+          const [line, hash, key] = lines[at]!;
+          return `${number}\t${line}\t${copyText(hash)}\t${copyText(key)}\n`;
+        });
       },
       async repeats(file) {
         // No statistics for this table: it has no index, so a plan reads it whole whatever they say.
@@ -261,6 +308,8 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
     },
   });
 }
+
+const DEFERRED_COLUMNS = ['date', 'kind', 'file', 'line', 'col', 'to_type', 'ref_id', 'rule', 'vals', 'sent_before'] as const;
 
 interface DeferredRow {
   readonly seq: string;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transaction } from 'kysely';
-import { copyRows } from '../../core/database.js';
+import { copyRows, copyText } from '../../core/database.js';
 import { recordIdColumnsOf, type FileTypeSpec } from '../../transform/file-type-spec.js';
 import { canonicalHash } from '../../transform/submission-rules.js';
 
@@ -59,14 +59,6 @@ export function submittedRecordLine(spec: FileTypeSpec, trackedColumns: readonly
     }
     return `${copyText(id)}\t${hashed ? canonicalHash(spec, values) : '\\N'}\t${when === '' ? '\\N' : copyText(when)}\t${terminalAt >= 0 && terminalValues.has(values[terminalAt] ?? '') ? 't' : 'f'}\t${json}\n`;
   };
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A value in COPY's text format: backslash, tab and line ends escaped (`\N` would be NULL). */
-function copyText(value: string): string {
-  return NEEDS_ESCAPE.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
 }
 
 const SPOOL_CHUNK = 256 * 1024;

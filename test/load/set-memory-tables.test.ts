@@ -138,12 +138,68 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     expect(await memory.knownIds('transactions', ['txn_old', 'txn_2', 'txn_12001', 'txn_12002'])).toEqual(new Map([['txn_old', '2026-03-06'], ['txn_2', '2026-03-07'], ['txn_12001', '2026-03-07']]));
   });
 
+  it('bulk-loads its rows as COPY text: tabs, line breaks, backslashes and \\N in values come back as they went in', async () => {
+    const odd = ['a\tb', 'c\nd\r', 'e\\f', '\\N', 'ü€'];
+    const file = '/b/2026-03-09_accounts_V1.csv';
+    await memory.lines!.remember(file, odd.map((key, i) => [i + 2, `h${i}\t\\`, key] as const));
+    expect(await memory.lines!.keysAt(file, odd.map((_, i) => i + 2))).toEqual(new Map(odd.map((key, i) => [i + 2, key])));
+    await memory.produced!.remember(file, odd.map((id, i) => [id, i + 2] as const));
+    const ids = [];
+    for await (const batch of memory.produced!.ofFile(file, 'accounts', 100)) ids.push(...batch.map(([id]) => id));
+    expect(ids).toEqual(odd);
+    const rows: Deferred[] = [
+      { kind: 'reference', file: 0, line: 2, column: 'a\tcol', to: 'customer', id: odd[1]! },
+      { kind: 'check', file: 0, line: 3, rule: 1, values: { v: odd.join('|') }, sentBefore: false },
+      { kind: 'check', file: 0, line: 4, rule: 0, values: {} },
+    ];
+    await memory.defer('2026-03-09', rows);
+    const drained = [];
+    for await (const batch of memory.drain('2026-03-09', 10)) drained.push(...batch);
+    expect(drained).toEqual([{ ...rows[0], inSet: false }, rows[1], rows[2]]);
+  });
+
+  it('hands a file\'s ids with more than one on a line in the order of its text, and takes ids again after they were read', async () => {
+    const produced = memory.produced!;
+    const file = '/b/2026-03-09_cards_V1.csv';
+    // Not in the order they came: by id within a line, as the database's own collation orders text.
+    await produced.remember(file, [['a', 2], ['Z', 2], ['é', 2], ['b', 3]]);
+    const read = async () => {
+      const all = [];
+      for await (const batch of produced.ofFile(file, 'cards', 100)) all.push(...batch.map(([id, line]) => `${line}:${id}`));
+      return all;
+    };
+    const expected = (await sql<{ id: string }>`select id from (values ('a'), ('Z'), ('é')) as v(id) order by id`.execute(db)).rows.map((r) => `2:${r.id}`);
+    expect(await read()).toEqual([...expected, '3:b']);
+    // A later line repeating an id is set aside only once the file's ids are read again.
+    await produced.remember(file, [['b', 4], ['c', 5], ['a', 6]]);
+    expect(await read()).toEqual([...expected, '3:b', '5:c']);
+    await produced.publish(file, 'cards', '2026-03-09');
+    expect(await memory.knownIds('cards', ['a', 'b', 'c', 'Z'])).toEqual(new Map([['a', '2026-03-09'], ['b', '2026-03-09'], ['c', '2026-03-09'], ['Z', '2026-03-09']]));
+  });
+
   it('writes and reads its tables inside a READ ONLY transaction, refreshing their statistics there (the ledger snapshot on one embedded database)', async () => {
     await db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
       const inSnapshot = tableSetMemory(trx);
       const ids = Array.from({ length: 6_000 }, (_, i) => `card_${i}`);
       await inSnapshot.rememberIds('cards', ids, '2026-03-06');
       expect(await inSnapshot.knownIds('cards', ['card_1', 'card_x'])).toEqual(new Map([['card_1', '2026-03-06']]));
+      // COPY too (the tables only appended to): a READ ONLY transaction may write temporary tables. This
+      // second memory numbers its files from 0 again, as the first did: it starts from empty tables.
+      await sql`delete from lead_etl_set_line`.execute(trx);
+      await sql`delete from lead_etl_set_produced`.execute(trx);
+      const file = '/b/2026-03-06_cards_V1.csv';
+      await inSnapshot.produced!.remember(file, [['card_new', 2], ['card_1', 3], ['card_new', 4]]);
+      const batches = [];
+      for await (const batch of inSnapshot.produced!.ofFile(file, 'cards', 10)) batches.push(...batch);
+      expect(batches).toEqual([['card_new', 2, undefined], ['card_1', 3, '2026-03-06']]);
+      await inSnapshot.produced!.publish(file, 'cards', '2026-03-07');
+      expect(await inSnapshot.knownIds('cards', ['card_new', 'card_1'])).toEqual(new Map([['card_new', '2026-03-07'], ['card_1', '2026-03-06']]));
+      await inSnapshot.lines!.remember(file, [[2, 'h', 'card_new'], [3, 'h', 'card_1']]);
+      expect(await inSnapshot.lines!.repeats(file)).toEqual([{ line: 3, key: 'card_1', sameRow: 2 }]);
+      await inSnapshot.defer('2026-03-06', [{ kind: 'reference', file: 0, line: 2, column: 'card_id', to: 'cards', id: 'card_new' }]);
+      const drained = [];
+      for await (const batch of inSnapshot.drain('2026-03-06', 10)) drained.push(...batch);
+      expect(drained).toEqual([{ kind: 'reference', file: 0, line: 0, column: '', to: 'cards', id: '', inSet: true, count: 1 }]);
       const analyzed = await sql<{ n: string }>`select count(*)::text as n from pg_stats where tablename = 'lead_etl_set_id'`.execute(trx);
       expect(Number(analyzed.rows[0]!.n)).toBeGreaterThan(0);
     });
@@ -153,6 +209,10 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     await memory.rememberIds('accounts', [null as unknown as string], '2026-03-08');
     await expect(memory.knownIds('accounts', ['acc_1'])).rejects.toThrow(/null value/);
     expect(await memory.knownIds('accounts', ['acc_1'])).toEqual(new Map([['acc_1', '2026-03-06']]));
+    // A COPY that failed, the same way.
+    await memory.lines!.remember('/b/2026-03-08_accounts_V1.csv', [['two' as unknown as number, 'h', 'k']]);
+    await expect(memory.lines!.repeats('/b/2026-03-08_accounts_V1.csv')).rejects.toThrow();
+    expect(await memory.lines!.repeats('/b/2026-03-08_accounts_V1.csv')).toEqual([]);
   });
 
   it('lives in the session only: another connection of the pool sees none of it', async () => {
