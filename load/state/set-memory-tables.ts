@@ -40,12 +40,13 @@ export async function createSetMemoryTables(db: Db): Promise<void> {
   await sql`create temporary table lead_etl_set_deferred (
     seq bigint generated always as identity primary key, date text not null, kind text not null, file int not null, line int not null,
     col text, to_type text, ref_id text, rule int, vals text, sent_before boolean)`.execute(db);
-  // A file's ids, every one as it comes, read back by line ranges; only the index on lines, which takes
-  // them in order at its end: a unique one on ids, to keep the first line of each, costs more than the
-  // COPY itself. The first line of each id wins: when the file's ids are all in, the lines that repeat an
-  // id of an earlier one go to lead_etl_set_produced_later (nearly always none), and reads skip them.
+  // A file's ids, every one as it comes, read back by line ranges. They come in line order, one file after
+  // the other, so a BRIN index finds a range (a few pages per entry, summarized when the file's ids are
+  // all in) at next to no cost per row; a unique index on ids, to keep the first line of each, costs more
+  // than the COPY itself. The first line of each id wins: when the file's ids are all in, the lines that
+  // repeat an id of an earlier one go to lead_etl_set_produced_later (nearly always none), and reads skip them.
   await sql`create temporary table lead_etl_set_produced (file int not null, id text collate "C" not null, line int not null)`.execute(db);
-  await sql`create index on lead_etl_set_produced (file, line)`.execute(db);
+  await sql`create index lead_etl_set_produced_lines on lead_etl_set_produced using brin (file, line) with (pages_per_range = 16)`.execute(db);
   await sql`create temporary table lead_etl_set_produced_later (file int not null, line int not null, id text collate "C" not null)`.execute(db);
   // Read once per file, whole (the repeats), and for the lines of error findings: no index to keep up while a million rows go in.
   await sql`create temporary table lead_etl_set_line (file int not null, line int not null, hash text collate "C" not null, key text collate "C" not null)`.execute(db);
@@ -110,10 +111,14 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
   // Files whose ids are all in, with the lines that repeat an id of an earlier line set aside (one
   // grouping of the file's ids); a file given more ids after is sealed again when next read.
   const sealed = new Set<number>();
+  // The last line each file gave an id on, where reading its ids by line ranges stops (one number a file).
+  const lastLines = new Map<number, number>();
   const seal = async (file: string) => {
     const number = fileNo(file);
     if (sealed.has(number)) return number;
     await settle();
+    // Pages a BRIN index has not summarized match every range: summarize those the file filled.
+    await sql`select brin_summarize_new_values('lead_etl_set_produced_lines')`.execute(db);
     await sql`delete from lead_etl_set_produced_later where file = ${number}::int`.execute(db);
     await sql`
       insert into lead_etl_set_produced_later (file, line, id)
@@ -242,15 +247,18 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
         if (ids.length === 0) return;
         const number = fileNo(file);
         sealed.delete(number);
+        let last = lastLines.get(number) ?? 0;
+        for (const [, line] of ids) if (line > last) last = line;
+        lastLines.set(number, last);
         await copy('lead_etl_set_produced', ['file', 'id', 'line'], ids.length, (at) => `${number}\t${copyText(ids[at]![0])}\t${ids[at]![1]}\n`);
         wrote('lead_etl_set_produced', ids.length);
       },
       async *ofFile(file, fileType, batchSize) {
         await statistics('lead_etl_set_produced', 'lead_etl_set_id');
         const number = await seal(file);
-        const last = (await sql<{ last: number | null }>`select max(line) as last from lead_etl_set_produced where file = ${number}::int`.execute(db)).rows[0]?.last;
-        if (last === null || last === undefined) return;
-        for (let from = 0; from <= Number(last); from += batchSize) {
+        const last = lastLines.get(number);
+        if (last === undefined) return;
+        for (let from = 0; from <= last; from += batchSize) {
           // Ordered by id as the file's other text is (the column's C collation is for equality only).
           const { rows } = await sql<{ id: string; line: number; key: string | null }>`
             select p.id, p.line, s.key from lead_etl_set_produced p
