@@ -3,7 +3,7 @@ import {
 } from '../file-type-spec.js';
 import { add, equals, formatDecimal, isPlainDecimal, ZERO, type Decimal } from '../money.js';
 import { amountOf, requiredWhen, rule } from '../validation/rule-kit.js';
-import { addActivity, type DayActivity } from '../validation/rollforwards.js';
+import { DayActivities } from '../validation/rollforwards.js';
 import type { Aggregate, RecordRule } from '../validation/rule-types.js';
 import { amountInUsdRules } from './amount-rules.js';
 import { FEE_TYPES, TRANSACTION_ACTIONS, TRANSACTION_TYPES, TRANSFER_TYPES } from './lead-enums.js';
@@ -44,7 +44,7 @@ const records: readonly RecordRule[] = [
 /** The day's sums per balance and roll-forward formula, for the Balances roll-forwards (balances.ts). */
 export const DAY_ACTIVITY = 'activity';
 export interface TransactionsActivity {
-  readonly byBalance: Map<string, DayActivity>;
+  readonly byBalance: DayActivities;
   /** Balances whose day cannot be summed: one of their transactions had an amount that did not parse. */
   readonly unsummable: Set<string>;
 }
@@ -52,7 +52,7 @@ export interface TransactionsActivity {
 const activity: Aggregate<TransactionsActivity> = {
   name: DAY_ACTIVITY,
   reads: ['balance_id', 'type', 'amount', 'principal_amount', 'rewards_amount'],
-  start: () => ({ byBalance: new Map(), unsummable: new Set() }),
+  start: () => ({ byBalance: new DayActivities(), unsummable: new Set() }),
   add(tally, row, _line, failed) {
     const balanceId = row.get('balance_id');
     if (balanceId === '') return;
@@ -68,7 +68,7 @@ const activity: Aggregate<TransactionsActivity> = {
       tally.unsummable.add(balanceId);
       return;
     }
-    tally.byBalance.set(balanceId, addActivity(tally.byBalance.get(balanceId), type, sums as Record<'amount' | 'principal_amount' | 'rewards_amount', string>));
+    tally.byBalance.add(balanceId, type, sums as Record<'amount' | 'principal_amount' | 'rewards_amount', string>);
   },
 };
 

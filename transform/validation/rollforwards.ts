@@ -110,6 +110,104 @@ export function addActivity(activity: DayActivity | undefined, type: string, val
   return day;
 }
 
+const FORMULAS = ROLLFORWARDS.length;
+/** Slots per block of the packed columns: blocks are added as balances come, never copied to grow. */
+const BLOCK = 4096;
+/** A slot's scale when its sums are kept as a DayActivity instead (they left int64, or the scale did not fit a byte). */
+const SPILLED = 255;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const fitsInt64 = (value: bigint): boolean => value >= INT64_MIN && value <= INT64_MAX;
+
+/**
+ * The day's activity of every balance, packed: a big day has some 100k balances, and an object with an
+ * array of 7 heap BigInts each cost ~250 bytes where 7 int64 columns and a scale byte cost 57. The sums
+ * stay exact: a balance whose sum would leave int64 (or whose scale passes 254 decimals) is moved, as it
+ * stands, to an exact DayActivity of its own and summed there from then on, with the same result.
+ * Still one slot per balance of the day, as the roll-forwards need; only its size is smaller.
+ */
+export class DayActivities {
+  private readonly slots = new Map<string, number>();
+  private readonly scales: Uint8Array[] = [];
+  private readonly sums: BigInt64Array[] = [];
+  private readonly spilled = new Map<number, DayActivity>();
+  /** Per formula, the pending new sum of the transaction being added (reused: a fixed size). */
+  private readonly pending: bigint[] = ROLLFORWARDS.map(() => 0n);
+  private readonly touched: boolean[] = ROLLFORWARDS.map(() => false);
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** As addActivity, for the balance `balanceId`. */
+  add(balanceId: string, type: string, values: Readonly<Record<SummedColumn, string>>): void {
+    let slot = this.slots.get(balanceId);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(balanceId, slot);
+      if (slot % BLOCK === 0) {
+        this.scales.push(new Uint8Array(BLOCK));
+        this.sums.push(new BigInt64Array(BLOCK * FORMULAS));
+      }
+    }
+    const contribution = contributionOf(type);
+    if (contribution.length === 0) return;
+    const scales = this.scales[Math.floor(slot / BLOCK)]!;
+    const at = slot % BLOCK;
+    const old = scales[at]!;
+    if (old === SPILLED) {
+      addActivity(this.spilled.get(slot), type, values);
+      return;
+    }
+    let scale = old;
+    for (const c of contribution) scale = Math.max(scale, decimalsOf(values[c.sum]) ?? 0);
+    const sums = this.sums[Math.floor(slot / BLOCK)]!;
+    const base = at * FORMULAS;
+    if (scale >= SPILLED) return this.spill(slot, type, values);
+    if (scale > old) {
+      const factor = 10n ** BigInt(scale - old);
+      for (let i = 0; i < FORMULAS; i += 1) if (!fitsInt64(sums[base + i]! * factor)) return this.spill(slot, type, values);
+      for (let i = 0; i < FORMULAS; i += 1) sums[base + i]! *= factor;
+      scales[at] = scale;
+    }
+    const { pending, touched } = this;
+    for (const c of contribution) {
+      const text = values[c.sum];
+      if (text === '') continue;
+      const units = decimalToUnits(text, scale);
+      pending[c.formula] = (touched[c.formula] ? pending[c.formula]! : sums[base + c.formula]!) + (c.negate ? -units : units);
+      touched[c.formula] = true;
+    }
+    let fits = true;
+    for (let i = 0; i < FORMULAS; i += 1) if (touched[i] && !fitsInt64(pending[i]!)) fits = false;
+    for (let i = 0; i < FORMULAS; i += 1) {
+      if (touched[i] && fits) sums[base + i] = pending[i]!;
+      touched[i] = false;
+    }
+    // Nothing of this transaction was written: the exact copy adds it from the sums as they were.
+    if (!fits) this.spill(slot, type, values);
+  }
+
+  /** The balance's day as addActivity would have made it, or undefined when none of its transactions came. */
+  get(balanceId: string): DayActivity | undefined {
+    const slot = this.slots.get(balanceId);
+    return slot === undefined ? undefined : this.at(slot);
+  }
+
+  private at(slot: number): DayActivity {
+    const scale = this.scales[Math.floor(slot / BLOCK)]![slot % BLOCK]!;
+    if (scale === SPILLED) return this.spilled.get(slot)!;
+    const sums = this.sums[Math.floor(slot / BLOCK)]!;
+    const base = (slot % BLOCK) * FORMULAS;
+    return { scale, sums: ROLLFORWARDS.map((_, i) => sums[base + i]!) };
+  }
+
+  private spill(slot: number, type: string, values: Readonly<Record<SummedColumn, string>>): void {
+    this.spilled.set(slot, addActivity(this.at(slot), type, values));
+    this.scales[Math.floor(slot / BLOCK)]![slot % BLOCK] = SPILLED;
+  }
+}
+
 /** The day's activity a formula adds to yesterday's value (0 for a balance with no transactions). */
 export function activityFor(rule: Rollforward, activity: DayActivity | undefined): Decimal {
   const index = ROLLFORWARDS.indexOf(rule);
