@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import ssh2 from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { LeadEtlError } from '../core/errors.js';
+import { youngCollectorEvery } from '../core/heap.js';
 import type { Logger } from '../core/log.js';
 import { settlesWithin, withDeadline, withIdleDeadline } from './deadlines.js';
 import { isRemoteAbsent, libraryErrorCode, sftpOperationError } from './sftp-errors.js';
@@ -282,11 +283,14 @@ export async function openSftpSession(settings: SftpSettings, logger: Logger): P
 
   async function sha256(remotePath: string): Promise<string> {
     const hash = createHash('sha256');
+    const collected = youngCollectorEvery();
+    let read = 0;
     await transfer('read back', remotePath, (progressed) =>
       pipeline(library.createReadStream(remotePath), new Writable({
         write(chunk: Buffer, _encoding, done) {
           hash.update(chunk);
           progressed();
+          collected((read += chunk.length));
           done();
         },
       })),
@@ -344,10 +348,12 @@ export async function openSftpSession(settings: SftpSettings, logger: Logger): P
     const tempPath = path.posix.join(remoteDir, tempName);
     try {
       let told = false;
+      const collected = youngCollectorEvery();
       await transfer('upload', tempPath, (progressed) =>
         library.fastPut(localPath, tempPath, {
-          step: () => {
+          step: (sent: number) => {
             progressed();
+            collected(sent);
             if (!told && args.onTransfer) {
               told = true;
               void args.onTransfer();

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_FLAG } from '../../core/heap.js';
+import { HEAP_GROWING_FLAG, youngCollectorEvery } from '../../core/heap.js';
 
 const setInChild = (flag: string) => spawnSync(process.execPath, ['-e', `require('node:v8').setFlagsFromString(${JSON.stringify(flag)})`], { encoding: 'utf8' });
 
@@ -10,5 +11,23 @@ describe('the heap flag lead-etl sets', () => {
     const known = setInChild(HEAP_GROWING_FLAG);
     expect(known.status).toBe(0);
     expect(known.stderr).toBe('');
+  });
+});
+
+describe('the young collection a transfer runs as it goes', () => {
+  it('runs once each time the bytes moved pass the next step, not on every chunk, and leaves no global gc', async () => {
+    let minor = 0;
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor += 1;
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    const collected = youngCollectorEvery(1024 * 1024);
+    // 100 chunks of 64 KB: 6.2 MB, past 1, 2, ... 6 MB.
+    for (let i = 0; i < 100; i += 1) collected(i * 64 * 1024);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    observer.disconnect();
+    expect(minor).toBeGreaterThanOrEqual(6);
+    expect(minor).toBeLessThan(20);
+    expect('gc' in globalThis).toBe(false);
   });
 });
