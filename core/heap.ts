@@ -35,16 +35,29 @@ let collect: Collect | undefined;
  * Returns a function to call with the bytes moved so far.
  */
 export function youngCollectorEvery(bytes = TRANSFER_COLLECT_BYTES): (movedSoFar: number) => void {
-  if (!collect) {
-    setFlagsFromString('--expose-gc');
-    collect = runInNewContext('gc') as Collect;
-    setFlagsFromString('--no-expose-gc');
-  }
-  const run = collect;
+  const run = collector();
   let next = bytes;
   return (movedSoFar) => {
     if (movedSoFar < next) return;
     next = movedSoFar + bytes;
     run({ type: 'minor' });
   };
+}
+
+/**
+ * One full collection, when a big stage has just let go of everything it held: the pre-flight of a date
+ * leaves some 40-60 MB of dead old generation at 1M rows, which V8 would carry (and the RSS with it)
+ * through the recording and the upload until its own next full collection.
+ */
+export function collectFully(): void {
+  collector()();
+}
+
+function collector(): Collect {
+  if (!collect) {
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as Collect;
+    setFlagsFromString('--no-expose-gc');
+  }
+  return collect;
 }

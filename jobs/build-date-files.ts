@@ -1,6 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
+import { collectFully } from '../core/heap.js';
 import { WORKFLOWS } from '../core/workflows.js';
 import { activityWindow, addDays, asOfInstant, type ActivityWindow, type FileDate } from '../core/file-date.js';
 import { loadPartnerQuery, streamPartnerBatches, streamPartnerRows, type PartnerQuery } from '../extract/partner-query.js';
@@ -196,6 +197,9 @@ async function buildAndRecord(
     throw archiveWriteError(error, config.archive.dir);
   }
 
+  // The pre-flight's state (its memory, the check's per-file state) is dead now: let it go before the
+  // files are recorded and uploaded, not whenever V8 next collects in full.
+  collectFully();
   for (const build of builds) {
     for (const ref of missingDocuments(config.documents.dir, build.documents)) {
       build.problems.add({

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_FLAG, youngCollectorEvery } from '../../core/heap.js';
+import { collectFully, HEAP_GROWING_FLAG, youngCollectorEvery } from '../../core/heap.js';
 
 const setInChild = (flag: string) => spawnSync(process.execPath, ['-e', `require('node:v8').setFlagsFromString(${JSON.stringify(flag)})`], { encoding: 'utf8' });
 
@@ -28,6 +28,21 @@ describe('the young collection a transfer runs as it goes', () => {
     observer.disconnect();
     expect(minor).toBeGreaterThanOrEqual(6);
     expect(minor).toBeLessThan(20);
+    expect('gc' in globalThis).toBe(false);
+  });
+});
+
+describe('the full collection after a date\'s pre-flight', () => {
+  it('is one major collection, and leaves no global gc', async () => {
+    let major = 0;
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) major += 1;
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    collectFully();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    observer.disconnect();
+    expect(major).toBeGreaterThanOrEqual(1);
     expect('gc' in globalThis).toBe(false);
   });
 });
