@@ -9,9 +9,9 @@ import type { Deferred, SetMemory, Version } from '../../transform/validation/se
  * the run pipeline: the ids the date's files made known, the last version of each record, the facts
  * rules look up, the row checks waiting for the date's end, the ids each file made known, and each line's hash and record key (for
  * the lines and records a file repeats, and to name the record of a finding). Rows go in a batch at a
- * time: the tables only ever appended to (deferred checks, lines, a file's ids) take one COPY per batch
- * (copyRows: pg-copy-streams on PostgreSQL, /dev/blob on PGlite), those a later row updates one
- * multi-row INSERT ... ON CONFLICT (unnest of one array per column). The deferred checks come out a
+ * time, one COPY per batch (copyRows: pg-copy-streams on PostgreSQL, /dev/blob on PGlite): every table
+ * is only ever appended to (a version or fact read back is the last one written), but the set's ids,
+ * which a file's ids join by one INSERT ... SELECT when the file ends. The deferred checks come out a
  * batch at a time with each reference already resolved against the set's ids by a join, so the process
  * holds a batch, never the set.
  *
@@ -35,8 +35,13 @@ export async function createSetMemoryTables(db: Db): Promise<void> {
   // Ids, hashes and keys are only compared for equality here (nothing is ordered by them), and the C
   // collation compares bytes: the same answers, for less than a locale's comparison costs.
   await sql`create temporary table lead_etl_set_id (type text not null, id text collate "C" not null, key text not null, primary key (type, id))`.execute(db);
-  await sql`create temporary table lead_etl_set_version (type text not null, key text not null, version text not null, primary key (type, key))`.execute(db);
-  await sql`create temporary table lead_etl_set_fact (kind text not null, id text not null, fact text not null, primary key (kind, id))`.execute(db);
+  // A record's versions and facts only ever go in, a batch at a time by COPY: an upsert would take its
+  // rows as array parameters, which the client spent seconds serializing at each big file's end. Of a
+  // key's rows the last one written (`seq`, numbered as they are sent) has its current value.
+  await sql`create temporary table lead_etl_set_version (type text not null, key text collate "C" not null, seq int not null, version text not null)`.execute(db);
+  await sql`create index lead_etl_set_version_keys on lead_etl_set_version (type, key, seq)`.execute(db);
+  await sql`create temporary table lead_etl_set_fact (kind text not null, id text collate "C" not null, seq int not null, fact text not null)`.execute(db);
+  await sql`create index lead_etl_set_fact_ids on lead_etl_set_fact (kind, id, seq)`.execute(db);
   await sql`create temporary table lead_etl_set_deferred (
     seq bigint generated always as identity primary key, date text not null, kind text not null, file int not null, line int not null,
     col text, to_type text, ref_id text, rule int, vals text, sent_before boolean)`.execute(db);
@@ -48,8 +53,11 @@ export async function createSetMemoryTables(db: Db): Promise<void> {
   await sql`create temporary table lead_etl_set_produced (file int not null, id text collate "C" not null, line int not null)`.execute(db);
   await sql`create index lead_etl_set_produced_lines on lead_etl_set_produced using brin (file, line) with (pages_per_range = 16)`.execute(db);
   await sql`create temporary table lead_etl_set_produced_later (file int not null, line int not null, id text collate "C" not null)`.execute(db);
-  // Read once per file, whole (the repeats), and for the lines of error findings: no index to keep up while a million rows go in.
-  await sql`create temporary table lead_etl_set_line (file int not null, line int not null, hash text collate "C" not null, key text collate "C" not null)`.execute(db);
+  // Read once per file (the repeats), and for the lines of error findings: no index to keep up while a
+  // million rows go in. `hash_seen`, `key_seen`: the line's hash or record key may be an earlier line's
+  // (a Bloom filter of the file's, in the process, said so); a repeat is always one of those lines.
+  await sql`create temporary table lead_etl_set_line (
+    file int not null, line int not null, hash text collate "C" not null, key text collate "C" not null, hash_seen boolean not null, key_seen boolean not null)`.execute(db);
 }
 
 export async function dropSetMemoryTables(db: Db): Promise<void> {
@@ -108,6 +116,12 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
     for (let at = 0; at < rows; at += 1) text += line(at);
     return send(copyRows(db, table, columns, [Buffer.from(text, 'utf8')]));
   };
+  // The open files' Bloom filters of hashes and keys (a few megabytes a file, whatever its length), and
+  // whether a file has a line flagged (none: it repeats nothing, and the query is skipped).
+  const lineFilters = new Map<number, { readonly hashes: SeenFilter; readonly keys: SeenFilter }>();
+  const flagged = new Map<number, boolean>();
+  // Numbers the versions and facts as they are sent: of a key's rows, the last one is its value.
+  let sent = 0;
   // Files whose ids are all in, with the lines that repeat an id of an earlier line set aside (one
   // grouping of the file's ids); a file given more ids after is sealed again when next read.
   const sealed = new Set<number>();
@@ -208,24 +222,21 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
     },
     async rememberVersions(fileType, versions) {
       if (versions.length === 0) return;
-      await write(sql`
-        insert into lead_etl_set_version (type, key, version)
-        select ${fileType}, u.key, u.version from unnest(${versions.map(([key]) => key)}::text[], ${versions.map(([, v]) => versionText(v))}::text[]) as u(key, version)
-        on conflict (type, key) do update set version = excluded.version`);
+      const type = copyText(fileType);
+      await copy('lead_etl_set_version', ['type', 'key', 'seq', 'version'], versions.length, (at) => `${type}\t${copyText(versions[at]![0])}\t${(sent += 1)}\t${copyText(versionText(versions[at]![1]))}\n`);
       wrote('lead_etl_set_version', versions.length);
     },
     async versions(fileType, keys) {
       if (keys.length === 0) return new Map();
       await statistics('lead_etl_set_version');
-      const { rows } = await sql<{ key: string; version: string }>`select key, version from lead_etl_set_version where type = ${fileType} and key = any(${[...keys]}::text[])`.execute(db);
+      const { rows } = await sql<{ key: string; version: string }>`
+        select distinct on (key) key, version from lead_etl_set_version where type = ${fileType} and key = any(${[...keys]}::text[]) order by key, seq desc`.execute(db);
       return new Map(rows.map((r) => [r.key, versionOf(r.version)]));
     },
     async rememberFacts(kind, facts) {
       if (facts.length === 0) return;
-      await write(sql`
-        insert into lead_etl_set_fact (kind, id, fact)
-        select ${kind}, u.id, u.fact from unnest(${facts.map(([id]) => id)}::text[], ${facts.map(([, f]) => JSON.stringify(f))}::text[]) as u(id, fact)
-        on conflict (kind, id) do update set fact = excluded.fact`);
+      const named = copyText(kind);
+      await copy('lead_etl_set_fact', ['kind', 'id', 'seq', 'fact'], facts.length, (at) => `${named}\t${copyText(facts[at]![0])}\t${(sent += 1)}\t${copyText(JSON.stringify(facts[at]![1]))}\n`);
       wrote('lead_etl_set_fact', facts.length);
       if (kind !== 'balances') return;
       for (const [id, fact] of facts) {
@@ -235,7 +246,8 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
     async facts(kind, ids) {
       if (ids.length === 0) return new Map();
       await statistics('lead_etl_set_fact');
-      const { rows } = await sql<{ id: string; fact: string }>`select id, fact from lead_etl_set_fact where kind = ${kind} and id = any(${[...ids]}::text[])`.execute(db);
+      const { rows } = await sql<{ id: string; fact: string }>`
+        select distinct on (id) id, fact from lead_etl_set_fact where kind = ${kind} and id = any(${[...ids]}::text[]) order by id, seq desc`.execute(db);
       return new Map(rows.map((r) => [r.id, JSON.parse(r.fact) as Fact]));
     },
     peekFact(kind: FactKind, id: string): Fact | undefined {
@@ -287,17 +299,35 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
       async remember(file, lines) {
         if (lines.length === 0) return;
         const number = fileNo(file);
-        await copy('lead_etl_set_line', ['file', 'line', 'hash', 'key'], lines.length, (at) => {
+        // A file given lines after its repeats were read has lost its filters: each of those lines may repeat.
+        const after = flagged.has(number) && !lineFilters.has(number);
+        let filters = lineFilters.get(number);
+        if (!filters && !after) lineFilters.set(number, (filters = { hashes: new SeenFilter(), keys: new SeenFilter() }));
+        let any = false;
+        await copy('lead_etl_set_line', LINE_COLUMNS, lines.length, (at) => {
           const [line, hash, key] = lines[at]!;
-          return `${number}\t${line}\t${copyText(hash)}\t${copyText(key)}\n`;
+          const hashSeen = after || filters!.hashes.seen(hash);
+          const keySeen = key !== '' && (after || filters!.keys.seen(key));
+          any ||= hashSeen || keySeen;
+          return `${number}\t${line}\t${copyText(hash)}\t${copyText(key)}\t${hashSeen ? 't' : 'f'}\t${keySeen ? 't' : 'f'}\n`;
         });
+        flagged.set(number, (flagged.get(number) ?? false) || any);
       },
       async repeats(file) {
+        const number = fileNo(file);
+        lineFilters.delete(number);
+        if (!flagged.has(number)) flagged.set(number, false);
         // No statistics for this table: it has no index, so a plan reads it whole whatever they say.
         await settle();
-        // A line repeating an earlier one whole is named for that alone; of the others, one whose record an earlier one carries.
+        if (!flagged.get(number)) return [];
+        // A line repeating an earlier one whole is named for that alone; of the others, one whose record
+        // an earlier one carries. Only the lines whose hash is one a flagged line has, or whose hash is that
+        // of a line with a flagged key, can be either, and the window over them sees all the lines of
+        // each of their hashes and keys: the answer of the whole file, from a few lines of it.
         const { rows } = await sql<{ line: number; key: string; same_row: number | null; same_id: number | null }>`
-          with r as (select line, key, min(line) over (partition by hash) as same_row from lead_etl_set_line where file = ${fileNo(file)}::int),
+          with k as (select key from lead_etl_set_line where file = ${number}::int and key_seen),
+          h as (select hash from lead_etl_set_line where file = ${number}::int and (hash_seen or key in (select key from k))),
+          r as (select line, key, min(line) over (partition by hash) as same_row from lead_etl_set_line where file = ${number}::int and hash in (select hash from h)),
           u as (select line, key, min(line) over (partition by key) as same_id from r where line = same_row and key <> '')
           select line, key, same_row, null::int as same_id from r where line > same_row
           union all
@@ -316,6 +346,44 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
     },
   });
 }
+
+const LINE_COLUMNS = ['file', 'line', 'hash', 'key', 'hash_seen', 'key_seen'] as const;
+
+/**
+ * Whether a text may have been seen before, in a fixed 2 MB (a Bloom filter of 2^24 bits, 3 probes, from
+ * two 32-bit FNV-1a hashes): never a false no; a false yes for some 0.5% of texts after a million, more
+ * past that, which only makes the query that confirms them read more lines. By hand, as the probes and
+ * the setting are one step (a Bloom filter package hashes each text twice for that).
+ */
+export class SeenFilter {
+  private readonly bits = new Int32Array(SEEN_BITS >>> 5);
+
+  /** True if `text` may have been given before; from now on it has been. */
+  seen(text: string): boolean {
+    let a = 0x811c9dc5;
+    let b = 0x01000193;
+    for (let at = 0; at < text.length; at += 1) {
+      const c = text.charCodeAt(at);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+    }
+    b ^= b >>> 15;
+    b = Math.imul(b, 0x85ebca6b) | 1;
+    let before = true;
+    for (let probe = 0; probe < 3; probe += 1) {
+      const bit = (a + Math.imul(probe, b)) & (SEEN_BITS - 1);
+      const mask = 1 << (bit & 31);
+      const word = bit >>> 5;
+      if ((this.bits[word]! & mask) === 0) {
+        before = false;
+        this.bits[word]! |= mask;
+      }
+    }
+    return before;
+  }
+}
+
+const SEEN_BITS = 1 << 24;
 
 const DEFERRED_COLUMNS = ['date', 'kind', 'file', 'line', 'col', 'to_type', 'ref_id', 'rule', 'vals', 'sent_before'] as const;
 

@@ -119,8 +119,8 @@ describe.each(databaseKinds)('unknownIds of the pre-flight memory in temporary t
     const version = { at: 1000, atText: 'a', terminal: false, hash: 'h1', where: 'the file dated 2026-03-06' };
     const fact = { values: { type: 'deposit' }, terminal: false, fileDate: '2026-03-06', where: 'w', complete: true };
     // Rows put in behind the memory's back: it does not read a table for what it never wrote.
-    await sql`insert into lead_etl_set_version (type, key, version) values ('accounts', 'acc_1', ${JSON.stringify(version)})`.execute(db);
-    await sql`insert into lead_etl_set_fact (kind, id, fact) values ('balances', 'bal_1', ${JSON.stringify(fact)})`.execute(db);
+    await sql`insert into lead_etl_set_version (type, key, seq, version) values ('accounts', 'acc_1', 0, ${JSON.stringify(version)})`.execute(db);
+    await sql`insert into lead_etl_set_fact (kind, id, seq, fact) values ('balances', 'bal_1', 0, ${JSON.stringify(fact)})`.execute(db);
     for (const each of [memory, inMemory]) {
       expect(await each.versions('accounts', ['acc_1'])).toEqual(new Map());
       expect(await each.facts('balances', ['bal_1'])).toEqual(new Map());

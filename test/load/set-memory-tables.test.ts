@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
-import { createSetMemoryTables, dropSetMemoryTables, tableSetMemory } from '../../load/state/set-memory-tables.js';
+import { createSetMemoryTables, dropSetMemoryTables, SeenFilter, tableSetMemory } from '../../load/state/set-memory-tables.js';
 import { memorySetMemory, type Deferred, type SetMemory } from '../../transform/validation/set-memory.js';
 import { databaseKinds, freshDatabase, type FreshDatabase } from '../support/databases.js';
 
@@ -120,6 +120,39 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     expect(await lines.keysAt(file, [3, 6, 99])).toEqual(new Map([[3, 'txn_2'], [6, '']]));
   });
 
+  it('finds the repeats of a file as a map of every line would, from only the lines its filters flag', async () => {
+    // Few hashes and keys, so that most lines repeat one or the other, in batches as the pipeline sends them.
+    let seed = 7;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const lines: [number, string, string][] = [];
+    for (let line = 2; line < 2 + 3_000; line += 1) lines.push([line, `h${next(2_000)}`, next(5) === 0 ? '' : `k${next(2_500)}`]);
+    const expected: object[] = [];
+    const rows = new Map<string, number>();
+    const ids = new Map<string, number>();
+    for (const [line, hash, key] of lines) {
+      const sameRow = rows.get(hash);
+      if (sameRow !== undefined) {
+        expected.push({ line, key, sameRow });
+        continue;
+      }
+      rows.set(hash, line);
+      if (key === '') continue;
+      const sameId = ids.get(key);
+      if (sameId !== undefined) expected.push({ line, key, sameId });
+      else ids.set(key, line);
+    }
+    const file = '/b/2026-03-10_transactions_V1.csv';
+    for (let at = 0; at < lines.length; at += 700) await memory.lines!.remember(file, lines.slice(at, at + 700));
+    expect(await memory.lines!.repeats(file)).toEqual(expected);
+    expect(await memory.lines!.repeats(file)).toEqual(expected);
+    // Lines given after the repeats were read are each taken to repeat maybe, and checked all the same.
+    await memory.lines!.remember(file, [[3_100, 'h_new', 'k_new'], [3_101, lines[0]![1], 'k_other']]);
+    expect(await memory.lines!.repeats(file)).toEqual([...expected, { line: 3_101, key: 'k_other', sameRow: 2 }]);
+    const unique = '/b/2026-03-10_cards_V1.csv';
+    await memory.lines!.remember(unique, lines.map(([line], i) => [line, `u${i}`, `c${i}`] as const));
+    expect(await memory.lines!.repeats(unique)).toEqual([]);
+  });
+
   it('keeps a file\'s ids at their first line, joined with what the set knew before, until they join the set', async () => {
     const produced = memory.produced!;
     const file = '/b/2026-03-07_transactions_V1.csv';
@@ -219,5 +252,15 @@ describe.each(databaseKinds)('the pre-flight memory in temporary tables on %s', 
     const visible = async (on: Kysely<any>) => (await sql<{ t: string | null }>`select to_regclass('lead_etl_set_id')::text as t`.execute(on)).rows[0]!.t;
     expect(await visible(db)).not.toBeNull();
     if (kind === 'postgres') expect(await visible(fresh.database.db)).toBeNull();
+  });
+});
+
+describe('the filter that flags the lines a file may repeat', () => {
+  it('never says no to a text it was given, and rarely yes to one it was not', () => {
+    const filter = new SeenFilter();
+    const given = Array.from({ length: 200_000 }, (_, i) => `txn_${i.toString(36)}_${(i * 7919) % 1000}`);
+    expect(given.filter((text) => filter.seen(text)).length).toBeLessThan(200);
+    expect(given.every((text) => filter.seen(text))).toBe(true);
+    expect(Array.from({ length: 10_000 }, (_, i) => `other_${i}`).filter((text) => filter.seen(text)).length).toBeLessThan(50);
   });
 });
