@@ -50,7 +50,8 @@ export async function createSetMemoryTables(db: Db): Promise<void> {
   // all in) at next to no cost per row; a unique index on ids, to keep the first line of each, costs more
   // than the COPY itself. The first line of each id wins: when the file's ids are all in, the lines that
   // repeat an id of an earlier one go to lead_etl_set_produced_later (nearly always none), and reads skip them.
-  await sql`create temporary table lead_etl_set_produced (file int not null, id text collate "C" not null, line int not null)`.execute(db);
+  // `id_seen`: the id may be on an earlier line of the file (its Bloom filter said so), as every id that is is.
+  await sql`create temporary table lead_etl_set_produced (file int not null, id text collate "C" not null, line int not null, id_seen boolean not null)`.execute(db);
   await sql`create index lead_etl_set_produced_lines on lead_etl_set_produced using brin (file, line) with (pages_per_range = 16)`.execute(db);
   await sql`create temporary table lead_etl_set_produced_later (file int not null, line int not null, id text collate "C" not null)`.execute(db);
   // Read once per file (the repeats), and for the lines of error findings: no index to keep up while a
@@ -119,6 +120,8 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
   // The open files' Bloom filters of hashes and keys (a few megabytes a file, whatever its length), and
   // whether a file has a line flagged (none: it repeats nothing, and the query is skipped).
   const lineFilters = new Map<number, { readonly hashes: SeenFilter; readonly keys: SeenFilter }>();
+  // A file done gives its filters back, cleared for the next: files come one after the other.
+  const filters = new SeenFilters();
   const flagged = new Map<number, boolean>();
   // Numbers the versions and facts as they are sent: of a key's rows, the last one is its value.
   let sent = 0;
@@ -127,18 +130,30 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
   const sealed = new Set<number>();
   // The last line each file gave an id on, where reading its ids by line ranges stops (one number a file).
   const lastLines = new Map<number, number>();
+  // The files' ids as for their lines: a Bloom filter per open file (till it is published), whether
+  // it flagged any, and how many ids it was given.
+  const idFilters = new Map<number, SeenFilter>();
+  const idsFlagged = new Map<number, boolean>();
+  const idsGiven = new Map<number, number>();
   const seal = async (file: string) => {
     const number = fileNo(file);
     if (sealed.has(number)) return number;
-    await settle();
+    // Sent at once, one after the other: the session runs them in order, and the first read waits for them.
     // Pages a BRIN index has not summarized match every range: summarize those the file filled.
-    await sql`select brin_summarize_new_values('lead_etl_set_produced_lines')`.execute(db);
-    await sql`delete from lead_etl_set_produced_later where file = ${number}::int`.execute(db);
-    await sql`
-      insert into lead_etl_set_produced_later (file, line, id)
-      select p.file, p.line, p.id from lead_etl_set_produced p
-      join (select id, min(line) as first from lead_etl_set_produced where file = ${number}::int group by id having count(*) > 1) d on d.id = p.id
-      where p.file = ${number}::int and p.line > d.first`.execute(db);
+    await send(sql`select brin_summarize_new_values('lead_etl_set_produced_lines')`.execute(db));
+    await write(sql`delete from lead_etl_set_produced_later where file = ${number}::int`);
+    // Only an id a line was flagged for can be on an earlier line too; none flagged, none is.
+    if (idsFlagged.get(number)) {
+      await write(sql`
+        insert into lead_etl_set_produced_later (file, line, id)
+        select p.file, p.line, p.id from lead_etl_set_produced p
+        join (
+          select id, min(line) as first from lead_etl_set_produced
+          where file = ${number}::int and id in (select id from lead_etl_set_produced where file = ${number}::int and id_seen)
+          group by id having count(*) > 1
+        ) d on d.id = p.id
+        where p.file = ${number}::int and p.line > d.first`);
+    }
     sealed.add(number);
     return number;
   };
@@ -262,7 +277,19 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
         let last = lastLines.get(number) ?? 0;
         for (const [, line] of ids) if (line > last) last = line;
         lastLines.set(number, last);
-        await copy('lead_etl_set_produced', ['file', 'id', 'line'], ids.length, (at) => `${number}\t${copyText(ids[at]![0])}\t${ids[at]![1]}\n`);
+        // A file given ids after it was published has lost its filter: each of those may be on an earlier line.
+        const after = idsGiven.has(number) && !idFilters.has(number);
+        let filter = idFilters.get(number);
+        if (!filter && !after) idFilters.set(number, (filter = filters.take()));
+        let any = false;
+        await copy('lead_etl_set_produced', PRODUCED_COLUMNS, ids.length, (at) => {
+          const [id, line] = ids[at]!;
+          const seen = after || filter!.seen(id);
+          any ||= seen;
+          return `${number}\t${copyText(id)}\t${line}\t${seen ? 't' : 'f'}\n`;
+        });
+        idsFlagged.set(number, (idsFlagged.get(number) ?? false) || any);
+        idsGiven.set(number, (idsGiven.get(number) ?? 0) + ids.length);
         wrote('lead_etl_set_produced', ids.length);
       },
       async *ofFile(file, fileType, batchSize) {
@@ -270,29 +297,39 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
         const number = await seal(file);
         const last = lastLines.get(number);
         if (last === undefined) return;
+        // Ordered by id as the file's other text is (the column's C collation is for equality only).
+        const read = (from: number) => sql<{ id: string; line: number; key: string | null }>`
+          select p.id, p.line, s.key from lead_etl_set_produced p
+          left join lead_etl_set_id s on s.type = ${fileType} and s.id = p.id
+          where p.file = ${number}::int and p.line >= ${from} and p.line < ${from + batchSize}
+            and not exists (select 1 from lead_etl_set_produced_later l where l.file = p.file and l.line = p.line and l.id = p.id)
+          order by p.line, p.id collate "default"`.execute(db);
+        // The next batch is asked for before this one is handed over: the server reads it while the caller
+        // works through this one (two batches at most in hand).
+        let next = read(0);
         for (let from = 0; from <= last; from += batchSize) {
-          // Ordered by id as the file's other text is (the column's C collation is for equality only).
-          const { rows } = await sql<{ id: string; line: number; key: string | null }>`
-            select p.id, p.line, s.key from lead_etl_set_produced p
-            left join lead_etl_set_id s on s.type = ${fileType} and s.id = p.id
-            where p.file = ${number}::int and p.line >= ${from} and p.line < ${from + batchSize}
-              and not exists (select 1 from lead_etl_set_produced_later l where l.file = p.file and l.line = p.line and l.id = p.id)
-            order by p.line, p.id collate "default"`.execute(db);
+          const { rows } = await next;
+          if (from + batchSize <= last) {
+            next = read(from + batchSize);
+            next.catch(() => undefined);
+          }
           if (rows.length > 0) yield rows.map((r) => [r.id, Number(r.line), r.key ?? undefined] as const);
         }
       },
       async publish(file, fileType, key) {
-        await settle();
         const number = await seal(file);
+        filters.give(idFilters.get(number));
+        idFilters.delete(number);
         // Each id once (the later lines of one are skipped), none the set knew: a plain insert, which
-        // costs less than one that meets and skips conflicts.
-        const made = await sql`
+        // costs less than one that meets and skips conflicts. Not waited for, as the other writes: the
+        // next read waits for it. Taken to add every id given, for when to analyze the table.
+        await write(sql`
           insert into lead_etl_set_id (type, id, key)
           select ${fileType}, p.id, ${key} from lead_etl_set_produced p
           where p.file = ${number}::int
             and not exists (select 1 from lead_etl_set_produced_later l where l.file = p.file and l.line = p.line and l.id = p.id)
-            and not exists (select 1 from lead_etl_set_id s where s.type = ${fileType} and s.id = p.id)`.execute(db);
-        wrote('lead_etl_set_id', Number(made.numAffectedRows ?? 0));
+            and not exists (select 1 from lead_etl_set_id s where s.type = ${fileType} and s.id = p.id)`);
+        wrote('lead_etl_set_id', idsGiven.get(number) ?? 0);
       },
     },
     lines: {
@@ -301,13 +338,13 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
         const number = fileNo(file);
         // A file given lines after its repeats were read has lost its filters: each of those lines may repeat.
         const after = flagged.has(number) && !lineFilters.has(number);
-        let filters = lineFilters.get(number);
-        if (!filters && !after) lineFilters.set(number, (filters = { hashes: new SeenFilter(), keys: new SeenFilter() }));
+        let open = lineFilters.get(number);
+        if (!open && !after) lineFilters.set(number, (open = { hashes: filters.take(), keys: filters.take() }));
         let any = false;
         await copy('lead_etl_set_line', LINE_COLUMNS, lines.length, (at) => {
           const [line, hash, key] = lines[at]!;
-          const hashSeen = after || filters!.hashes.seen(hash);
-          const keySeen = key !== '' && (after || filters!.keys.seen(key));
+          const hashSeen = after || open!.hashes.seen(hash);
+          const keySeen = key !== '' && (after || open!.keys.seen(key));
           any ||= hashSeen || keySeen;
           return `${number}\t${line}\t${copyText(hash)}\t${copyText(key)}\t${hashSeen ? 't' : 'f'}\t${keySeen ? 't' : 'f'}\n`;
         });
@@ -315,6 +352,8 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
       },
       async repeats(file) {
         const number = fileNo(file);
+        const open = lineFilters.get(number);
+        filters.give(open?.hashes, open?.keys);
         lineFilters.delete(number);
         if (!flagged.has(number)) flagged.set(number, false);
         // No statistics for this table: it has no index, so a plan reads it whole whatever they say.
@@ -347,43 +386,57 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
   });
 }
 
+const PRODUCED_COLUMNS = ['file', 'id', 'line', 'id_seen'] as const;
 const LINE_COLUMNS = ['file', 'line', 'hash', 'key', 'hash_seen', 'key_seen'] as const;
 
 /**
- * Whether a text may have been seen before, in a fixed 2 MB (a Bloom filter of 2^24 bits, 3 probes, from
- * two 32-bit FNV-1a hashes): never a false no; a false yes for some 0.5% of texts after a million, more
- * past that, which only makes the query that confirms them read more lines. By hand, as the probes and
- * the setting are one step (a Bloom filter package hashes each text twice for that).
+ * Whether a text may have been seen before, in a fixed 2 MB: a Bloom filter of 2^24 bits whose 3 probes
+ * of a text fall in one 32-bit word (one cache line to touch, not three), from a 32-bit FNV-1a hash.
+ * Never a false no; a false yes for some 0.3% of texts after a million, more past that, which only makes
+ * the query that confirms them read more lines. By hand: the probes and the setting are one step here,
+ * where a Bloom filter package hashes each text twice (a test, then an add) over three words.
  */
 export class SeenFilter {
-  private readonly bits = new Int32Array(SEEN_BITS >>> 5);
+  private readonly words = new Int32Array(SEEN_BITS >>> 5);
+
+  clear(): void {
+    this.words.fill(0);
+  }
 
   /** True if `text` may have been given before; from now on it has been. */
   seen(text: string): boolean {
     let a = 0x811c9dc5;
-    let b = 0x01000193;
-    for (let at = 0; at < text.length; at += 1) {
-      const c = text.charCodeAt(at);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-    }
-    b ^= b >>> 15;
-    b = Math.imul(b, 0x85ebca6b) | 1;
-    let before = true;
-    for (let probe = 0; probe < 3; probe += 1) {
-      const bit = (a + Math.imul(probe, b)) & (SEEN_BITS - 1);
-      const mask = 1 << (bit & 31);
-      const word = bit >>> 5;
-      if ((this.bits[word]! & mask) === 0) {
-        before = false;
-        this.bits[word]! |= mask;
-      }
-    }
-    return before;
+    for (let at = 0; at < text.length; at += 1) a = Math.imul(a ^ text.charCodeAt(at), 0x01000193);
+    // The word from the hash's bits, the three bits in it from a mix of them (murmur3's finalizer).
+    let b = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
+    b = Math.imul(b ^ (b >>> 13), 0xc2b2ae35);
+    b ^= b >>> 16;
+    const word = a & ((SEEN_BITS >>> 5) - 1);
+    const mask = (1 << (b & 31)) | (1 << ((b >>> 5) & 31)) | (1 << ((b >>> 10) & 31));
+    const had = this.words[word]!;
+    this.words[word] = had | mask;
+    return (had & mask) === mask;
   }
 }
 
 const SEEN_BITS = 1 << 24;
+
+/** Filters given back by the files done, for the next ones: a new 2 MB a file cost more than its probes. */
+class SeenFilters {
+  private readonly spare: SeenFilter[] = [];
+
+  take(): SeenFilter {
+    return this.spare.pop() ?? new SeenFilter();
+  }
+
+  give(...done: (SeenFilter | undefined)[]): void {
+    for (const filter of done) {
+      if (!filter) continue;
+      filter.clear();
+      this.spare.push(filter);
+    }
+  }
+}
 
 const DEFERRED_COLUMNS = ['date', 'kind', 'file', 'line', 'col', 'to_type', 'ref_id', 'rule', 'vals', 'sent_before'] as const;
 
