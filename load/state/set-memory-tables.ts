@@ -117,7 +117,7 @@ export function tableSetMemory(db: Db, options: { readonly peek?: number; readon
     for (let at = 0; at < rows; at += 1) text += line(at);
     return send(copyRows(db, table, columns, [Buffer.from(text, 'utf8')]));
   };
-  // The open files' Bloom filters of hashes and keys (a few megabytes a file, whatever its length), and
+  // The open files' Bloom filters of hashes and keys (a megabyte each, whatever the file's length), and
   // whether a file has a line flagged (none: it repeats nothing, and the query is skipped).
   const lineFilters = new Map<number, { readonly hashes: SeenFilter; readonly keys: SeenFilter }>();
   // A file done gives its filters back, cleared for the next: files come one after the other.
@@ -390,10 +390,10 @@ const PRODUCED_COLUMNS = ['file', 'id', 'line', 'id_seen'] as const;
 const LINE_COLUMNS = ['file', 'line', 'hash', 'key', 'hash_seen', 'key_seen'] as const;
 
 /**
- * Whether a text may have been seen before, in a fixed 2 MB: a Bloom filter of 2^24 bits whose 3 probes
+ * Whether a text may have been seen before, in a fixed 1 MB: a Bloom filter of 2^23 bits whose 3 probes
  * of a text fall in one 32-bit word (one cache line to touch, not three), from a 32-bit FNV-1a hash.
- * Never a false no; a false yes for some 0.3% of texts after a million, more past that, which only makes
- * the query that confirms them read more lines. By hand: the probes and the setting are one step here,
+ * Never a false no; a false yes for some 1.5% of a million texts (3% at the millionth), more past that,
+ * which only makes the query that confirms them read more lines. By hand: the probes and the setting are one step here,
  * where a Bloom filter package hashes each text twice (a test, then an add) over three words.
  */
 export class SeenFilter {
@@ -419,9 +419,9 @@ export class SeenFilter {
   }
 }
 
-const SEEN_BITS = 1 << 24;
+const SEEN_BITS = 1 << 23;
 
-/** Filters given back by the files done, for the next ones: a new 2 MB a file cost more than its probes. */
+/** Filters given back by the files done, for the next ones: a new megabyte a file cost more than its probes. */
 class SeenFilters {
   private readonly spare: SeenFilter[] = [];
 
