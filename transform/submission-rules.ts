@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { ActivityWindow } from '../core/file-date.js';
 import type { FileTypeSpec } from './file-type-spec.js';
 import type { ProblemLog } from './problem-log.js';
+import { isoInstantMillis } from './timestamp-text.js';
 
 /**
  * Lead's four submission rules as one stage between mapping and writing, chosen by the file type's
@@ -54,23 +54,29 @@ const ALWAYS_EXCLUDED = ['generated_at', 'effective_at'];
 /**
  * The record's content as Lead sees it, without the columns that change on every send: the sha256 of
  * the JSON of its [column, value] pairs. The state store keeps it, so its bytes never change; the JSON
- * is put together from each spec's column names, quoted once, instead of an array of pairs per row.
+ * is put together from each spec's column names, quoted once, instead of an array of pairs per row,
+ * and a value JSON would write as it is (the usual one) is quoted without a call to JSON.stringify.
  */
 export function canonicalHash(spec: FileTypeSpec, values: readonly string[]): string {
   let hashed = hashedColumns.get(spec);
   if (!hashed) {
     const excluded = new Set([...ALWAYS_EXCLUDED, ...(spec.hashExcludes ?? [])]);
-    hashed = spec.columns.flatMap((c, at) => (excluded.has(c.name) ? [] : [{ at, opening: `[${JSON.stringify(c.name)},` }]));
+    const kept = spec.columns.flatMap((c, at) => (excluded.has(c.name) ? [] : [{ at, name: c.name }]));
+    hashed = kept.map(({ at, name }, i) => ({ at, opening: `${i === 0 ? '[' : ','}[${JSON.stringify(name)},` }));
     hashedColumns.set(spec, hashed);
   }
-  let json = '[';
+  let json = hashed.length === 0 ? '[' : '';
   for (let i = 0; i < hashed.length; i += 1) {
     const column = hashed[i]!;
-    json += `${i === 0 ? '' : ','}${column.opening}${JSON.stringify(values[column.at] ?? '')}]`;
+    const value = values[column.at] ?? '';
+    json += `${column.opening}${JSON_ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`}]`;
   }
   // One-shot: the same sha256 without a Hash object per record.
   return hash('sha256', `${json}]`, 'hex');
 }
+
+/** What JSON.stringify writes other than as it is: quote, backslash, controls, and surrogates (lone ones escaped). */
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 const hashedColumns = new WeakMap<FileTypeSpec, ReadonlyArray<{ readonly at: number; readonly opening: string }>>();
 
@@ -111,6 +117,7 @@ export async function* applySubmissionRule(records: AsyncIterable<Iterable<Mappe
   let previousId: string | undefined;
   let batch: MappedRecord[] = [];
   const size = ctx.batchSize ?? 500;
+  const instants = instantsOf(ctx);
   for await (const some of records) {
     for (const record of some) {
       // Queries return rows ordered by record id, so a duplicate is always next to its twin.
@@ -121,19 +128,30 @@ export async function* applySubmissionRule(records: AsyncIterable<Iterable<Mappe
       previousId = record.recordId;
       batch.push(record);
       if (batch.length >= size) {
-        const kept = await decide(batch, ctx);
+        const kept = await decide(batch, ctx, instants);
         batch = [];
         if (kept.length > 0) yield kept;
       }
     }
   }
   if (batch.length > 0) {
-    const kept = await decide(batch, ctx);
+    const kept = await decide(batch, ctx, instants);
     if (kept.length > 0) yield kept;
   }
 }
 
-async function decide(batch: readonly MappedRecord[], ctx: RuleContext): Promise<string[][]> {
+/** The instants every record of a file is compared with, as epoch milliseconds, read once per file. */
+interface RuleInstants {
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly asOf: number;
+}
+
+function instantsOf(ctx: RuleContext): RuleInstants {
+  return { windowStart: ctx.window.start.toMillis(), windowEnd: ctx.window.end.toMillis(), asOf: isoInstantMillis(ctx.asOfText) };
+}
+
+async function decide(batch: readonly MappedRecord[], ctx: RuleContext, instants: RuleInstants): Promise<string[][]> {
   const { spec, notices } = ctx;
   const note = (id: string) => {
     if (notices.examples.length < 10) notices.examples.push(id);
@@ -144,11 +162,13 @@ async function decide(batch: readonly MappedRecord[], ctx: RuleContext): Promise
       return batch.map((r) => r.values);
     case 'new-only': {
       const prior = await ctx.lookup(spec.id, batch.map((r) => r.recordId));
-      return batch.filter((r) => {
-        if (!prior.has(r.recordId)) return true;
-        notices.alreadySent += 1;
-        return false;
-      }).map((r) => r.values);
+      const kept: string[][] = [];
+      for (let i = 0; i < batch.length; i += 1) {
+        const r = batch[i]!;
+        if (prior.has(r.recordId)) notices.alreadySent += 1;
+        else kept.push(r.values);
+      }
+      return kept;
     }
     case 'updates-only': {
       const target = ctx.updatesFileType ?? spec.id;
@@ -197,13 +217,17 @@ async function decide(batch: readonly MappedRecord[], ctx: RuleContext): Promise
           continue;
         }
         if (at >= 0) {
-          const lastAt = last?.effectiveAt ? DateTime.fromISO(last.effectiveAt).toMillis() : undefined;
-          const moved = effectiveAtFor(r.values[at] ?? '', lastAt, ctx);
-          if (moved.text !== r.values[at]) {
+          const lastAt = last?.effectiveAt ? isoInstantMillis(last.effectiveAt) : undefined;
+          const text = r.values[at] ?? '';
+          const millis = isoInstantMillis(text);
+          // NaN (a text luxon finds invalid) is neither in the window nor after anything: it is stamped.
+          const keepsItsTime = keepsTime(millis, lastAt, instants);
+          const written = keepsItsTime ? text : ctx.asOfText;
+          if (written !== r.values[at]) {
             notices.effectiveAtMoved += 1;
-            r.values[at] = moved.text;
+            r.values[at] = written;
           }
-          if (last?.effectiveAt && lastAt !== undefined && moved.millis <= lastAt) {
+          if (last?.effectiveAt && lastAt !== undefined && (keepsItsTime ? millis : instants.asOf) <= lastAt) {
             ctx.problems.add({ fileType: spec.id, line: r.line, recordId: r.recordId, column: spec.effectiveAtColumn!, rule: 'effective_at.not_after_last', message: `must be later than ${last.effectiveAt}, the effective_at of the version already sent` });
             continue;
           }
@@ -219,11 +243,8 @@ async function decide(batch: readonly MappedRecord[], ctx: RuleContext): Promise
  * Lead checks every timestamp falls in T-1 and that a re-sent record's effective_at strictly increases.
  * A change the ledger dates inside the window keeps its time; one it dates earlier (first send of an old
  * record, or a change the ledger does not timestamp) is stamped with the end of T-1, when it was observed.
+ * Instants are epoch milliseconds read from the ISO text once (isoInstantMillis), not DateTimes.
  */
-function effectiveAtFor(text: string, last: number | undefined, ctx: RuleContext): { text: string; millis: number } {
-  // Each timestamp is parsed once: a day re-sending many changed records compares them all.
-  const value = DateTime.fromISO(text, { setZone: true });
-  const inWindow = value.isValid && value >= ctx.window.start && value < ctx.window.end;
-  const afterLast = last === undefined || (value.isValid && value.toMillis() > last);
-  return inWindow && afterLast ? { text, millis: value.toMillis() } : { text: ctx.asOfText, millis: DateTime.fromISO(ctx.asOfText).toMillis() };
+function keepsTime(millis: number, last: number | undefined, instants: RuleInstants): boolean {
+  return millis >= instants.windowStart && millis < instants.windowEnd && (last === undefined || millis > last);
 }

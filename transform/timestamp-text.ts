@@ -144,15 +144,17 @@ const LAST_MS = daysFromCivil(10000, 1, 1) * DAY_MS;
  * The instant of `YYYY-MM-DD[T ]HH:MM:SS[.fraction](Z|±HH[[:]MM])`, the shape PostgreSQL and Lead's files
  * write, read the way luxon's fromISO reads it (milliseconds: the fraction's first three digits, floored);
  * undefined for any other shape or an out-of-range field, which luxon then judges. PostgreSQL's offset
- * with seconds (`±HH:MM:SS`), which luxon does not read, is read here too, as pg read it into a Date.
+ * with seconds (`±HH:MM:SS`), which luxon does not read, is read here too, as pg read it into a Date;
+ * neither it nor a space for the `T` is with `luxonShapesOnly`, for a caller that must find invalid
+ * what luxon's fromISO finds invalid.
  */
-export function readIsoInstant(text: string): number | undefined {
+export function readIsoInstant(text: string, luxonShapesOnly = false): number | undefined {
   if (text.length < 20) return undefined;
   const year = digits(text, 0, 4);
   const month = text.charCodeAt(4) === 45 ? digits(text, 5, 2) : -1;
   const day = text.charCodeAt(7) === 45 ? digits(text, 8, 2) : -1;
   const separator = text.charCodeAt(10);
-  if (separator !== 84 /* T */ && separator !== 32 /* space */) return undefined;
+  if (separator !== 84 /* T */ && (separator !== 32 /* space */ || luxonShapesOnly)) return undefined;
   const hour = digits(text, 11, 2);
   const minute = text.charCodeAt(13) === 58 ? digits(text, 14, 2) : -1;
   const second = text.charCodeAt(16) === 58 ? digits(text, 17, 2) : -1;
@@ -184,7 +186,7 @@ export function readIsoInstant(text: string): number | undefined {
     const minutes = rest === text.length ? 0 : digits(text, rest, 2);
     let seconds = 0;
     if (rest + 2 < text.length) {
-      if (text.charCodeAt(rest - 1) !== 58 || text.charCodeAt(rest + 2) !== 58 || rest + 5 !== text.length) return undefined;
+      if (luxonShapesOnly || text.charCodeAt(rest - 1) !== 58 || text.charCodeAt(rest + 2) !== 58 || rest + 5 !== text.length) return undefined;
       seconds = digits(text, rest + 3, 2);
       if (seconds < 0 || seconds > 59) return undefined;
     } else if (rest !== text.length && rest + 2 !== text.length) {
@@ -195,6 +197,15 @@ export function readIsoInstant(text: string): number | undefined {
   }
   const local = daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
   return local - offset * 1000;
+}
+
+/**
+ * `DateTime.fromISO(text).toMillis()` (NaN for a text luxon finds invalid) without a DateTime for the
+ * texts lead-etl writes and stores; any other shape is luxon's to read.
+ */
+export function isoInstantMillis(text: string): number {
+  const millis = readIsoInstant(text, true);
+  return millis !== undefined ? millis : DateTime.fromISO(text).toMillis();
 }
 
 export const isDigit = (code: number) => code >= 48 && code <= 57;

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { isCalendarDate, readIsoInstant, timestampFormatter } from '../../transform/timestamp-text.js';
+import { isCalendarDate, isoInstantMillis, readIsoInstant, timestampFormatter } from '../../transform/timestamp-text.js';
 
 /** What lead-etl wrote before the fast path, and still writes for what the fast path leaves to luxon. */
 function luxon(value: Date | string, zone: string): string | undefined {
@@ -89,6 +89,19 @@ describe('timestamps written without a DateTime per cell', () => {
     expect(readIsoInstant('2026-03-05T09:30:00-06:00')).toBe(Date.UTC(2026, 2, 5, 15, 30));
     expect(readIsoInstant('2026-03-05 15:30:00.123456+00')).toBe(Date.UTC(2026, 2, 5, 15, 30, 0, 123));
     expect(readIsoInstant('2026-03-05T09:30-06:00')).toBeUndefined();
+  });
+
+  it('reads an instant as luxon fromISO does, NaN where luxon finds the text invalid (issue 10: the submission rules use it)', () => {
+    const texts = [
+      '2026-03-05T09:30:00-06:00', '2026-03-05T09:30:00.5-06:00', '2026-03-05T09:30:00.123456789-06:00', '2026-03-05T15:30:00.000Z',
+      '2026-03-05T09:30:00-0600', '2026-03-05T09:30:00-06', '2026-03-05T09:30:00+14:00', '2026-02-29T09:30:00Z', '2024-02-29T23:59:59.999Z',
+      '0001-01-01T00:00:00Z', '9999-12-31T23:59:59+00:00', '2026-03-08T02:30:00-06:00', '2026-11-01T01:30:00-05:00',
+      // Shapes luxon reads differently from readIsoInstant, or not at all: luxon's answer either way.
+      '2026-03-05 09:30:00-06:00', '2026-03-05T09:30:00-05:50:36', '2026-03-05t09:30:00Z', '2026-03-05T09:30:00z', '2026-03-05T09:30:00,5Z',
+      '2026-03-05T09:30-06:00', '2026-03-05T09:30:00', '2026-03-05T24:00:00Z', '2026-03-05T09:30:00+24:00', '20260305T093000Z',
+      '+012026-03-05T09:30:00Z', '2026-03-05T09:30:00Z[America/Chicago]', '', 'bogus', '2026-13-05T09:30:00Z', ' 2026-03-05T09:30:00Z',
+    ];
+    for (const text of texts) expect(isoInstantMillis(text), text).toBe(DateTime.fromISO(text).toMillis());
   });
 
   it('knows calendar dates as luxon does', () => {
