@@ -99,7 +99,9 @@ describe('writeLeadCsv', () => {
   it('writes a file of many batches byte for byte as one csv-stringify pass would, header once, every line ended', async () => {
     const path = join(dir, 'batches.csv');
     const header = ['id', 'note'];
-    const lines = Array.from({ length: 1000 }, (_, i) => [`id_${i}`, i % 255 === 0 ? `a|b "${i}"\nc` : i % 2 ? '' : `n${i}`]);
+    // Values csv-stringify quotes or may (delimiter, quote, line ends), and plain ones, mixed in a batch.
+    const odd = ['a|b', 'say "hi"', 'two\nlines', 'cr\ronly', 'crlf\r\n', '|', '"', 'ünï ✓ 🏦', ' padded ', '=1+2', '-3', 'tab\there'];
+    const lines = Array.from({ length: 1000 }, (_, i) => i % 97 === 1 ? [`id_${i}`] : i % 89 === 1 ? [`id_${i}`, 'x', 'past the header'] : [`id_${i}`, i % 255 === 0 ? `a|b "${i}"\nc` : i % 7 === 0 ? odd[i % odd.length]! : i % 2 ? '' : `n${i}`]);
     // Batches of every size, an empty one among them, as the stages before the writer hand them on.
     async function* rows() {
       for (let at = 0, size = 0; at < lines.length; at += size, size = (size * 7 + 3) % 300) yield lines.slice(at, at + size);
