@@ -14,7 +14,8 @@ export interface MapContext extends Omit<FormatContext, 'row'> {
   readonly generatedAt: string;
 }
 
-export type MappedRow = { ok: true; recordId: string; values: string[] } | { ok: false; problems: RowProblem[] };
+/** A good row is the record the submission rule takes as it is (MappedRecord), its line with it. */
+export type MappedRow = { ok: true; line: number; recordId: string; values: string[] } | { ok: false; problems: RowProblem[] };
 
 /**
  * Value maps turn the partner's vocabulary into Lead's: the query returns the map's `source` column
@@ -90,7 +91,7 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
         values[i] = '';
       }
     }
-    return problems ? { ok: false, problems } : { ok: true, recordId, values };
+    return problems ? { ok: false, problems } : { ok: true, line, recordId, values };
   };
 }
 

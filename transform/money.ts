@@ -50,45 +50,44 @@ export function minorDigits(currencyCode: string): number {
 
 // ---- Decimal text ---------------------------------------------------------------------------------------
 
-/**
- * Where the parts of a plain decimal (`-0012.3400`) are, found by one scan: an optional sign, digits, and
- * an optional fraction of one or more digits. Undefined for anything else (`1e3`, `12,50`, ` 1`, `.5`).
- */
-interface DecimalShape {
-  /** Index of the first digit of the whole part (after the sign). */
-  readonly whole: number;
-  /** Index of the `.`, or the text's length when there is none. */
-  readonly dot: number;
-}
-
 const ZERO_CODE = 48;
 const NINE_CODE = 57;
 const isDigit = (code: number) => code >= ZERO_CODE && code <= NINE_CODE;
 
-function shapeOf(text: string, allowPlus: boolean): DecimalShape | undefined {
-  const first = text.charCodeAt(0);
-  const whole = first === 45 /* - */ || (allowPlus && first === 43) /* + */ ? 1 : 0;
+/**
+ * Where the `.` of a plain decimal (`-0012.3400`) is, found by one scan: an optional sign, digits, and
+ * an optional fraction of one or more digits. The text's length when there is no `.`; -1 for anything
+ * else (`1e3`, `12,50`, ` 1`, `.5`). A number, not an object: it runs for every money cell.
+ */
+function dotOf(text: string, allowPlus: boolean): number {
+  const whole = wholeOf(text, allowPlus);
   let i = whole;
   while (i < text.length && isDigit(text.charCodeAt(i))) i += 1;
-  if (i === whole) return undefined;
+  if (i === whole) return -1;
   const dot = i;
-  if (i === text.length) return { whole, dot };
-  if (text.charCodeAt(i) !== 46 /* . */) return undefined;
+  if (i === text.length) return dot;
+  if (text.charCodeAt(i) !== 46 /* . */) return -1;
   i += 1;
-  if (i === text.length) return undefined;
+  if (i === text.length) return -1;
   while (i < text.length && isDigit(text.charCodeAt(i))) i += 1;
-  return i === text.length ? { whole, dot } : undefined;
+  return i === text.length ? dot : -1;
+}
+
+/** Index of the first digit of the whole part (after the sign). */
+function wholeOf(text: string, allowPlus: boolean): number {
+  const first = text.charCodeAt(0);
+  return first === 45 /* - */ || (allowPlus && first === 43) /* + */ ? 1 : 0;
 }
 
 /** Whether text is a plain decimal number: `-12.50`, `7`, `0.001` (no `+`, no exponent, no separators). */
 export function isPlainDecimal(text: string): boolean {
-  return shapeOf(text, false) !== undefined;
+  return dotOf(text, false) >= 0;
 }
 
 /** The number of decimals a plain decimal is written with (`11.500` has 3); undefined when it is not one. */
 export function decimalsOf(text: string): number | undefined {
-  const shape = shapeOf(text, false);
-  return shape === undefined ? undefined : shape.dot === text.length ? 0 : text.length - shape.dot - 1;
+  const dot = dotOf(text, false);
+  return dot < 0 ? undefined : dot === text.length ? 0 : text.length - dot - 1;
 }
 
 function allZeros(text: string, from: number, to: number): boolean {
@@ -123,17 +122,17 @@ export function moneyText(value: unknown, digits: number, excess: ExcessPrecisio
     return { problem: 'float', detail: 'arrived as a JS number; return money as numeric or text from the query' };
   }
   const text = typeof value === 'bigint' ? value.toString() : typeof value === 'string' ? trimmed(value) : undefined;
-  const shape = text === undefined ? undefined : shapeOf(text, true);
-  if (text === undefined || shape === undefined) return { problem: 'not-decimal', detail: 'is not a plain decimal number' };
-  const fraction = shape.dot === text.length ? 0 : text.length - shape.dot - 1;
-  const kept = shape.dot + 1 + digits;
+  const dot = text === undefined ? -1 : dotOf(text, true);
+  if (text === undefined || dot < 0) return { problem: 'not-decimal', detail: 'is not a plain decimal number' };
+  const fraction = dot === text.length ? 0 : text.length - dot - 1;
+  const kept = dot + 1 + digits;
   if (fraction > digits && !allZeros(text, kept, text.length)) {
     if (excess === 'error') {
       return { problem: 'precision', detail: `has ${fraction} decimals, more than the currency's ${digits}` };
     }
     return withoutNegativeZero(new Dec(text.charCodeAt(0) === 43 ? text.slice(1) : text).round(digits, ROUND_HALF_EVEN).toFixed(digits));
   }
-  return normalized(text, shape, fraction, digits);
+  return normalized(text, wholeOf(text, true), dot, fraction, digits);
 }
 
 /** The text without surrounding white space; the ledger's usual text has none, and is returned as it is. */
@@ -146,15 +145,15 @@ function trimmed(value: string): string {
  * The amount written with exactly `digits` decimals, its value unchanged (the digits past them are zeros):
  * no `+`, no leading zeros, never `-0.00`. The ledger's usual `-12.3400` is one slice.
  */
-function normalized(text: string, shape: DecimalShape, fraction: number, digits: number): string {
-  let start = shape.whole;
-  while (start < shape.dot - 1 && text.charCodeAt(start) === ZERO_CODE) start += 1;
+function normalized(text: string, whole: number, dot: number, fraction: number, digits: number): string {
+  let start = whole;
+  while (start < dot - 1 && text.charCodeAt(start) === ZERO_CODE) start += 1;
   const kept = Math.min(fraction, digits);
-  const end = kept === 0 ? shape.dot : shape.dot + 1 + kept;
-  const isZero = allZeros(text, start, shape.dot) && allZeros(text, shape.dot + 1, end);
+  const end = kept === 0 ? dot : dot + 1 + kept;
+  const isZero = allZeros(text, start, dot) && allZeros(text, dot + 1, end);
   const negative = text.charCodeAt(0) === 45 && !isZero;
-  if (kept === digits && start === shape.whole && (negative || shape.whole === 0)) return digits === 0 ? text.slice(0, shape.dot) : text.slice(0, end);
-  const body = digits === 0 ? text.slice(start, shape.dot) : `${text.slice(start, shape.dot)}.${kept > 0 ? text.slice(shape.dot + 1, end) : ''}${'0'.repeat(digits - kept)}`;
+  if (kept === digits && start === whole && (negative || whole === 0)) return digits === 0 ? text.slice(0, dot) : text.slice(0, end);
+  const body = digits === 0 ? text.slice(start, dot) : `${text.slice(start, dot)}.${kept > 0 ? text.slice(dot + 1, end) : ''}${'0'.repeat(digits - kept)}`;
   return negative ? `-${body}` : body;
 }
 
@@ -177,11 +176,11 @@ export function unitsToDecimal(units: bigint, digits: number): string {
 /** A decimal string to integer units at `digits` (exact; the caller has formatted it first). */
 export function decimalToUnits(text: string, digits: number): bigint {
   const plain = text.trim();
-  const shape = shapeOf(plain, true);
-  if (!shape) throw new LeadEtlError('ROW_INVALID', `"${text}" is not a decimal number`);
-  const fraction = (shape.dot === plain.length ? '' : plain.slice(shape.dot + 1)).padEnd(digits, '0');
+  const dot = dotOf(plain, true);
+  if (dot < 0) throw new LeadEtlError('ROW_INVALID', `"${text}" is not a decimal number`);
+  const fraction = (dot === plain.length ? '' : plain.slice(dot + 1)).padEnd(digits, '0');
   if (!allZeros(fraction, digits, fraction.length)) throw new LeadEtlError('ROW_INVALID', `"${text}" has more than ${digits} decimals`);
-  const units = BigInt(plain.slice(shape.whole, shape.dot) + fraction.slice(0, digits));
+  const units = BigInt(plain.slice(wholeOf(plain, true), dot) + fraction.slice(0, digits));
   return plain.charCodeAt(0) === 45 ? -units : units;
 }
 

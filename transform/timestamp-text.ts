@@ -66,19 +66,31 @@ function createFormatter(zoneName: string): TimestampFormatter {
   const offsetText = new Map<number, string>();
   const hourPrefix = new Map<number, string>();
 
+  // A file's timestamps mostly fall in the same few hours: the last answer of each cache is kept at
+  // hand, so the usual cell asks no map.
+  let lastHour = Number.NaN;
+  let lastHourOffset = 0;
   const offsetAt = (epochMs: number): number => {
     const hour = Math.floor(epochMs / HOUR_MS);
-    const cached = offsetByHour.get(hour);
-    if (cached !== undefined) return cached;
-    const first = zone.offset(hour * HOUR_MS);
-    const last = zone.offset(hour * HOUR_MS + HOUR_MS - 1);
-    if (first !== last) return zone.offset(epochMs);
-    if (offsetByHour.size >= CACHE_LIMIT) offsetByHour.clear();
-    offsetByHour.set(hour, first);
-    return first;
+    if (hour === lastHour) return lastHourOffset;
+    let offset = offsetByHour.get(hour);
+    if (offset === undefined) {
+      const first = zone.offset(hour * HOUR_MS);
+      const last = zone.offset(hour * HOUR_MS + HOUR_MS - 1);
+      if (first !== last) return zone.offset(epochMs);
+      if (offsetByHour.size >= CACHE_LIMIT) offsetByHour.clear();
+      offsetByHour.set(hour, first);
+      offset = first;
+    }
+    lastHour = hour;
+    lastHourOffset = offset;
+    return offset;
   };
 
+  let lastOffset = Number.NaN;
+  let lastSuffix = '';
   const suffixFor = (offset: number): string => {
+    if (offset === lastOffset) return lastSuffix;
     let text = offsetText.get(offset);
     if (text === undefined) {
       const abs = Math.abs(offset);
@@ -86,11 +98,16 @@ function createFormatter(zoneName: string): TimestampFormatter {
       if (offsetText.size >= CACHE_LIMIT) offsetText.clear();
       offsetText.set(offset, text);
     }
+    lastOffset = offset;
+    lastSuffix = text;
     return text;
   };
 
+  let lastLocalHour = Number.NaN;
+  let lastPrefix = '';
   /** `YYYY-MM-DDTHH:` of a local hour (local epoch milliseconds / 1 hour). */
   const prefixFor = (localHour: number): string => {
+    if (localHour === lastLocalHour) return lastPrefix;
     let text = hourPrefix.get(localHour);
     if (text === undefined) {
       const days = Math.floor(localHour / 24);
@@ -99,6 +116,8 @@ function createFormatter(zoneName: string): TimestampFormatter {
       if (hourPrefix.size >= CACHE_LIMIT) hourPrefix.clear();
       hourPrefix.set(localHour, text);
     }
+    lastLocalHour = localHour;
+    lastPrefix = text;
     return text;
   };
 

@@ -112,16 +112,46 @@ export async function* mapRows(
   mapRow: (row: Row, line: number) => MappedRow,
   problems: ProblemLog,
 ): AsyncGenerator<Iterable<MappedRecord>> {
-  let line = 1;
-  function* mapped(rows: readonly Row[]): Generator<MappedRecord> {
-    for (let i = 0; i < rows.length; i += 1) {
-      line += 1;
-      const result = mapRow(rows[i]!, line);
-      if (result.ok) yield { line, recordId: result.recordId, values: result.values };
-      else problems.add(...result.problems);
-    }
+  const mapped = new MappedBatch(mapRow, problems);
+  for await (const rows of batches) yield mapped.of(rows);
+}
+
+/**
+ * One batch's records, mapped as they are asked for. A generator here costs a step and a result object
+ * per row; this iterator hands out one result object, reused: a for-of reads its value before it asks
+ * for the next. A good row's MappedRow is itself the record.
+ */
+class MappedBatch implements Iterable<MappedRecord>, Iterator<MappedRecord> {
+  private rows: readonly Row[] = [];
+  private at = 0;
+  private line = 1;
+  private readonly result: { done: boolean; value: MappedRecord } = { done: false, value: undefined as unknown as MappedRecord };
+
+  constructor(private readonly mapRow: (row: Row, line: number) => MappedRow, private readonly problems: ProblemLog) {}
+
+  of(rows: readonly Row[]): this {
+    this.rows = rows;
+    this.at = 0;
+    return this;
   }
-  for await (const rows of batches) yield mapped(rows);
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<MappedRecord> {
+    while (this.at < this.rows.length) {
+      this.line += 1;
+      const mapped = this.mapRow(this.rows[this.at++]!, this.line);
+      if (mapped.ok) {
+        this.result.value = mapped;
+        return this.result as IteratorResult<MappedRecord>;
+      }
+      this.problems.add(...mapped.problems);
+    }
+    this.rows = [];
+    return { done: true, value: undefined };
+  }
 }
 
 export async function* valuesOf(records: AsyncIterable<Iterable<MappedRecord>>): AsyncGenerator<string[][]> {

@@ -39,7 +39,7 @@ describe('createRowMapper', () => {
     });
     const first = row('txn_1', 'ACH_DEPOSIT', 'JPY');
     const good = mapRow(row('txn_1', 'ACH_DEPOSIT', 'USD'), 2);
-    expect(good).toEqual({ ok: true, recordId: 'txn_1', values: [
+    expect(good).toEqual({ ok: true, line: 2, recordId: 'txn_1', values: [
       'txn_1', 'bal_1', '', '-12.34', 'USD', '', 'credit', 'ach', 'n', '2026-03-05', '', '', context.generatedAt, '2026-03-05T09:30:00.250-06:00',
     ] });
     // The amount's digits follow each row's currency column: JPY has none, and 12.34 yen cannot be written.
