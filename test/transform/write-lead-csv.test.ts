@@ -113,6 +113,19 @@ describe('writeLeadCsv', () => {
     expect(written).toEqual({ rows: 1000, bytes: Buffer.byteLength(expected), sha256: createHash('sha256').update(expected).digest('hex') });
   });
 
+  it('writes lines past its buffers byte for byte, a line longer than a buffer included', async () => {
+    const path = join(dir, 'long.csv');
+    const header = ['id', 'note'];
+    const lines = Array.from({ length: 6000 }, (_, i) => [`id_${i}`, i === 2500 ? 'ü'.repeat(200_000) : i === 4000 ? `"${'x|'.repeat(150_000)}"` : `${'n'.repeat(i % 300)}${i % 11 === 0 ? '🏦' : ''}`]);
+    async function* rows() {
+      for (let at = 0; at < lines.length; at += 700) yield lines.slice(at, at + 700);
+    }
+    const written = await writeLines({ header, rows: rows(), path });
+    const expected = stringifySync(lines, { delimiter: '|', record_delimiter: 'unix', header: true, columns: header, bom: false });
+    expect(readFileSync(path).toString('utf8') === expected).toBe(true);
+    expect(written).toEqual({ rows: 6000, bytes: Buffer.byteLength(expected), sha256: createHash('sha256').update(expected).digest('hex') });
+  });
+
   it('removes a file whose rows fail half-way, and never writes over one that exists', async () => {
     const path = join(dir, 'half.csv');
     async function* failing() {
