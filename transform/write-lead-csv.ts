@@ -51,9 +51,6 @@ export async function writeLeadCsv(args: { header: readonly string[]; rows: Asyn
   const hash = createHash('sha256');
   const width = args.header.length;
   const options: Options = { delimiter: '|', record_delimiter: 'unix', header: false, columns: [...args.header], bom: false };
-  // The columns only bound a record's width; without them, a record of the header's width is written
-  // the same and csv-stringify does not rebuild them for each record it is handed.
-  const sameWidth: Options = { delimiter: '|', record_delimiter: 'unix', bom: false };
   // `wx`: a build never writes over a file.
   const file = await open(args.path, 'wx');
   let written: Promise<unknown> = Promise.resolve();
@@ -84,6 +81,14 @@ export async function writeLeadCsv(args: { header: readonly string[]; rows: Asyn
     }
     at += buffer.write(text, at, 'utf8');
   };
+  // Records csv-stringify writes, a run of them (in a file of JSON arrays, the whole batch) at a time.
+  const run: (readonly string[])[] = [];
+  const putRun = async () => {
+    // csv-stringify only reads its input (its type asks for a mutable one).
+    const text = stringify(run as string[][], options);
+    run.length = 0;
+    await put(text);
+  };
   try {
     await put(stringify([], { ...options, header: true }));
     for await (const batch of args.rows) {
@@ -92,15 +97,16 @@ export async function writeLeadCsv(args: { header: readonly string[]; rows: Asyn
         const record = batch[i]!;
         const line = plainLine(record, width);
         if (line === undefined) {
-          // csv-stringify only reads its input (its type asks for a mutable one).
-          await put(stringify([record as string[]], record.length === width ? sameWidth : options));
-        } else {
-          // The usual line: no promise of its own.
-          if (fits(line)) at += buffer.write(line, at, 'utf8');
-          else await put(line);
-          buffer[at++] = 10; // \n, room kept by `fits`
+          run.push(record);
+          continue;
         }
+        if (run.length > 0) await putRun();
+        // The usual line: no promise of its own.
+        if (fits(line)) at += buffer.write(line, at, 'utf8');
+        else await put(line);
+        buffer[at++] = 10; // \n, room kept by `fits`
       }
+      if (run.length > 0) await putRun();
     }
     if (at > 0) await flush();
     await written;
