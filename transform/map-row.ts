@@ -34,14 +34,20 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
   const idColumns = recordIdColumnsOf(spec);
   const formatContext = { timestampZone: context.timestampZone, programCurrency: context.programCurrency, excessPrecision: context.excessPrecision };
   const overlaid = new Set([...sources, ...mapped]);
-  const columns = spec.columns.map((column) => ({
-    column,
-    name: column.name,
-    pipeline: column.filledBy === 'pipeline',
-    // Most columns are never overlaid: they are read straight from the row.
-    overlaid: overlaid.has(column.name),
-    format: cellFormatter(column.type, formatContext) as CellFormatter,
-  }));
+  const columns = spec.columns.map((column) => {
+    const pipeline = column.filledBy === 'pipeline';
+    const format = cellFormatter(column.type, formatContext);
+    return {
+      column,
+      name: column.name,
+      pipeline,
+      // Most columns are never overlaid: they are read straight from the row.
+      overlaid: overlaid.has(column.name),
+      // A pipeline column's value is the same on every row (`generated_at`): so is its text, unless its
+      // type reads another column (money).
+      format: pipeline && column.type.kind !== 'money' ? settledOnce(format) : format,
+    };
+  });
   const overlay = new Map<string, unknown>();
   let current: Readonly<Record<string, unknown>> = {};
   const read = overlaid.size === 0
@@ -93,6 +99,11 @@ export function createRowMapper(spec: FileTypeSpec, context: MapContext, queryPa
     }
     return problems ? { ok: false, problems } : { ok: true, line, recordId, values };
   };
+}
+
+function settledOnce(format: CellFormatter): CellFormatter {
+  let result: ReturnType<CellFormatter> | undefined;
+  return (value, rowValue) => (result ??= format(value, rowValue));
 }
 
 /** A pair (account and entity) names its record by both parts; empty parts stay empty, in place. */
