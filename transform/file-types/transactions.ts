@@ -4,7 +4,7 @@ import {
 import { add, equals, formatDecimal, isPlainDecimal, ZERO, type Decimal } from '../money.js';
 import { amountOf, requiredWhen, rule } from '../validation/rule-kit.js';
 import { DayActivities } from '../validation/rollforwards.js';
-import type { Aggregate, RecordRule } from '../validation/rule-types.js';
+import type { Aggregate, RecordRule, RowView } from '../validation/rule-types.js';
 import { amountInUsdRules } from './amount-rules.js';
 import { FEE_TYPES, TRANSACTION_ACTIONS, TRANSACTION_TYPES, TRANSFER_TYPES } from './lead-enums.js';
 
@@ -56,21 +56,24 @@ const activity: Aggregate<TransactionsActivity> = {
   add(tally, row, _line, failed) {
     const balanceId = row.get('balance_id');
     if (balanceId === '') return;
-    // The text as written ('' counts as 0); null when it is not a decimal.
-    const amount = (leadName: string): string | null => {
-      if (failed(leadName)) return null;
-      const text = row.get(leadName);
-      return text === '' || isPlainDecimal(text) ? text : null;
-    };
-    const sums = { amount: amount('amount'), principal_amount: amount('principal_amount'), rewards_amount: amount('rewards_amount') };
+    const amount = summedText(row, failed, 'amount');
+    const principal = summedText(row, failed, 'principal_amount');
+    const rewards = summedText(row, failed, 'rewards_amount');
     const type = row.get('type');
-    if (type === '' || sums.amount === null || sums.principal_amount === null || sums.rewards_amount === null) {
+    if (type === '' || amount === null || principal === null || rewards === null) {
       tally.unsummable.add(balanceId);
       return;
     }
-    tally.byBalance.add(balanceId, type, sums as Record<'amount' | 'principal_amount' | 'rewards_amount', string>);
+    tally.byBalance.add(balanceId, type, { amount, principal_amount: principal, rewards_amount: rewards });
   },
 };
+
+/** A summed column's text as written ('' counts as 0); null when it failed its format or is not a decimal. */
+function summedText(row: RowView, failed: (leadName: string) => boolean, leadName: string): string | null {
+  if (failed(leadName)) return null;
+  const text = row.get(leadName);
+  return text === '' || isPlainDecimal(text) ? text : null;
+}
 
 export const transactions: FileTypeSpec = {
   id: 'transactions',

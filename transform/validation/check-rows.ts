@@ -4,7 +4,7 @@ import { FORMAT, INTEGRITY } from './rule-catalog.js';
 import type { ProgramFacts, RecordContext, RowView } from './rule-types.js';
 import { checkHeader, lineIntegrity, lineText, recordKeyOf, spooledLineIntegrity, type HeaderCheck, type LineIntegrity } from './stage-1-integrity.js';
 import { isNullLiteral, valueCheckerOf } from './stage-2-format.js';
-import { checkRecord } from './stage-3-record.js';
+import { checkRecord, recordPlans, type RecordPlan } from './stage-3-record.js';
 import { fileTypeById } from '../file-types/registry.js';
 import { collectRow, type FileFacts, type RowCells } from './stage-4-cross.js';
 
@@ -56,7 +56,19 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
   const spec = columns.spec;
   const records = spec.validation?.records ?? [];
   const dropped = droppedOf(columns);
-  const recordContext: RecordContext = { balanceType: context.balanceType, program: context.program };
+  // A row asks its balance's type for an amount's decimals and for a record rule: asked once per row.
+  let balanceAsked = false;
+  let balanceId = '';
+  let balanceType: 'deposit' | 'credit' | undefined;
+  const typeOfBalance = (id: string) => {
+    if (!balanceAsked || id !== balanceId) {
+      balanceType = context.balanceType(id);
+      balanceId = id;
+      balanceAsked = true;
+    }
+    return balanceType;
+  };
+  const recordContext: RecordContext = { balanceType: typeOfBalance, program: context.program };
   const width = spec.columns.length;
   // Per spec column: where it sits in a line (-1: not in the header), its value on the current row (a
   // null literal read as empty once it is judged), and whether that value failed its format.
@@ -66,6 +78,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
   const values: string[] = new Array<string>(width).fill('');
   const failed = new Uint8Array(width);
   let integrity: LineIntegrity | undefined;
+  let plans: readonly RecordPlan[] = [];
   // Lead's name to the spec column the program's file has for it (-1: none), asked once per name.
   const leadAt = new Map<string, number>();
   const indexOfLead = (lead: string) => {
@@ -108,10 +121,9 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
   const valueContext = {
     rowCurrency: cell,
     programCurrency: context.programCurrency,
-    balanceType: () => context.balanceType(cell(balanceColumn)),
+    balanceType: () => typeOfBalance(cell(balanceColumn)),
     depositProgram: context.depositProgram,
   };
-  const unreadable = (lead: string) => dropped.has(lead) || row.failedLead(lead);
 
   let rows = 0;
   let breaks = 0;
@@ -134,6 +146,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         return header;
       }
       at = spec.columns.map((c) => header.positions.get(c.name) ?? -1);
+      plans = recordPlans(records, dropped, indexOfLead, (j) => at[j]! < 0);
       integrity = lines ? spooledLineIntegrity(cells.length, findings, lines) : lineIntegrity(columns, cells.length, findings);
       return header;
     },
@@ -144,14 +157,18 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         values[j] = position < 0 ? '' : cells[position] ?? '';
       }
       failed.fill(0);
+      balanceAsked = false;
       const text = lineText(cells);
       // Most lines hold no carriage return, line break or "|": their values need not be looked at for one.
       const plain = !SPECIAL.test(text);
       breaks = plain ? 0 : text.split('\n').length - 1;
-      if (!integrity!.check(line, cells, recordKeyOf(columns, cell), text).readable) {
+      const recordKey = recordKeyOf(columns, cell);
+      if (!integrity!.check(line, cells, recordKey, text).readable) {
         readable = false;
         return context.flush();
       }
+      // A null literal read as empty may be part of the key collectRow reads.
+      let nulled = false;
       for (let j = 0; j < width; j += 1) {
         if (at[j]! < 0) continue;
         const { name, optional, check } = checks[j]!;
@@ -173,6 +190,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
         if (optional && isNullLiteral(value)) {
           findings.add(line, name, FORMAT.nullLiteral.code, `${name} is the word ${value}; it is read as empty, as Lead's Non-posted page seems to mean, but leave it empty`);
           values[j] = '';
+          nulled = true;
           continue;
         }
         const problems = check(value, valueContext);
@@ -182,8 +200,8 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
           if (context.judge.severity(problem.rule) === 'error') failed[j] = 1;
         }
       }
-      checkRecord(records, row.view, recordContext, line, columns, unreadable, findings);
-      if (facts) collectRow(facts, line, row);
+      checkRecord(plans, row.view, recordContext, line, columns, failed, findings);
+      if (facts) collectRow(facts, line, row, nulled ? recordKeyOf(columns, cell) : recordKey);
       return context.flush();
     },
   };

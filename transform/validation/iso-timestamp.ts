@@ -16,16 +16,32 @@ export interface IsoTimestamp {
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 export function parseIsoTimestamp(text: string): IsoTimestamp | undefined {
-  return canonical(text) ?? parseAny(text);
+  const at = canonical(text);
+  if (at === undefined) return parseAny(text);
+  return Number.isNaN(at) ? { localDate: text.slice(0, 10) } : { epochMs: at, localDate: text.slice(0, 10) };
+}
+
+/**
+ * parseIsoTimestamp's instant alone, with nothing allocated for the shape lead-etl writes: undefined
+ * when the text is not a timestamp, NaN when it names no instant (no UTC offset). The format check and
+ * the instants of stage 3 and 4 ask it of every row's timestamps.
+ */
+export function isoInstant(text: string): number | undefined {
+  const at = canonical(text);
+  if (at !== undefined) return at;
+  const parsed = parseAny(text);
+  return parsed === undefined ? undefined : parsed.epochMs ?? Number.NaN;
 }
 
 /**
  * The shape lead-etl itself writes (`2026-03-05T09:30:00-06:00`, `...Z`, a fraction of a second, or no
  * offset at all), read from the characters with no regex and no Date: most timestamps a file carries.
  * Anything else, a wrong value included, is left to parseAny, so this only ever answers what it would.
- * Years before 100 are left to it too: Date.UTC reads them as 19xx.
+ * Years before 100 are left to it too: Date.UTC reads them as 19xx. The answer is the instant, NaN for
+ * a text with no offset, undefined for one left to parseAny: a number, so that a row's timestamps cost
+ * no object each (the local date is the text's first ten characters).
  */
-function canonical(text: string): IsoTimestamp | undefined {
+function canonical(text: string): number | undefined {
   const length = text.length;
   if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
   const year = digits(text, 0, 4);
@@ -45,16 +61,15 @@ function canonical(text: string): IsoTimestamp | undefined {
     if (count < 1 || count > 9) return undefined;
     millis = (text.charCodeAt(start) - 48) * 100 + (count > 1 ? (text.charCodeAt(start + 1) - 48) * 10 : 0) + (count > 2 ? text.charCodeAt(start + 2) - 48 : 0);
   }
-  const localDate = text.slice(0, 10);
-  if (at === length) return { localDate };
+  if (at === length) return Number.NaN;
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  if (at + 1 === length && text.charCodeAt(at) === 90) return { epochMs: utc, localDate };
+  if (at + 1 === length && text.charCodeAt(at) === 90) return utc;
   const sign = text.charCodeAt(at);
   if (at + 6 !== length || (sign !== 43 && sign !== 45) || text.charCodeAt(at + 3) !== 58) return undefined;
   const offsetHours = digits(text, at + 1, 2);
   const offsetMinutes = digits(text, at + 4, 2);
   if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return undefined;
-  return { epochMs: utc - (offsetHours * 60 + offsetMinutes) * (sign === 45 ? -60_000 : 60_000), localDate };
+  return utc - (offsetHours * 60 + offsetMinutes) * (sign === 45 ? -60_000 : 60_000);
 }
 
 /** Every form Lead's files may carry, and the judgement of a wrong one. */

@@ -78,6 +78,30 @@ export interface DayActivity {
 type Contribution = readonly { readonly formula: number; readonly sum: SummedColumn; readonly negate: boolean }[];
 const contributions = new Map<string, Contribution>();
 
+/**
+ * A contribution by summed column: each column a type adds is read once per transaction however many
+ * formulas count it (`formulas`, `negate`: the same index), where DayActivities adds it.
+ */
+interface ColumnContribution {
+  readonly columns: readonly { readonly sum: SummedColumn; readonly formulas: readonly number[]; readonly negate: readonly boolean[] }[];
+}
+const columnContributions = new Map<string, ColumnContribution>();
+
+function columnContributionOf(type: string): ColumnContribution {
+  let found = columnContributions.get(type);
+  if (!found) {
+    const columns: { sum: SummedColumn; formulas: number[]; negate: boolean[] }[] = [];
+    for (const c of contributionOf(type)) {
+      let column = columns.find((candidate) => candidate.sum === c.sum);
+      if (!column) columns.push((column = { sum: c.sum, formulas: [], negate: [] }));
+      column.formulas.push(c.formula);
+      column.negate.push(c.negate);
+    }
+    columnContributions.set(type, (found = { columns }));
+  }
+  return found;
+}
+
 function contributionOf(type: string): Contribution {
   let found = contributions.get(type);
   if (!found) {
@@ -150,8 +174,8 @@ export class DayActivities {
         this.sums.push(new BigInt64Array(BLOCK * FORMULAS));
       }
     }
-    const contribution = contributionOf(type);
-    if (contribution.length === 0) return;
+    const { columns } = columnContributionOf(type);
+    if (columns.length === 0) return;
     const scales = this.scales[Math.floor(slot / BLOCK)]!;
     const at = slot % BLOCK;
     const old = scales[at]!;
@@ -160,7 +184,7 @@ export class DayActivities {
       return;
     }
     let scale = old;
-    for (const c of contribution) scale = Math.max(scale, decimalsOf(values[c.sum]) ?? 0);
+    for (let k = 0; k < columns.length; k += 1) scale = Math.max(scale, decimalsOf(values[columns[k]!.sum]) ?? 0);
     const sums = this.sums[Math.floor(slot / BLOCK)]!;
     const base = at * FORMULAS;
     if (scale >= SPILLED) return this.spill(slot, type, values);
@@ -171,12 +195,16 @@ export class DayActivities {
       scales[at] = scale;
     }
     const { pending, touched } = this;
-    for (const c of contribution) {
-      const text = values[c.sum];
+    for (let k = 0; k < columns.length; k += 1) {
+      const { sum, formulas, negate } = columns[k]!;
+      const text = values[sum];
       if (text === '') continue;
       const units = decimalToUnits(text, scale);
-      pending[c.formula] = (touched[c.formula] ? pending[c.formula]! : sums[base + c.formula]!) + (c.negate ? -units : units);
-      touched[c.formula] = true;
+      for (let f = 0; f < formulas.length; f += 1) {
+        const formula = formulas[f]!;
+        pending[formula] = (touched[formula] ? pending[formula]! : sums[base + formula]!) + (negate[f] ? -units : units);
+        touched[formula] = true;
+      }
     }
     let fits = true;
     for (let i = 0; i < FORMULAS; i += 1) if (touched[i] && !fitsInt64(pending[i]!)) fits = false;

@@ -1,5 +1,5 @@
 import { parseDecimal, sign, ZERO, type Decimal } from '../money.js';
-import { parseIsoTimestamp } from './iso-timestamp.js';
+import { isoInstant, parseIsoTimestamp } from './iso-timestamp.js';
 import type { Breach, RecordRule, RowView, RuleInfo } from './rule-types.js';
 
 /**
@@ -10,6 +10,9 @@ import type { Breach, RecordRule, RowView, RuleInfo } from './rule-types.js';
 export const rule = (code: RuleInfo['code'], basis: RuleInfo['basis'], description: string, source: string, severity?: RuleInfo['severity']): RuleInfo =>
   ({ code, basis, description, source, ...(severity ? { severity } : {}) });
 
+/** A rule's answer for a row with nothing wrong, one shared array: most rows of a big file are such. */
+const NO_BREACH: readonly Breach[] = Object.freeze([]);
+
 /**
  * `require` columns have a value when `when.column` holds one of `when.is`. One finding per row, on the
  * first column missing (the message lists the others), so one defect is reported once.
@@ -19,9 +22,9 @@ export function requiredWhen(info: RuleInfo, when: { readonly column: string; re
     ...info,
     reads: [when.column, ...require],
     check(row) {
-      if (!when.is.includes(row.get(when.column))) return [];
+      if (!when.is.includes(row.get(when.column))) return NO_BREACH;
       const missing = require.filter((c) => isEmptyList(row.get(c)));
-      return missing.length === 0 ? [] : [{
+      return missing.length === 0 ? NO_BREACH : [{
         column: missing[0]!,
         message: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required when ${when.column} is ${row.get(when.column)}`,
       }];
@@ -35,11 +38,12 @@ export function allOrNothing(info: RuleInfo, columns: readonly string[], what: s
     ...info,
     reads: columns,
     check(row) {
-      if (unless?.(row)) return [];
-      const missing = columns.filter((c) => row.get(c) === '');
-      return missing.length > 0 && missing.length < columns.length
-        ? [{ column: missing[0]!, message: `${missing.join(', ')} missing: ${what} is all of ${columns.join(', ')}, or none` }]
-        : [];
+      if (unless?.(row)) return NO_BREACH;
+      let missing = 0;
+      for (let i = 0; i < columns.length; i += 1) if (row.get(columns[i]!) === '') missing += 1;
+      if (missing === 0 || missing === columns.length) return NO_BREACH;
+      const names = columns.filter((c) => row.get(c) === '');
+      return [{ column: names[0]!, message: `${names.join(', ')} missing: ${what} is all of ${columns.join(', ')}, or none` }];
     },
   };
 }
@@ -53,7 +57,7 @@ export function statusReason(info: RuleInfo, allowed: Readonly<Record<string, re
       const reasons = allowed[row.get('status')];
       return reasons && !reasons.includes(row.get('status_reason'))
         ? [{ column: 'status_reason', message: `status_reason ${row.get('status_reason')} is not a reason for status ${row.get('status')}; use ${reasons.join(', ')}` }]
-        : [];
+        : NO_BREACH;
     },
   };
 }
@@ -64,8 +68,10 @@ export function reservedPrefix(info: RuleInfo, column: string, prefixes: readonl
     ...info,
     reads: [column],
     check(row) {
-      const prefix = prefixes.find((p) => row.get(column).startsWith(p));
-      return prefix ? [{ column, message: `${column} ${row.get(column)} starts with ${prefix}, which Lead reserves for its own ids; choose another prefix` }] : [];
+      const value = row.get(column);
+      let prefix: string | undefined;
+      for (let i = 0; i < prefixes.length && prefix === undefined; i += 1) if (value.startsWith(prefixes[i]!)) prefix = prefixes[i];
+      return prefix !== undefined ? [{ column, message: `${column} ${value} starts with ${prefix}, which Lead reserves for its own ids; choose another prefix` }] : NO_BREACH;
     },
   };
 }
@@ -76,8 +82,10 @@ export function exactlyOne(info: RuleInfo, columns: readonly string[], what: str
     ...info,
     reads: columns,
     check(row) {
+      let count = 0;
+      for (let i = 0; i < columns.length; i += 1) if (row.get(columns[i]!) !== '') count += 1;
+      if (count === 1) return NO_BREACH;
       const filled = columns.filter((c) => row.get(c) !== '');
-      if (filled.length === 1) return [];
       // Both given: the second is the one to take out; neither: the first is the one to fill.
       return [{ column: filled.length === 0 ? columns[0]! : filled[1]!, message: `give exactly one of ${what}; this row has ${filled.length === 0 ? 'neither' : 'both'}` }];
     },
@@ -101,10 +109,18 @@ export function isEmptyList(text: string): boolean {
 }
 
 /**
+ * A JSON array of non-empty strings holding no quote, backslash or control character, with no spaces:
+ * what lead-etl writes, whose ids are the text between `","` (JSON.parse would read the same).
+ */
+export const PLAIN_ID_LIST = /^\["[^"\\\u0000-\u001f]+"(?:,"[^"\\\u0000-\u001f]+")*\]$/;
+
+/**
  * The ids of a list column: a JSON array (what lead-etl writes), or the comma-separated form Lead's
  * Accounts page shows (`"entity_123", "entity_456"`), which format checks accept with a warning.
  */
 export function idsIn(text: string): string[] {
+  // What lead-etl writes, ids with nothing JSON would escape, read without JSON.parse: the same ids.
+  if (PLAIN_ID_LIST.test(text)) return text.slice(2, -2).split('","');
   const trimmed = text.trim();
   if (trimmed === '') return [];
   if (trimmed.startsWith('[')) {
@@ -121,7 +137,7 @@ export function idsIn(text: string): string[] {
 
 /** The instant of a timestamp (epoch ms), NaN when it names none (no offset): never compared then. */
 export function instantOf(text: string): number {
-  return parseIsoTimestamp(text)?.epochMs ?? Number.NaN;
+  return isoInstant(text) ?? Number.NaN;
 }
 
 /** The calendar date of a timestamp as written, to compare with a date column. */

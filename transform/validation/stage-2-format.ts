@@ -2,7 +2,8 @@ import type { ColumnSpec, ColumnType, MoneyDecimals } from '../file-type-spec.js
 import { formatValue } from '../format-value.js';
 import { isKnownCurrency, minorDigits } from '../money.js';
 import { isCalendarDate } from '../timestamp-text.js';
-import { parseIsoTimestamp } from './iso-timestamp.js';
+import { isoInstant } from './iso-timestamp.js';
+import { PLAIN_ID_LIST } from './rule-kit.js';
 import { FORMAT } from './rule-catalog.js';
 import type { RuleCode } from './rule-types.js';
 
@@ -125,9 +126,9 @@ function checkType(type: ColumnType, value: string, shows: boolean, context: For
 function checkMoney(type: Extract<ColumnType, { kind: 'money' }>, value: string, shows: boolean, context: FormatContext): ValueProblem[] {
   if (!MONEY.test(value)) return [{ rule: FORMAT.money.code, message: `${show(value, shows)}is not a plain decimal amount such as -12.50` }];
   const code = type.currency === 'program' ? context.programCurrency : 'fixed' in type.currency ? type.currency.fixed : context.rowCurrency(type.currency.column);
-  // No currency to judge the decimals by: the currency column has its own finding.
-  if (!isKnownCurrency(code)) return NONE;
   const digits = digitsOf(code);
+  // No currency to judge the decimals by: the currency column has its own finding.
+  if (digits < 0) return NONE;
   const point = value.indexOf('.');
   const decimals = point < 0 ? 0 : value.length - point - 1;
   if (type.unitsUnknown && point < 0 && digits > 0) {
@@ -150,19 +151,23 @@ function precisionOf(decimals: MoneyDecimals, context: FormatContext): 'exact' |
 }
 
 // Intl answers the minor digits of a currency slowly; a file asks the same few currencies on every row.
+// -1 for a code that is no currency (never kept: only the few ISO codes are).
 const DIGITS = new Map<string, number>();
 function digitsOf(code: string): number {
   let digits = DIGITS.get(code);
-  if (digits === undefined) DIGITS.set(code, (digits = minorDigits(code)));
+  if (digits === undefined) {
+    if (!isKnownCurrency(code)) return -1;
+    DIGITS.set(code, (digits = minorDigits(code)));
+  }
   return digits;
 }
 
 function checkTimestamp(value: string, shows: boolean): ValueProblem[] {
-  const parsed = parseIsoTimestamp(value);
-  if (!parsed) {
+  const instant = isoInstant(value);
+  if (instant === undefined) {
     return [{ rule: FORMAT.timestamp.code, message: `${show(value, shows)}is not an ISO 8601 date and time such as 2026-03-05T09:30:00-06:00` }];
   }
-  if (parsed.epochMs === undefined) {
+  if (Number.isNaN(instant)) {
     return [{ rule: FORMAT.timestampOffset.code, message: `${show(value, shows)}has no UTC offset; add Z or the offset (-06:00 in Chicago winter) so the instant is unambiguous` }];
   }
   return NONE;
@@ -172,6 +177,12 @@ function checkTimestamp(value: string, shows: boolean): ValueProblem[] {
 const COMMA_LIST = /^\s*"[^",[\]\s]+"(?:\s*,\s*"[^",[\]\s]+")*\s*$/;
 
 function checkArray(value: string, allowed: readonly string[] | undefined): ValueProblem[] {
+  // JSON.parse would read it as these strings: no array of them is built unless they are to be judged.
+  if (PLAIN_ID_LIST.test(value)) {
+    if (!allowed) return NONE;
+    const unknown = value.slice(2, -2).split('","').filter((item) => !allowed.includes(item));
+    return unknown.length === 0 ? NONE : [{ rule: FORMAT.arrayEnum.code, message: `"${unknown.join('", "')}" not among ${allowed.join(', ')}` }];
+  }
   let items: unknown;
   try {
     items = JSON.parse(value);

@@ -12,17 +12,42 @@ import type { RecordContext, RecordRule, RowView } from './rule-types.js';
  * A rule is skipped for a row where a column it reads failed its format, is left out of the header or
  * was dropped by the program's profile: one wrong value is reported once, by stage 2.
  */
+export interface RecordPlan {
+  readonly rule: RecordRule;
+  /** A column it reads was dropped by the profile or is left out of the header: it never runs. */
+  readonly never: boolean;
+  /** Where the columns it reads sit among the row's values, to be asked whether they failed their format. */
+  readonly slots: readonly number[];
+}
+
+/**
+ * Which columns each rule reads, settled once per file: `slot` gives a Lead column's place among the
+ * row's values (-1: not in the program's file), `absent` whether a column at that place is left out of the
+ * header.
+ */
+export function recordPlans(rules: readonly RecordRule[], dropped: ReadonlySet<string>, slot: (leadName: string) => number, absent: (slot: number) => boolean): RecordPlan[] {
+  return rules.map((rule) => {
+    const slots = rule.reads.map(slot).filter((j) => j >= 0);
+    return { rule, never: rule.reads.some((lead) => dropped.has(lead)) || slots.some(absent), slots };
+  });
+}
+
+/** `failed[slot]` is 1 where the row's value failed its format. */
 export function checkRecord(
-  rules: readonly RecordRule[],
+  plans: readonly RecordPlan[],
   row: RowView,
   context: RecordContext,
   line: number,
   columns: FileColumns,
-  unreadable: (leadName: string) => boolean,
+  failed: Uint8Array,
   findings: FindingList,
 ): void {
-  for (const rule of rules) {
-    if (rule.reads.some(unreadable)) continue;
+  for (let i = 0; i < plans.length; i += 1) {
+    const { rule, never, slots } = plans[i]!;
+    if (never) continue;
+    let skip = false;
+    for (let k = 0; k < slots.length && !skip; k += 1) skip = failed[slots[k]!] === 1;
+    if (skip) continue;
     for (const breach of rule.check(row, context)) {
       findings.add(line, columns.fileName(breach.column) ?? breach.column, rule.code, breach.message);
     }

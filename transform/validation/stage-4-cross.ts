@@ -7,7 +7,7 @@ import type { FindingList } from './judge.js';
 import { CROSS } from './rule-catalog.js';
 import { idsIn, instantOf } from './rule-kit.js';
 import type {
-  CrossRecordRule, DateFile, DateRule, Fact, FactKind, FactProducer, FactLookup, ProgramFacts, RowView, RuleCode,
+  CrossContext, CrossRecordRule, DateFile, DateRule, Fact, FactKind, FactProducer, FactLookup, ProgramFacts, RowView, RuleCode,
 } from './rule-types.js';
 import type { Deferred, SetMemory, Version } from './set-memory.js';
 import { recordKeyOf } from './stage-1-integrity.js';
@@ -157,6 +157,8 @@ interface CollectPlan {
   readonly versioned: boolean;
   readonly references: readonly { readonly column: string; readonly fileColumn: string; readonly to: FileTypeId; readonly list: boolean; readonly prefixes: readonly string[] }[];
   readonly producers: readonly FactProducer[];
+  /** The cross-record rules with their index in the spec's list; those reading a dropped column are left out. */
+  readonly crossRecords: readonly { readonly rule: CrossRecordRule; readonly index: number }[];
 }
 
 const collectPlans = new WeakMap<FileFacts, CollectPlan>();
@@ -172,6 +174,7 @@ function collectPlanOf(facts: FileFacts): CollectPlan {
       prefixes: fileTypeById(reference.to).produces?.leadIdPrefixes ?? [],
     })),
     producers: (spec.validation?.facts ?? []).filter((producer) => !producer.reads.some((lead) => facts.dropped.has(lead))),
+    crossRecords: (spec.validation?.crossRecords ?? []).map((rule, index) => ({ rule, index })).filter(({ rule }) => !rule.reads.some((lead) => facts.dropped.has(lead))),
   };
   collectPlans.set(facts, plan);
   return plan;
@@ -188,43 +191,58 @@ function instantOfText(text: string): number {
   return lastInstant;
 }
 
+const startsWithAny = (text: string, prefixes: readonly string[]): boolean => {
+  for (let i = 0; i < prefixes.length; i += 1) if (text.startsWith(prefixes[i]!)) return true;
+  return false;
+};
+
 /**
  * Gathers a readable row's facts. `row` reads the row's cells; values that failed their format are not
- * used, so a wrong value is reported once, by stage 2.
+ * used, so a wrong value is reported once, by stage 2. `recordKey`: the row's recordKeyOf, when the
+ * caller has it already.
  */
-export function collectRow(facts: FileFacts, line: number, row: RowCells): void {
+export function collectRow(facts: FileFacts, line: number, row: RowCells, recordKey = recordKeyOf(facts.columns, row.cell)): void {
   const { columns, spec } = facts;
   const plan = collectPlanOf(facts);
   const { cell, failedOrAbsent: failed, usable: view, failedLead } = row;
 
-  for (const column of spec.produces?.columns ?? []) {
-    const id = view.get(column);
-    if (id === '') continue;
-    if (facts.producedSpool) facts.producedSpool.push([id, line]);
-    else if (!facts.produced.has(id)) facts.produced.set(id, line);
+  const produces = spec.produces?.columns;
+  if (produces) {
+    for (let i = 0; i < produces.length; i += 1) {
+      const id = view.get(produces[i]!);
+      if (id === '') continue;
+      if (facts.producedSpool) facts.producedSpool.push([id, line]);
+      else if (!facts.produced.has(id)) facts.produced.set(id, line);
+    }
   }
 
-  const recordKey = recordKeyOf(columns, cell);
   if (plan.versioned && recordKey !== '' && !facts.versions.has(recordKey)) {
     const atText = spec.effectiveAtColumn && !failed(spec.effectiveAtColumn) ? cell(spec.effectiveAtColumn) : '';
     const terminal = spec.terminal !== undefined && !failed(spec.terminal.column) && spec.terminal.values.includes(cell(spec.terminal.column));
-    const immutable = spec.immutableColumns ? Object.fromEntries(spec.immutableColumns.map((c) => [c, failed(c) ? '' : cell(c)])) : undefined;
+    let immutable: Record<string, string> | undefined;
+    if (spec.immutableColumns) {
+      immutable = {};
+      for (const c of spec.immutableColumns) immutable[c] = failed(c) ? '' : cell(c);
+    }
     const hash = spec.rule === 'full-overwrite' ? canonicalHash(spec, spec.columns.map((c) => cell(c.name))) : undefined;
-    facts.versions.set(recordKey, {
-      line,
-      version: { ...(atText ? { at: instantOfText(atText), atText } : {}), terminal, ...(immutable ? { immutable } : {}), ...(hash ? { hash } : {}), where: facts.where },
-    });
+    // Built in place, in the order the memory has always been given (at, atText, terminal, immutable, hash, where).
+    const version: { at?: number; atText?: string; terminal: boolean; immutable?: Record<string, string>; hash?: string; where?: string } = atText ? { at: instantOfText(atText), atText, terminal } : { terminal };
+    if (immutable) version.immutable = immutable;
+    if (hash) version.hash = hash;
+    version.where = facts.where;
+    facts.versions.set(recordKey, { line, version: version as Version });
   }
 
-  for (const reference of plan.references) {
+  for (let r = 0; r < plan.references.length; r += 1) {
+    const reference = plan.references[r]!;
     const text = view.get(reference.column);
     if (text === '') continue;
     if (!reference.list) {
-      if (!reference.prefixes.some((prefix) => text.startsWith(prefix))) facts.outbox.push({ kind: 'reference', file: facts.index, line, column: reference.fileColumn, to: reference.to, id: text });
+      if (!startsWithAny(text, reference.prefixes)) facts.outbox.push({ kind: 'reference', file: facts.index, line, column: reference.fileColumn, to: reference.to, id: text });
       continue;
     }
     for (const id of idsIn(text)) {
-      if (reference.prefixes.some((prefix) => id.startsWith(prefix))) continue;
+      if (startsWithAny(id, reference.prefixes)) continue;
       facts.outbox.push({ kind: 'reference', file: facts.index, line, column: reference.fileColumn, to: reference.to, id });
     }
   }
@@ -242,16 +260,20 @@ export function collectRow(facts: FileFacts, line: number, row: RowCells): void 
 
   const validation = spec.validation;
   if (!validation) return;
-  const crossRecords = validation.crossRecords ?? [];
-  for (let index = 0; index < crossRecords.length; index += 1) {
-    const rule = crossRecords[index]!;
-    if (!readable(facts, rule.reads, failedLead)) continue;
-    const values = Object.fromEntries(rule.reads.map((lead) => [lead, view.get(lead)]));
+  for (let c = 0; c < plan.crossRecords.length; c += 1) {
+    const { rule, index } = plan.crossRecords[c]!;
+    const reads = rule.reads;
+    let usable = true;
+    for (let k = 0; k < reads.length && usable; k += 1) usable = !failedLead(reads[k]!);
+    if (!usable) continue;
+    const values: Record<string, string> = {};
+    for (let k = 0; k < reads.length; k += 1) values[reads[k]!] = view.get(reads[k]!);
     // A check that needs to know whether its record was sent before waits for the file's end, when that is asked.
     if (rule.usesSentBefore) facts.pending.push({ rule, line, values, recordKey });
     else facts.outbox.push({ kind: 'check', file: facts.index, line, rule: index, values });
   }
-  for (const producer of plan.producers) {
+  for (let p = 0; p < plan.producers.length; p += 1) {
+    const producer = plan.producers[p]!;
     const id = producer.key(view);
     if (id === undefined) continue;
     let known = facts.facts.get(producer.kind);
@@ -260,9 +282,8 @@ export function collectRow(facts: FileFacts, line: number, row: RowCells): void 
     const before = known.get(id);
     known.set(id, before && producer.merge ? producer.merge(before, values, true) : values);
   }
-  for (const aggregate of validation.aggregates ?? []) {
-    aggregate.add(facts.aggregates.get(aggregate.name), view, line, failedLead);
-  }
+  const aggregates = validation.aggregates;
+  if (aggregates) for (let a = 0; a < aggregates.length; a += 1) aggregates[a]!.add(facts.aggregates.get(aggregates[a]!.name), view, line, failedLead);
 }
 
 const OUTBOX_BATCH = 5_000;
@@ -327,25 +348,32 @@ async function handOver(state: SetState, facts: FileFacts, rows: Deferred[]): Pr
   const { final, notChecked } = early;
   const rules = facts.spec.validation?.crossRecords ?? [];
   const wanted = new Map<FileTypeId, Set<string>>();
-  const checks: { check: Extract<Deferred, { kind: 'check' }>; rule: CrossRecordRule }[] = [];
+  const checks: { at: number; check: Extract<Deferred, { kind: 'check' }>; rule: CrossRecordRule; view: RowView }[] = [];
   const needed = new Map<FactKind, Set<string>>();
-  const answered = new Set<Deferred>();
-  for (const d of rows) {
+  // By a row's place in `rows`: 1 when it is answered now and does not wait for the date's end.
+  const answered = new Uint8Array(rows.length);
+  let references = 0;
+  for (let i = 0; i < rows.length; i += 1) {
+    const d = rows[i]!;
     if (d.kind === 'check') {
       const rule = rules[d.rule]!;
-      const needs = rule.needs(viewOf(d.values));
-      if (!needs.every((need) => kindFinal(state, facts, early, need.kind))) continue;
-      checks.push({ check: d, rule });
+      const view = viewOf(d.values);
+      const needs = rule.needs(view);
+      let ready = true;
+      for (let k = 0; k < needs.length && ready; k += 1) ready = kindFinal(state, facts, early, needs[k]!.kind);
+      if (!ready) continue;
+      checks.push({ at: i, check: d, rule, view });
       for (const need of needs) if (need.id !== '') needed.set(need.kind, (needed.get(need.kind) ?? new Set()).add(need.id));
       continue;
     }
     const isCovered = final.get(d.to);
     if (isCovered === undefined) continue;
-    answered.add(d);
+    answered[i] = 1;
+    references += 1;
     if (isCovered) wanted.set(d.to, (wanted.get(d.to) ?? new Set()).add(d.id));
     else notChecked.set(d.to, (notChecked.get(d.to) ?? 0) + 1);
   }
-  if (answered.size === 0 && checks.length === 0) {
+  if (references === 0 && checks.length === 0) {
     await state.memory.defer(facts.fileDate, rows);
     return;
   }
@@ -354,15 +382,21 @@ async function handOver(state: SetState, facts: FileFacts, rows: Deferred[]): Pr
     const sent = await state.options.history.knownIds(type, [...ids]);
     unknown.set(type, new Set([...ids].filter((id) => !sent.has(id))));
   }
-  for (const d of answered) if (d.kind === 'reference' && unknown.get(d.to)?.has(d.id)) answered.delete(d);
-  if (checks.length > 0) {
-    const lookup = await factLookup(state, needed);
-    for (const { check, rule } of checks) {
-      const result = runCheck(state, facts, check, rule, lookup);
-      if (result !== 'unchecked' && result.length === 0) answered.add(check);
+  if (unknown.size > 0) {
+    for (let i = 0; i < rows.length; i += 1) {
+      const d = rows[i]!;
+      if (answered[i] === 1 && d.kind === 'reference' && unknown.get(d.to)?.has(d.id)) answered[i] = 0;
     }
   }
-  await state.memory.defer(facts.fileDate, answered.size === 0 ? rows : rows.filter((d) => !answered.has(d)));
+  if (checks.length > 0) {
+    const lookup = await factLookup(state, needed);
+    const contexts = crossContexts(state, facts);
+    for (const { at, check, rule, view } of checks) {
+      const result = rule.check(view, lookup, contexts(check.sentBefore));
+      if (result !== 'unchecked' && result.length === 0) answered[at] = 1;
+    }
+  }
+  await state.memory.defer(facts.fileDate, answered.includes(1) ? rows.filter((_, i) => answered[i] === 0) : rows);
 }
 
 /** Batches of a list, for the memory's lookups and writes. */
@@ -661,13 +695,27 @@ async function factLookup(state: SetState, wanted: ReadonlyMap<FactKind, Readonl
 }
 
 function runCheck(state: SetState, facts: FileFacts, check: Extract<Deferred, { kind: 'check' }>, rule: CrossRecordRule, lookup: FactLookup): ReturnType<CrossRecordRule['check']> {
-  return rule.check(viewOf(check.values), lookup, {
-    sentBefore: check.sentBefore,
+  return rule.check(viewOf(check.values), lookup, crossContextOf(state, facts, check.sentBefore));
+}
+
+function crossContextOf(state: SetState, facts: FileFacts, sentBefore: boolean | undefined): CrossContext {
+  return {
+    sentBefore,
     fileDate: facts.key,
     program: state.options.program,
     present: (fileType) => presentFor(state, facts.key, fileType),
     complete: (fileType) => state.options.history.covers.has(fileType) || (state.options.fromDay0 && state.entries.some((e) => e.fileType === fileType)),
-  });
+  };
+}
+
+/** A file's checks share one context per answer to sentBefore, instead of one per check. */
+function crossContexts(state: SetState, facts: FileFacts): (sentBefore: boolean | undefined) => CrossContext {
+  const made = new Map<boolean | undefined, CrossContext>();
+  return (sentBefore) => {
+    let context = made.get(sentBefore);
+    if (!context) made.set(sentBefore, (context = crossContextOf(state, facts, sentBefore)));
+    return context;
+  };
 }
 
 const isFileType = (kind: FactKind): kind is FileTypeId => !kind.includes('.');
