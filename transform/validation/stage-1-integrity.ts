@@ -118,28 +118,32 @@ export interface LineIntegrity {
   check(line: number, cells: readonly string[], key: string, text: string): { readable: boolean };
 }
 
+// Every line answers one of these two: shared, not an object per line.
+const READABLE = Object.freeze({ readable: true });
+const UNREADABLE = Object.freeze({ readable: false });
+
 export function lineIntegrity(columns: FileColumns, headerLength: number, findings: FindingList): LineIntegrity {
   const rows = new Map<string, number>();
   const ids = new Map<string, number>();
   return {
     check(line, cells, key, text) {
-      if (!fieldCount(line, cells, headerLength, findings)) return { readable: false };
+      if (!fieldCount(line, cells, headerLength, findings)) return UNREADABLE;
       const hash = rowHash(text);
       const sameRow = rows.get(hash);
       if (sameRow !== undefined) {
         repeatFinding(columns, findings, { line, key, sameRow });
-        return { readable: true };
+        return READABLE;
       }
       rows.set(hash, line);
       if (key !== '') {
         const sameId = ids.get(key);
         if (sameId !== undefined) {
           repeatFinding(columns, findings, { line, key, sameId });
-          return { readable: true };
+          return READABLE;
         }
         ids.set(key, line);
       }
-      return { readable: true };
+      return READABLE;
     },
   };
 }
@@ -151,9 +155,9 @@ export function lineIntegrity(columns: FileColumns, headerLength: number, findin
 export function spooledLineIntegrity(headerLength: number, findings: FindingList, spool: [number, string, string][]): LineIntegrity {
   return {
     check(line, cells, key, text) {
-      if (!fieldCount(line, cells, headerLength, findings)) return { readable: false };
+      if (!fieldCount(line, cells, headerLength, findings)) return UNREADABLE;
       spool.push([line, rowHash(text), key]);
-      return { readable: true };
+      return READABLE;
     },
   };
 }

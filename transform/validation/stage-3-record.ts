@@ -48,7 +48,9 @@ export function checkRecord(
     let skip = false;
     for (let k = 0; k < slots.length && !skip; k += 1) skip = failed[slots[k]!] === 1;
     if (skip) continue;
-    for (const breach of rule.check(row, context)) {
+    const breaches = rule.check(row, context);
+    for (let k = 0; k < breaches.length; k += 1) {
+      const breach = breaches[k]!;
       findings.add(line, columns.fileName(breach.column) ?? breach.column, rule.code, breach.message);
     }
   }
