@@ -7,7 +7,8 @@ import { loadProfile } from '../../config/load-profile.js';
 import { programFilesOf } from '../../transform/program-file-types.js';
 import { packagePath } from '../../core/package-root.js';
 import { byteChecks } from '../../transform/validation/byte-checks.js';
-import { parseIsoTimestamp } from '../../transform/validation/iso-timestamp.js';
+import { isoInstant, parseIsoTimestamp } from '../../transform/validation/iso-timestamp.js';
+import { idsIn } from '../../transform/validation/rule-kit.js';
 import { validateFiles, type ValidationOptions } from '../../transform/validation/validate-files.js';
 import { memoryHistory } from '../support/memory-history.js';
 
@@ -255,6 +256,27 @@ describe('parseIsoTimestamp', () => {
       const cut = next(4) === 0 ? 1 : 0;
       texts.push(seed.slice(0, at) + noise[next(noise.length)]! + seed.slice(at + cut));
     }
-    for (const text of texts) expect(parseIsoTimestamp(text), text).toEqual(reference(text));
+    for (const text of texts) {
+      expect(parseIsoTimestamp(text), text).toEqual(reference(text));
+      // The instant alone, as the row checks ask it: undefined for no timestamp, NaN for no offset.
+      const parsed = reference(text);
+      expect(isoInstant(text), text).toEqual(parsed === undefined ? undefined : parsed.epochMs ?? Number.NaN);
+    }
+  });
+});
+
+describe('idsIn', () => {
+  it('reads lead-etl\'s own JSON arrays without JSON.parse, as JSON.parse reads them', () => {
+    for (const text of ['["cus_1"]', '["cus_1","cus_2"]', '["a b","ü","x,y"]', '[""]', '["a",""]', '["a\\"b"]', '["a\\u0041"]', '[ "a" ]', '["a","b"', '["\u0001"]', '[]', '', '"a", "b"']) {
+      let parsed: string[] | undefined;
+      try {
+        const items: unknown = JSON.parse(text.trim());
+        parsed = Array.isArray(items) ? items.filter((i): i is string => typeof i === 'string' && i !== '') : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      if (text.trim().startsWith('[')) expect(idsIn(text), text).toEqual(parsed ?? []);
+      else expect(idsIn(text), text).toEqual(text === '' ? [] : ['a', 'b']);
+    }
   });
 });
