@@ -73,7 +73,10 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
   // Per spec column: where it sits in a line (-1: not in the header), its value on the current row (a
   // null literal read as empty once it is judged), and whether that value failed its format.
   const byName = new Map(spec.columns.map((c, j) => [c.name, j]));
-  const checks = spec.columns.map((column) => ({ name: column.name, optional: !column.required, check: valueCheckerOf(column) }));
+  // `free`: a text with no length limit, which only an empty value can fail (most ids): not asked otherwise.
+  const checks = spec.columns.map((column) => ({
+    name: column.name, optional: !column.required, free: column.type.kind === 'string' && column.maxLength === undefined, check: valueCheckerOf(column),
+  }));
   let at: number[] = [];
   const values: string[] = new Array<string>(width).fill('');
   const failed = new Uint8Array(width);
@@ -171,7 +174,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
       let nulled = false;
       for (let j = 0; j < width; j += 1) {
         if (at[j]! < 0) continue;
-        const { name, optional, check } = checks[j]!;
+        const { name, optional, free, check } = checks[j]!;
         const value = values[j]!;
         if (!plain) {
           if (value.includes('\r')) {
@@ -193,6 +196,7 @@ export function createRowChecker(columns: FileColumns, context: RowCheckContext,
           nulled = true;
           continue;
         }
+        if (free && value !== '') continue;
         const problems = check(value, valueContext);
         for (let k = 0; k < problems.length; k += 1) {
           const problem = problems[k]!;
