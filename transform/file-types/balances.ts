@@ -2,10 +2,10 @@ import { addDays, parseFileDate } from '../../core/file-date.js';
 import {
   enumOf, generatedAtWith, optional, programMoneyWith, required, text, timestamp, type FileTypeSpec,
 } from '../file-type-spec.js';
-import { add, equals, formatDecimal, isPlainDecimal, parseDecimal, sign, ZERO, type Decimal } from '../money.js';
+import { add, decimalsOf, decimalToUnits, equals, formatDecimal, isPlainDecimal, parseDecimal, sign, ZERO, type Decimal } from '../money.js';
 import { activityWindow } from '../../core/file-date.js';
 import { amountOf, exactlyOne, instantOf, isNegative, recordRule, rule, statusReason } from '../validation/rule-kit.js';
-import { activityFor, rollForward, ROLLFORWARDS } from '../validation/rollforwards.js';
+import { activityFor, rollForward, ROLLFORWARDS, type DayActivities } from '../validation/rollforwards.js';
 import type { Aggregate, CrossRecordRule, DateFinding, DateRule, PriorBalanceFact, RecordRule } from '../validation/rule-types.js';
 import { APPLICATION_REQUIRED } from './accounts.js';
 import { BALANCE_STATUSES, BALANCE_STATUS_REASONS, BALANCE_TYPES, CLOSED_REASONS } from './lead-enums.js';
@@ -42,14 +42,15 @@ const money = programMoneyWith({ decimals: 'unknown' });
 /** The Balances columns the roll-forwards read, to keep of each balance from one day to the next. */
 const ROLLED_COLUMNS: readonly string[] = [...new Set(ROLLFORWARDS.map((r) => r.column))];
 
-/** One balance of a Balances file, as the date's rules read it: its amounts (null: the value did not parse) and nothing else. */
+/** One balance of a Balances file, as the date's rules read it: its amounts as kept and nothing else. */
 interface SnapshotRow {
   readonly line: number;
   readonly type: string;
   readonly status: string;
   /** created_at as an instant (NaN when not known). */
   readonly created?: number;
-  readonly amounts: Readonly<Record<string, Decimal | null | undefined>>;
+  /** By ROLLED_COLUMNS' index, as packRow keeps them: '' empty, NOT_DECIMAL when the value did not parse, else a plain decimal. */
+  readonly amounts: readonly string[];
 }
 
 /**
@@ -68,25 +69,48 @@ function packRow(line: number, created: number | undefined, type: string, status
     const value = amounts[column];
     return value === undefined || value === '' ? '' : value === null || !isPlainDecimal(value) ? NOT_DECIMAL : value;
   });
+  return packKept(line, created, type, status, kept);
+}
+
+function packKept(line: number, created: number | undefined, type: string, status: string, kept: readonly string[]): string {
   // The status goes last: it is the one field that is not an enum value or a number when it comes from history.
   return [String(line), created === undefined ? '' : String(created), type, ...kept, status].join(SEPARATOR);
 }
 
+// The amounts stay text until a rule does arithmetic on them: a day checks 100k balances, nearly all of them right.
 function unpackRow(packed: string): SnapshotRow {
   const fields = packed.split(SEPARATOR);
   const fixed = 3 + ROLLED_COLUMNS.length;
-  const amounts: Record<string, Decimal | null | undefined> = {};
-  ROLLED_COLUMNS.forEach((column, i) => {
-    const text = fields[3 + i]!;
-    amounts[column] = text === '' ? undefined : text === NOT_DECIMAL ? null : parseDecimal(text)!;
-  });
   return {
     line: Number(fields[0]),
     type: fields[2]!,
-    status: fields.slice(fixed).join(SEPARATOR),
+    status: fields.length === fixed + 1 ? fields[fixed]! : fields.slice(fixed).join(SEPARATOR),
     ...(fields[1] === '' ? {} : { created: Number(fields[1]) }),
-    amounts,
+    amounts: fields.slice(3, fixed),
   };
+}
+
+/** Where each formula of ROLLFORWARDS finds its column among a row's kept amounts. */
+const FORMULA_AMOUNT = ROLLFORWARDS.map((formula) => ROLLED_COLUMNS.indexOf(formula.column));
+
+const POWERS_OF_TEN: bigint[] = [1n];
+function powerOfTen(n: number): bigint {
+  while (POWERS_OF_TEN.length <= n) POWERS_OF_TEN.push(POWERS_OF_TEN[POWERS_OF_TEN.length - 1]! * 10n);
+  return POWERS_OF_TEN[n]!;
+}
+
+/**
+ * Whether today's amount is yesterday's plus the day's activity, in integer units at the most decimals
+ * any of the three has ('' counts as 0): the same answer as the decimal arithmetic of rollForward, which
+ * only the balances that fail it go through, for their message.
+ */
+function rollsForward(todayText: string, beforeText: string, activities: DayActivities, slot: number | undefined, formula: number): boolean {
+  const activityScale = slot === undefined ? 0 : activities.scaleAt(slot);
+  const scale = Math.max(todayText === '' ? 0 : decimalsOf(todayText) ?? 0, beforeText === '' ? 0 : decimalsOf(beforeText) ?? 0, activityScale);
+  const today = todayText === '' ? 0n : decimalToUnits(todayText, scale);
+  const before = beforeText === '' ? 0n : decimalToUnits(beforeText, scale);
+  const added = slot === undefined ? 0n : activities.unitsAt(slot, formula) * powerOfTen(scale - activityScale);
+  return today === before + added;
 }
 
 const TERMINAL = ['closed', 'receivable_transferred'];
@@ -104,11 +128,6 @@ const snapshot: Aggregate<Snapshot> = {
     balances.set(id, packRow(line, instantOf(row.get('created_at')), type, row.get('status'), amounts));
   },
 };
-
-/** Amounts back to text for `packRow` (exact: every decimal written). */
-function textsOf(amounts: Readonly<Record<string, Decimal | null | undefined>>): Record<string, string | null | undefined> {
-  return Object.fromEntries(Object.entries(amounts).map(([column, value]) => [column, value ? formatDecimal(value, 0) : value]));
-}
 
 /** Yesterday's balances as the state store sent them, packed as they stream in. */
 async function fromHistory(prior: AsyncIterable<readonly [string, PriorBalanceFact]> | undefined): Promise<Snapshot | undefined> {
@@ -179,22 +198,25 @@ const rollForwards: DateRule = {
       if (packedBefore === undefined && seen.has(id)) continue;
       const row = unpackRow(packed);
       const before = packedBefore === undefined ? undefined : unpackRow(packedBefore);
-      const dayActivity = activity.byBalance.get(id);
-      let corrected: Record<string, Decimal | null | undefined> | undefined;
-      for (const formula of ROLLFORWARDS) {
+      const slot = activity.byBalance.slotOf(id);
+      let corrected: string[] | undefined;
+      for (let f = 0; f < ROLLFORWARDS.length; f += 1) {
+        const formula = ROLLFORWARDS[f]!;
         if (formula.balanceType !== row.type) continue;
-        const todayValue = row.amounts[formula.column];
-        if (todayValue === null || (todayValue === undefined && formula.empty === 'skip')) continue;
-        const beforeValue = before ? before.amounts[formula.column] : ZERO;
-        if (beforeValue === null) continue;
-        const added = activityFor(formula, dayActivity);
-        const message = rollForward(formula, id, todayValue ?? ZERO, beforeValue ?? ZERO, added, { today: context.date, yesterday });
+        const todayText = row.amounts[FORMULA_AMOUNT[f]!]!;
+        if (todayText === NOT_DECIMAL || (todayText === '' && formula.empty === 'skip')) continue;
+        const beforeText = before ? before.amounts[FORMULA_AMOUNT[f]!]! : '';
+        if (beforeText === NOT_DECIMAL) continue;
+        if (rollsForward(todayText, beforeText, activity.byBalance, slot, f)) continue;
+        const beforeValue = beforeText === '' ? ZERO : parseDecimal(beforeText)!;
+        const added = activityFor(formula, activity.byBalance.get(id));
+        const message = rollForward(formula, id, todayText === '' ? ZERO : parseDecimal(todayText)!, beforeValue, added, { today: context.date, yesterday });
         if (!message) continue;
         findings.push({ file: balances.file, line: row.line, column: balances.columnName(formula.column), rule: formula.rule.code, message });
         // Tomorrow rolls forward from what today should have been: one wrong figure is one finding.
-        (corrected ??= { ...row.amounts })[formula.column] = add(beforeValue ?? ZERO, added);
+        (corrected ??= [...row.amounts])[FORMULA_AMOUNT[f]!] = formatDecimal(add(beforeValue, added), 0);
       }
-      if (corrected) today.set(id, packRow(row.line, row.created, row.type, row.status, textsOf(corrected)));
+      if (corrected) today.set(id, packKept(row.line, row.created, row.type, row.status, corrected));
     }
     return { findings, keep };
   },

@@ -216,6 +216,27 @@ export class DayActivities {
     if (!fits) this.spill(slot, type, values);
   }
 
+  /**
+   * The balance's place, for scaleAt and unitsAt: what get() would build, read in place by the
+   * roll-forward check of every balance of a day. Undefined when none of its transactions came.
+   */
+  slotOf(balanceId: string): number | undefined {
+    return this.slots.get(balanceId);
+  }
+
+  /** The decimals of a slot's sums. */
+  scaleAt(slot: number): number {
+    const scale = this.scales[Math.floor(slot / BLOCK)]![slot % BLOCK]!;
+    return scale === SPILLED ? this.spilled.get(slot)!.scale : scale;
+  }
+
+  /** A slot's sum for formula `formula` (ROLLFORWARDS' index), in integer units at scaleAt(slot) decimals. */
+  unitsAt(slot: number, formula: number): bigint {
+    const block = Math.floor(slot / BLOCK);
+    if (this.scales[block]![slot % BLOCK] === SPILLED) return this.spilled.get(slot)!.sums[formula]!;
+    return this.sums[block]![(slot % BLOCK) * FORMULAS + formula]!;
+  }
+
   /** The balance's day as addActivity would have made it, or undefined when none of its transactions came. */
   get(balanceId: string): DayActivity | undefined {
     const slot = this.slots.get(balanceId);
