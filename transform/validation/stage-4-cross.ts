@@ -500,19 +500,25 @@ async function markSentBefore(state: SetState, facts: FileFacts): Promise<void> 
   }
 }
 
+/**
+ * A file's ids read back at a time when it ends (the new-only check, the date rules' ids): a day's
+ * transactions are a million ids, and each read is a round trip and a statement; a few MB at most.
+ */
+const READ_BACK_BATCH = 20_000;
+
 async function newOnlyFindings(state: SetState, facts: FileFacts): Promise<void> {
   const rule = facts.spec.produces?.newOnly;
   if (!rule) return;
   const column = facts.columns.fileName(facts.spec.produces!.columns[0]!)!;
-  // A batch at a time: a day's transactions are a million ids.
   for await (const batch of producedWithKnown(state, facts)) {
-    const known = new Map(batch.flatMap(([id, , at]) => (at === undefined ? [] : [[id, at] as const])));
-    const rest = batch.flatMap(([id, , at]) => (at === undefined ? [id] : []));
-    const sentBefore = rest.length ? await state.options.history.knownIds(facts.spec.id, rest) : new Set<string>();
-    for (const [id, line] of batch) {
-      const date = known.get(id);
-      if (date === undefined && !sentBefore.has(id)) continue;
-      const where = date === undefined ? 'before this set' : `in the file dated ${date || '(undated)'}`;
+    // Only the ids the set did not know are asked of history; nearly always there is no finding at all.
+    let rest: string[] | undefined;
+    for (const [id, , at] of batch) if (at === undefined) (rest ??= []).push(id);
+    const sentBefore = rest ? await state.options.history.knownIds(facts.spec.id, rest) : undefined;
+    if (rest?.length === batch.length && sentBefore!.size === 0) continue;
+    for (const [id, line, at] of batch) {
+      if (at === undefined && !sentBefore!.has(id)) continue;
+      const where = at === undefined ? 'before this set' : `in the file dated ${at || '(undated)'}`;
       facts.findings.add(line, column, rule.code, `${id} was already sent ${where}; each ${facts.spec.title} entry is sent once, ever`);
     }
   }
@@ -521,7 +527,7 @@ async function newOnlyFindings(state: SetState, facts: FileFacts): Promise<void>
 /** The file's ids with the file that made each known to the set before, from the memory's join when it keeps them. */
 async function* producedWithKnown(state: SetState, facts: FileFacts): AsyncGenerator<readonly (readonly [string, number, string | undefined])[]> {
   if (facts.producedSpool) {
-    yield* state.memory.produced!.ofFile(facts.file, facts.spec.id, OUTBOX_BATCH);
+    yield* state.memory.produced!.ofFile(facts.file, facts.spec.id, READ_BACK_BATCH);
     return;
   }
   for (const batch of batches(facts.produced)) {
@@ -533,7 +539,7 @@ async function* producedWithKnown(state: SetState, facts: FileFacts): AsyncGener
 async function producedOf(state: SetState, facts: FileFacts): Promise<ReadonlyMap<string, number>> {
   if (!facts.producedSpool) return facts.produced;
   const all = new Map<string, number>();
-  for await (const batch of state.memory.produced!.ofFile(facts.file, facts.spec.id, OUTBOX_BATCH)) for (const [id, line] of batch) all.set(id, line);
+  for await (const batch of state.memory.produced!.ofFile(facts.file, facts.spec.id, READ_BACK_BATCH)) for (const [id, line] of batch) all.set(id, line);
   return all;
 }
 
