@@ -173,6 +173,14 @@ export function unitsToDecimal(units: bigint, digits: number): string {
   return negative && units !== 0n ? `-${body}` : body;
 }
 
+const POWERS_OF_TEN: bigint[] = [1n];
+
+/** 10^n as a BigInt, to bring integer units from one scale to a larger one (kept once computed). */
+export function powerOfTen(n: number): bigint {
+  while (POWERS_OF_TEN.length <= n) POWERS_OF_TEN.push(POWERS_OF_TEN[POWERS_OF_TEN.length - 1]! * 10n);
+  return POWERS_OF_TEN[n]!;
+}
+
 /** A decimal string to integer units at `digits` (exact; the caller has formatted it first). */
 export function decimalToUnits(text: string, digits: number): bigint {
   const plain = text.trim();

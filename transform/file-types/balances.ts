@@ -2,7 +2,7 @@ import { addDays, parseFileDate } from '../../core/file-date.js';
 import {
   enumOf, generatedAtWith, optional, programMoneyWith, required, text, timestamp, type FileTypeSpec,
 } from '../file-type-spec.js';
-import { add, decimalsOf, decimalToUnits, equals, formatDecimal, isPlainDecimal, parseDecimal, sign, ZERO, type Decimal } from '../money.js';
+import { add, decimalsOf, decimalToUnits, equals, formatDecimal, isPlainDecimal, parseDecimal, powerOfTen, sign, ZERO, type Decimal } from '../money.js';
 import { activityWindow } from '../../core/file-date.js';
 import { amountOf, exactlyOne, instantOf, isNegative, recordRule, rule, statusReason } from '../validation/rule-kit.js';
 import { activityFor, rollForward, ROLLFORWARDS, type DayActivities } from '../validation/rollforwards.js';
@@ -92,12 +92,6 @@ function unpackRow(packed: string): SnapshotRow {
 
 /** Where each formula of ROLLFORWARDS finds its column among a row's kept amounts. */
 const FORMULA_AMOUNT = ROLLFORWARDS.map((formula) => ROLLED_COLUMNS.indexOf(formula.column));
-
-const POWERS_OF_TEN: bigint[] = [1n];
-function powerOfTen(n: number): bigint {
-  while (POWERS_OF_TEN.length <= n) POWERS_OF_TEN.push(POWERS_OF_TEN[POWERS_OF_TEN.length - 1]! * 10n);
-  return POWERS_OF_TEN[n]!;
-}
 
 /**
  * Whether today's amount is yesterday's plus the day's activity, in integer units at the most decimals

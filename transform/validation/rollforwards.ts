@@ -1,4 +1,4 @@
-import { add, decimalsOf, decimalToUnits, equals, formatDecimal, parseDecimal, unitsToDecimal, ZERO, type Decimal } from '../money.js';
+import { add, decimalsOf, decimalToUnits, equals, formatDecimal, parseDecimal, powerOfTen, unitsToDecimal, ZERO, type Decimal } from '../money.js';
 import { rule } from './rule-kit.js';
 import type { RuleInfo } from './rule-types.js';
 
@@ -121,7 +121,7 @@ export function addActivity(activity: DayActivity | undefined, type: string, val
   let scale = day.scale;
   for (const c of contribution) scale = Math.max(scale, decimalsOf(values[c.sum]) ?? 0);
   if (scale > day.scale) {
-    const factor = 10n ** BigInt(scale - day.scale);
+    const factor = powerOfTen(scale - day.scale);
     for (let i = 0; i < day.sums.length; i += 1) day.sums[i]! *= factor;
     day.scale = scale;
   }
@@ -189,7 +189,7 @@ export class DayActivities {
     const base = at * FORMULAS;
     if (scale >= SPILLED) return this.spill(slot, type, values);
     if (scale > old) {
-      const factor = 10n ** BigInt(scale - old);
+      const factor = powerOfTen(scale - old);
       for (let i = 0; i < FORMULAS; i += 1) if (!fitsInt64(sums[base + i]! * factor)) return this.spill(slot, type, values);
       for (let i = 0; i < FORMULAS; i += 1) sums[base + i]! *= factor;
       scales[at] = scale;
